@@ -1,0 +1,294 @@
+package desk
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/ticketd/ticketd/internal/objectid"
+)
+
+// NewWorkspace creates a workspace and its first admin in one transaction.
+// passwordHash is already hashed (package auth); the admin starts offline.
+func (s *Service) NewWorkspace(ctx context.Context, name, timezone, adminName, adminEmail, passwordHash string) (*Workspace, *Agent, error) {
+	name = strings.TrimSpace(name)
+	if name == "" {
+		return nil, nil, fmt.Errorf("%w: workspace name is required", ErrInvalid)
+	}
+	if timezone == "" {
+		timezone = "UTC"
+	}
+	if _, err := time.LoadLocation(timezone); err != nil {
+		return nil, nil, fmt.Errorf("%w: unknown time zone %q", ErrInvalid, timezone)
+	}
+	now := s.now()
+	w := &Workspace{ID: objectid.New(now), Name: name, Timezone: timezone, CreatedAt: now}
+	a := &Agent{ID: objectid.New(now), WorkspaceID: w.ID, Name: adminName, Email: normEmail(adminEmail),
+		PasswordHash: passwordHash, Role: RoleAdmin, Presence: PresenceOffline, PresenceChangedAt: now,
+		CreatedAt: now, UpdatedAt: now}
+	if a.Name == "" {
+		a.Name = a.Email
+	}
+	err := s.Store.Update(ctx, func(tx Tx) error {
+		if _, err := tx.WorkspaceByName(ctx, name); err == nil {
+			return fmt.Errorf("%w: workspace %q already exists", ErrConflict, name)
+		} else if !errors.Is(err, ErrNotFound) {
+			return err
+		}
+		if err := tx.CreateWorkspace(ctx, w); err != nil {
+			return err
+		}
+		return tx.CreateAgent(ctx, a)
+	})
+	if err != nil {
+		return nil, nil, fmt.Errorf("create workspace %q: %w", name, err)
+	}
+	return w, a, nil
+}
+
+func normEmail(e string) string { return strings.ToLower(strings.TrimSpace(e)) }
+
+// NewAgent is what CreateAgent needs.
+type NewAgent struct {
+	Name         string
+	Email        string
+	PasswordHash string
+	Role         Role
+	Capacity     int
+	GroupIDs     []string
+	Accesses     []string
+	AvatarURL    string
+}
+
+// CreateAgent adds an agent (or bot) to ws.
+func (s *Service) CreateAgent(ctx context.Context, ws string, in NewAgent) (*Agent, error) {
+	if strings.TrimSpace(in.Name) == "" {
+		return nil, fmt.Errorf("%w: agent name is required", ErrInvalid)
+	}
+	if in.Role == "" {
+		in.Role = RoleAgent
+	}
+	if _, err := ParseRole(string(in.Role)); err != nil {
+		return nil, err
+	}
+	if in.Capacity < 0 {
+		return nil, fmt.Errorf("%w: capacity must be 0 (unlimited) or more", ErrInvalid)
+	}
+	email := normEmail(in.Email)
+	if in.Role != RoleBot && email == "" {
+		return nil, fmt.Errorf("%w: agent email is required", ErrInvalid)
+	}
+	now := s.now()
+	a := &Agent{ID: objectid.New(now), WorkspaceID: ws, Name: strings.TrimSpace(in.Name), Email: email,
+		PasswordHash: in.PasswordHash, Role: in.Role, Presence: PresenceOffline, PresenceChangedAt: now,
+		Capacity: in.Capacity, GroupIDs: dedupe(in.GroupIDs), Accesses: in.Accesses, AvatarURL: in.AvatarURL,
+		CreatedAt: now, UpdatedAt: now}
+	err := s.Store.Update(ctx, func(tx Tx) error {
+		if err := checkGroups(ctx, tx, ws, a.GroupIDs); err != nil {
+			return err
+		}
+		return tx.CreateAgent(ctx, a)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("create agent %q: %w", in.Email, err)
+	}
+	return a, nil
+}
+
+func checkGroups(ctx context.Context, r Reader, ws string, ids []string) error {
+	for _, g := range ids {
+		if _, err := r.Group(ctx, ws, g); err != nil {
+			if errors.Is(err, ErrNotFound) {
+				return fmt.Errorf("%w: no group %q", ErrInvalid, g)
+			}
+			return err
+		}
+	}
+	return nil
+}
+
+func dedupe(in []string) []string {
+	var out []string
+	seen := make(map[string]bool, len(in))
+	for _, v := range in {
+		v = strings.TrimSpace(v)
+		if v == "" || seen[v] {
+			continue
+		}
+		seen[v] = true
+		out = append(out, v)
+	}
+	return out
+}
+
+// AgentPatch changes an agent; nil fields stay as they are.
+type AgentPatch struct {
+	Name         *string
+	Role         *Role
+	Capacity     *int
+	GroupIDs     *[]string
+	Accesses     *[]string
+	PasswordHash *string
+}
+
+// UpdateAgent changes an agent. Raising capacity drains waiting tickets.
+func (s *Service) UpdateAgent(ctx context.Context, ws, id string, p AgentPatch) (*Agent, error) {
+	var out *Agent
+	err := s.Update(ctx, ws, func(tx Tx, ch *Change) error {
+		a, err := tx.Agent(ctx, ws, id)
+		if err != nil {
+			return err
+		}
+		if p.Name != nil {
+			if strings.TrimSpace(*p.Name) == "" {
+				return fmt.Errorf("%w: agent name is required", ErrInvalid)
+			}
+			a.Name = strings.TrimSpace(*p.Name)
+		}
+		if p.Role != nil {
+			if _, err := ParseRole(string(*p.Role)); err != nil {
+				return err
+			}
+			a.Role = *p.Role
+		}
+		raised := false
+		if p.Capacity != nil {
+			if *p.Capacity < 0 {
+				return fmt.Errorf("%w: capacity must be 0 (unlimited) or more", ErrInvalid)
+			}
+			raised = *p.Capacity == 0 && a.Capacity > 0 || *p.Capacity > a.Capacity && a.Capacity > 0
+			a.Capacity = *p.Capacity
+		}
+		if p.GroupIDs != nil {
+			g := dedupe(*p.GroupIDs)
+			if err := checkGroups(ctx, tx, ws, g); err != nil {
+				return err
+			}
+			a.GroupIDs = g
+			raised = true
+		}
+		if p.Accesses != nil {
+			a.Accesses = *p.Accesses
+		}
+		if p.PasswordHash != nil {
+			a.PasswordHash = *p.PasswordHash
+		}
+		a.UpdatedAt = s.now()
+		if err := tx.UpdateAgent(ctx, a); err != nil {
+			return err
+		}
+		out = a
+		if raised && s.Router != nil && a.Presence == PresenceOnline {
+			return s.Router.Drain(ctx, tx, ch, ws)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("update agent %s: %w", id, err)
+	}
+	return out, nil
+}
+
+// RecordLogin stamps an agent's last login time.
+func (s *Service) RecordLogin(ctx context.Context, ws, id string) error {
+	return s.Store.Update(ctx, func(tx Tx) error {
+		a, err := tx.Agent(ctx, ws, id)
+		if err != nil {
+			return err
+		}
+		a.LastLoginAt = s.now()
+		return tx.UpdateAgent(ctx, a)
+	})
+}
+
+// CreateGroup adds a group (and its queue) to ws.
+func (s *Service) CreateGroup(ctx context.Context, ws, name, supervisorID string) (*Group, error) {
+	name = strings.TrimSpace(name)
+	if name == "" {
+		return nil, fmt.Errorf("%w: group name is required", ErrInvalid)
+	}
+	now := s.now()
+	g := &Group{ID: objectid.New(now), WorkspaceID: ws, Name: name, SupervisorID: supervisorID, CreatedAt: now}
+	err := s.Store.Update(ctx, func(tx Tx) error {
+		if supervisorID != "" {
+			if _, err := tx.Agent(ctx, ws, supervisorID); err != nil {
+				if errors.Is(err, ErrNotFound) {
+					return fmt.Errorf("%w: no agent %q", ErrInvalid, supervisorID)
+				}
+				return err
+			}
+		}
+		if _, err := tx.GroupByName(ctx, ws, name); err == nil {
+			return fmt.Errorf("%w: group %q already exists", ErrConflict, name)
+		}
+		return tx.CreateGroup(ctx, g)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("create group %q: %w", name, err)
+	}
+	return g, nil
+}
+
+// NewContact is what CreateContact needs.
+type NewContact struct {
+	Name, FirstName, LastName string
+	Email, Phone              string
+	NationalID, ExternalID    string
+	Identities                []Identity
+	CustomFields              Fields
+}
+
+// CreateContact adds a customer to ws.
+func (s *Service) CreateContact(ctx context.Context, ws string, in NewContact) (*Contact, error) {
+	c, err := s.buildContact(in)
+	if err != nil {
+		return nil, err
+	}
+	c.WorkspaceID = ws
+	err = s.Store.Update(ctx, func(tx Tx) error {
+		if err := s.checkFields(ctx, tx, ws, "contact", c.CustomFields); err != nil {
+			return err
+		}
+		return tx.CreateContact(ctx, c)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("create contact: %w", err)
+	}
+	return c, nil
+}
+
+func (s *Service) buildContact(in NewContact) (*Contact, error) {
+	now := s.now()
+	c := &Contact{ID: objectid.New(now), Name: strings.TrimSpace(in.Name), FirstName: strings.TrimSpace(in.FirstName),
+		LastName: strings.TrimSpace(in.LastName), Email: normEmail(in.Email), Phone: strings.TrimSpace(in.Phone),
+		NationalID: NormalizeNationalID(in.NationalID), ExternalID: in.ExternalID, CustomFields: in.CustomFields,
+		CreatedAt: now, UpdatedAt: now}
+	if c.Name == "" {
+		c.Name = strings.TrimSpace(c.FirstName + " " + c.LastName)
+	}
+	seen := map[string]bool{}
+	for _, id := range in.Identities {
+		if _, err := ParseChannel(string(id.Channel)); err != nil {
+			return nil, err
+		}
+		if strings.TrimSpace(id.ExternalID) == "" {
+			return nil, fmt.Errorf("%w: identity on %s needs an external_id", ErrInvalid, id.Channel)
+		}
+		k := string(id.Channel) + "\x00" + id.ExternalID
+		if seen[k] {
+			return nil, fmt.Errorf("%w: identity %s/%s given twice", ErrInvalid, id.Channel, id.ExternalID)
+		}
+		seen[k] = true
+		c.Identities = append(c.Identities, id)
+	}
+	return c, nil
+}
+
+// NormalizeNationalID strips the dots and spaces people write in national
+// ids (a Chilean RUT is written 12.345.678-9) and upper-cases the check digit.
+func NormalizeNationalID(s string) string {
+	s = strings.ToUpper(strings.TrimSpace(s))
+	return strings.NewReplacer(".", "", " ", "").Replace(s)
+}

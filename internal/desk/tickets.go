@@ -1,0 +1,433 @@
+package desk
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/ticketd/ticketd/internal/objectid"
+)
+
+// Limits on what one request may write.
+const (
+	MaxSubject   = 1000
+	MaxText      = 256 << 10
+	MaxTags      = 50
+	MaxTagLength = 100
+	MaxFields    = 200
+)
+
+// NewTicket is what CreateTicket needs. Zero values take defaults.
+type NewTicket struct {
+	Subject          string
+	Description      string // defaults to the first message's text
+	Message          *NewMessage
+	Channel          Channel
+	ChannelAccountID string
+	ContactID        string
+	Priority         Priority
+	PriorityRank     int
+	Type             TicketType
+	Status           Status // initial status; default: routed (assigned or unassigned)
+	ClosedReason     string
+	Origin           Origin
+	SourceCode       int
+	GroupID          string
+	AssigneeID       string
+	SupervisorID     string
+	CC               CC
+	Tags             []string
+	TemplateID       int64
+	CustomFields     Fields
+	Meta             map[string]map[string]json.RawMessage
+	// NoRoute keeps an unassigned ticket out of auto-assignment.
+	NoRoute bool
+	// ForceAssign lets AssigneeID exceed the agent's capacity (recorded).
+	ForceAssign bool
+}
+
+// NewMessage is what AddMessage needs.
+type NewMessage struct {
+	Text        string
+	Public      *bool // default true
+	Author      Actor // default: the caller
+	AuthorName  string
+	Attachments []string // attachment ids or upload tokens
+	Meta        map[string]json.RawMessage
+	CreatedAt   time.Time // zero: now
+}
+
+// CreateTicket opens a ticket, with its first message when given, and
+// routes it.
+func (s *Service) CreateTicket(ctx context.Context, ws string, actor Actor, in NewTicket) (*Ticket, error) {
+	if err := validateTicketInput(&in); err != nil {
+		return nil, err
+	}
+	now := s.now()
+	t := &Ticket{ID: objectid.New(now), WorkspaceID: ws, Subject: in.Subject, Description: in.Description,
+		Status: StatusNew, ClosedReason: in.ClosedReason, Priority: in.Priority, PriorityRank: in.PriorityRank,
+		Type: in.Type, Channel: in.Channel, ChannelAccountID: in.ChannelAccountID, Origin: in.Origin,
+		SourceCode: in.SourceCode, ContactID: in.ContactID, GroupID: in.GroupID, SupervisorID: in.SupervisorID,
+		CC: in.CC, Tags: in.Tags, TemplateID: in.TemplateID, CustomFields: in.CustomFields, Meta: in.Meta,
+		CreatedBy: actor, CreatedAt: now, UpdatedAt: now}
+	if t.Description == "" && in.Message != nil {
+		t.Description = in.Message.Text
+	}
+	err := s.Update(ctx, ws, func(tx Tx, ch *Change) error {
+		if err := s.checkRefs(ctx, tx, t); err != nil {
+			return err
+		}
+		if err := s.checkFields(ctx, tx, ws, "ticket", t.CustomFields); err != nil {
+			return err
+		}
+		if t.SupervisorID == "" && t.GroupID != "" {
+			g, err := tx.Group(ctx, ws, t.GroupID)
+			if err != nil {
+				return err
+			}
+			t.SupervisorID = g.SupervisorID
+		}
+		if err := tx.CreateTicket(ctx, t); err != nil {
+			return err
+		}
+		if err := s.Record(ctx, tx, ch, t, actor, EventCreated, "", string(t.Channel), ""); err != nil {
+			return err
+		}
+		if in.Message != nil {
+			m := *in.Message
+			if m.Author.Kind == "" {
+				m.Author = Actor{Kind: ActorContact, ID: t.ContactID}
+			}
+			if _, err := s.addMessage(ctx, tx, ch, t, m); err != nil {
+				return err
+			}
+		}
+		return s.placeNewTicket(ctx, tx, ch, t, actor, in)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("create ticket: %w", err)
+	}
+	return t, nil
+}
+
+// placeNewTicket gives a fresh ticket its owner and starting status.
+func (s *Service) placeNewTicket(ctx context.Context, tx Tx, ch *Change, t *Ticket, actor Actor, in NewTicket) error {
+	switch {
+	case in.AssigneeID != "":
+		if s.Router != nil {
+			if err := s.Router.Assign(ctx, tx, ch, t, in.AssigneeID, actor, in.ForceAssign, "assigned at creation"); err != nil {
+				return err
+			}
+		} else {
+			t.AssigneeID = in.AssigneeID
+			if err := s.SetStatus(ctx, tx, ch, t, StatusAssigned, actor, "assigned at creation"); err != nil {
+				return err
+			}
+		}
+	case in.Status == "" || in.Status == StatusNew || in.Status == StatusUnassigned:
+		if err := s.SetStatus(ctx, tx, ch, t, StatusUnassigned, actor, "entered the queue"); err != nil {
+			return err
+		}
+		if s.Router != nil && !in.NoRoute {
+			if err := s.Router.Enqueue(ctx, tx, ch, t, actor, ""); err != nil {
+				return err
+			}
+		}
+	}
+	if in.Status != "" && in.Status != t.Status && !(in.Status == StatusNew && t.Status == StatusUnassigned) {
+		if err := s.SetStatus(ctx, tx, ch, t, in.Status, actor, "status given at creation"); err != nil {
+			return err
+		}
+		if in.ClosedReason != "" {
+			t.ClosedReason = in.ClosedReason
+		}
+	}
+	return tx.UpdateTicket(ctx, t)
+}
+
+func validateTicketInput(in *NewTicket) error {
+	in.Subject = strings.TrimSpace(in.Subject)
+	if len(in.Subject) > MaxSubject {
+		return fmt.Errorf("%w: subject longer than %d bytes", ErrInvalid, MaxSubject)
+	}
+	if len(in.Description) > MaxText {
+		return fmt.Errorf("%w: description longer than %d bytes", ErrInvalid, MaxText)
+	}
+	if in.Channel == "" {
+		in.Channel = ChannelWebchat
+	}
+	if _, err := ParseChannel(string(in.Channel)); err != nil {
+		return err
+	}
+	if _, err := ParsePriority(string(in.Priority)); err != nil {
+		return err
+	}
+	if _, err := ParseTicketType(string(in.Type)); err != nil {
+		return err
+	}
+	if in.Status != "" {
+		if _, err := ParseStatus(string(in.Status)); err != nil {
+			return err
+		}
+	}
+	if in.Origin == "" {
+		in.Origin = OriginAPI
+	}
+	tags, err := CleanTags(in.Tags)
+	if err != nil {
+		return err
+	}
+	in.Tags = tags
+	if len(in.CustomFields) > MaxFields {
+		return fmt.Errorf("%w: more than %d custom fields", ErrInvalid, MaxFields)
+	}
+	if in.Message != nil && len(in.Message.Text) > MaxText {
+		return fmt.Errorf("%w: message longer than %d bytes", ErrInvalid, MaxText)
+	}
+	return nil
+}
+
+// CleanTags trims, de-duplicates and bounds a tag list, keeping order.
+func CleanTags(in []string) ([]string, error) {
+	out := dedupe(in)
+	if len(out) > MaxTags {
+		return nil, fmt.Errorf("%w: more than %d tags", ErrInvalid, MaxTags)
+	}
+	for _, t := range out {
+		if len(t) > MaxTagLength {
+			return nil, fmt.Errorf("%w: tag longer than %d bytes", ErrInvalid, MaxTagLength)
+		}
+	}
+	return out, nil
+}
+
+// checkRefs verifies every reference of t points into its workspace.
+func (s *Service) checkRefs(ctx context.Context, r Reader, t *Ticket) error {
+	ws := t.WorkspaceID
+	check := func(kind, id string, get func() error) error {
+		if id == "" {
+			return nil
+		}
+		if err := get(); err != nil {
+			if errors.Is(err, ErrNotFound) {
+				return fmt.Errorf("%w: no %s %q", ErrInvalid, kind, id)
+			}
+			return err
+		}
+		return nil
+	}
+	if err := check("contact", t.ContactID, func() error { _, err := r.Contact(ctx, ws, t.ContactID); return err }); err != nil {
+		return err
+	}
+	if err := check("group", t.GroupID, func() error { _, err := r.Group(ctx, ws, t.GroupID); return err }); err != nil {
+		return err
+	}
+	if err := check("agent", t.SupervisorID, func() error { _, err := r.Agent(ctx, ws, t.SupervisorID); return err }); err != nil {
+		return err
+	}
+	return check("channel account", t.ChannelAccountID, func() error { _, err := r.ChannelAccount(ctx, ws, t.ChannelAccountID); return err })
+}
+
+// checkFields validates custom-field values against the workspace's
+// definitions of scope. A workspace that defines no fields of a scope
+// accepts any keys there; once one is defined, only defined keys are valid.
+func (s *Service) checkFields(ctx context.Context, r Reader, ws, scope string, fs Fields) error {
+	if len(fs) == 0 {
+		return nil
+	}
+	defs, err := r.FieldDefs(ctx, ws, scope)
+	if err != nil {
+		return err
+	}
+	if len(defs) == 0 {
+		return nil
+	}
+	for _, f := range fs {
+		i := slices.IndexFunc(defs, func(d FieldDef) bool { return d.Key == f.Key })
+		if i < 0 {
+			return fmt.Errorf("%w: unknown custom field %q", ErrInvalid, f.Key)
+		}
+		if err := defs[i].Check(f.Value); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Check validates one value against the definition.
+func (d *FieldDef) Check(v json.RawMessage) error {
+	if len(v) == 0 || string(v) == "null" {
+		if d.Required {
+			return fmt.Errorf("%w: custom field %q is required", ErrInvalid, d.Key)
+		}
+		return nil
+	}
+	switch d.Type {
+	case "number":
+		var n float64
+		if err := json.Unmarshal(v, &n); err != nil {
+			var s string
+			if json.Unmarshal(v, &s) != nil {
+				return fmt.Errorf("%w: custom field %q wants a number", ErrInvalid, d.Key)
+			}
+			if _, err := fmt.Sscanf(s, "%g", &n); err != nil {
+				return fmt.Errorf("%w: custom field %q wants a number, got %q", ErrInvalid, d.Key, s)
+			}
+		}
+	case "boolean":
+		var b bool
+		if err := json.Unmarshal(v, &b); err != nil {
+			return fmt.Errorf("%w: custom field %q wants true or false", ErrInvalid, d.Key)
+		}
+	case "select", "radiobutton", "list", "checkbox", "cascade":
+		if len(d.Options) == 0 {
+			return nil
+		}
+		var vals []string
+		var one string
+		if err := json.Unmarshal(v, &one); err == nil {
+			vals = []string{one}
+			if d.Type == "checkbox" || d.Type == "cascade" {
+				vals = strings.Split(one, ",")
+			}
+		} else if err := json.Unmarshal(v, &vals); err != nil {
+			return fmt.Errorf("%w: custom field %q wants one of its options", ErrInvalid, d.Key)
+		}
+		for _, x := range vals {
+			if !slices.ContainsFunc(d.Options, func(o FieldOption) bool { return o.ID == x || o.Key == x || o.Value == x }) {
+				return fmt.Errorf("%w: %q is not an option of custom field %q", ErrInvalid, x, d.Key)
+			}
+		}
+	}
+	return nil
+}
+
+// AddMessage appends a message to a ticket and applies its effects: a
+// customer writing reopens a pending or solved ticket; an agent's first reply
+// opens an assigned one and stops the first-response clock.
+func (s *Service) AddMessage(ctx context.Context, ws, ticketID string, m NewMessage) (*Message, *Ticket, error) {
+	if strings.TrimSpace(m.Text) == "" && len(m.Attachments) == 0 {
+		return nil, nil, fmt.Errorf("%w: a message needs text or an attachment", ErrInvalid)
+	}
+	if len(m.Text) > MaxText {
+		return nil, nil, fmt.Errorf("%w: message longer than %d bytes", ErrInvalid, MaxText)
+	}
+	var msg *Message
+	var t *Ticket
+	err := s.Update(ctx, ws, func(tx Tx, ch *Change) error {
+		var err error
+		if t, err = tx.LockTicket(ctx, ws, ticketID); err != nil {
+			return err
+		}
+		if msg, err = s.addMessage(ctx, tx, ch, t, m); err != nil {
+			return err
+		}
+		return tx.UpdateTicket(ctx, t)
+	})
+	if err != nil {
+		return nil, nil, fmt.Errorf("add message to ticket %s: %w", ticketID, err)
+	}
+	return msg, t, nil
+}
+
+// addMessage inserts m and updates t in memory; the caller writes t.
+func (s *Service) addMessage(ctx context.Context, tx Tx, ch *Change, t *Ticket, in NewMessage) (*Message, error) {
+	now := s.now()
+	at := in.CreatedAt.UTC().Truncate(time.Millisecond)
+	if in.CreatedAt.IsZero() {
+		at = now
+	}
+	public := in.Public == nil || *in.Public
+	m := &Message{ID: objectid.New(at), WorkspaceID: t.WorkspaceID, TicketID: t.ID, Public: public,
+		Author: in.Author, AuthorName: in.AuthorName, Text: in.Text, Meta: in.Meta, CreatedAt: at}
+	m.Direction = DirectionOut
+	if m.Author.Kind == ActorContact {
+		m.Direction = DirectionIn
+	}
+	if m.AuthorName == "" {
+		m.AuthorName = s.authorName(ctx, tx, t.WorkspaceID, m.Author)
+	}
+	if err := tx.CreateMessage(ctx, m); err != nil {
+		return nil, err
+	}
+	for _, ref := range in.Attachments {
+		a, err := tx.Attachment(ctx, t.WorkspaceID, ref)
+		if errors.Is(err, ErrNotFound) {
+			a, err = tx.AttachmentByToken(ctx, t.WorkspaceID, ref)
+		}
+		if err != nil {
+			if errors.Is(err, ErrNotFound) {
+				return nil, fmt.Errorf("%w: no attachment %q", ErrInvalid, ref)
+			}
+			return nil, err
+		}
+		if a.MessageID != "" {
+			return nil, fmt.Errorf("%w: attachment %q already belongs to a message", ErrInvalid, ref)
+		}
+		a.TicketID, a.MessageID = t.ID, m.ID
+		if err := tx.UpdateAttachment(ctx, a); err != nil {
+			return nil, err
+		}
+		m.Attachments = append(m.Attachments, *a)
+	}
+	t.UpdatedAt = now
+	kind := "note"
+	if public {
+		kind = string(m.Direction)
+	}
+	if err := s.Record(ctx, tx, ch, t, m.Author, EventMessageAdded, "", kind, m.ID); err != nil {
+		return nil, err
+	}
+	ch.Messages = append(ch.Messages, *m)
+	if !public {
+		return m, nil
+	}
+	switch m.Author.Kind {
+	case ActorContact:
+		t.LastCustomerMsgAt = at
+		if t.Status == StatusPending || t.Status == StatusSolved {
+			return m, s.SetStatus(ctx, tx, ch, t, StatusOpen, m.Author, "customer replied")
+		}
+	case ActorAgent, ActorBot:
+		if t.FirstResponseAt.IsZero() && !t.CreatedAt.IsZero() {
+			t.FirstResponseAt = at
+		}
+		if m.Author.Kind == ActorAgent {
+			t.LastAgentMsgAt = at
+			if t.FirstAgentResponseAt.IsZero() {
+				t.FirstAgentResponseAt = at
+			}
+			if t.Status == StatusAssigned && t.AssigneeID == m.Author.ID {
+				return m, s.SetStatus(ctx, tx, ch, t, StatusOpen, m.Author, "agent replied")
+			}
+		}
+	}
+	return m, nil
+}
+
+func (s *Service) authorName(ctx context.Context, r Reader, ws string, a Actor) string {
+	switch a.Kind {
+	case ActorContact:
+		if a.ID != "" {
+			if c, err := r.Contact(ctx, ws, a.ID); err == nil {
+				return c.Name
+			}
+		}
+	case ActorAgent, ActorBot:
+		if a.ID != "" {
+			if ag, err := r.Agent(ctx, ws, a.ID); err == nil {
+				return ag.Name
+			}
+		}
+		if a.Kind == ActorBot {
+			return "Bot"
+		}
+	case ActorSystem:
+		return "System"
+	}
+	return ""
+}

@@ -1,0 +1,277 @@
+package desk
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// TicketPatch changes a ticket; nil fields stay as they are.
+type TicketPatch struct {
+	Subject      *string
+	Status       *Status
+	ClosedReason *string // with Status closed: "auto" or "manual"
+	ClosureType  *string
+	Priority     *Priority
+	PriorityRank *int
+	Flagged      *bool
+	Type         *TicketType
+	GroupID      *string // moving group is a transfer: it goes through the router
+	AssigneeID   *string // "" unassigns; otherwise through the router's capacity check
+	ForceAssign  bool
+	ContactID    *string
+	CC           *CC
+	Tags         *[]string
+	CustomFields Fields // merged by key
+	TemplateID   *int64
+	Meta         map[string]map[string]json.RawMessage // merged by dialect then field
+	Reason       string
+}
+
+// UpdateTicket applies p to a ticket in one transaction.
+func (s *Service) UpdateTicket(ctx context.Context, ws, id string, actor Actor, p TicketPatch) (*Ticket, error) {
+	var out *Ticket
+	err := s.Update(ctx, ws, func(tx Tx, ch *Change) error {
+		t, err := tx.LockTicket(ctx, ws, id)
+		if err != nil {
+			return err
+		}
+		if err := s.ApplyPatch(ctx, tx, ch, t, actor, p); err != nil {
+			return err
+		}
+		out = t
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("update ticket %s: %w", id, err)
+	}
+	return out, nil
+}
+
+// ApplyPatch applies p to the locked ticket t and writes it. Doors that
+// change many tickets at once (Bangwo8 update_many) call it per ticket
+// inside one transaction.
+func (s *Service) ApplyPatch(ctx context.Context, tx Tx, ch *Change, t *Ticket, actor Actor, p TicketPatch) error {
+	ws := t.WorkspaceID
+	now := s.now()
+	changed := func(field, from, to string) error {
+		return s.Record(ctx, tx, ch, t, actor, EventFieldChanged, from, to, field)
+	}
+	if p.Subject != nil {
+		sub := strings.TrimSpace(*p.Subject)
+		if len(sub) > MaxSubject {
+			return fmt.Errorf("%w: subject longer than %d bytes", ErrInvalid, MaxSubject)
+		}
+		if sub != t.Subject {
+			if err := changed("subject", t.Subject, sub); err != nil {
+				return err
+			}
+			t.Subject = sub
+		}
+	}
+	if p.Priority != nil {
+		if _, err := ParsePriority(string(*p.Priority)); err != nil {
+			return err
+		}
+		if *p.Priority != t.Priority {
+			if err := s.Record(ctx, tx, ch, t, actor, EventPriority, string(t.Priority), string(*p.Priority), p.Reason); err != nil {
+				return err
+			}
+			t.Priority = *p.Priority
+			t.PriorityRank = 0
+		}
+	}
+	if p.PriorityRank != nil {
+		if *p.PriorityRank < 0 {
+			return fmt.Errorf("%w: priority rank must be positive", ErrInvalid)
+		}
+		t.PriorityRank = *p.PriorityRank
+	}
+	if p.Flagged != nil {
+		t.Flagged = *p.Flagged
+	}
+	if p.Type != nil {
+		if _, err := ParseTicketType(string(*p.Type)); err != nil {
+			return err
+		}
+		t.Type = *p.Type
+	}
+	if p.ContactID != nil && *p.ContactID != t.ContactID {
+		if _, err := tx.Contact(ctx, ws, *p.ContactID); err != nil {
+			return fmt.Errorf("%w: no contact %q", ErrInvalid, *p.ContactID)
+		}
+		t.ContactID = *p.ContactID
+	}
+	if p.CC != nil {
+		t.CC = *p.CC
+	}
+	if p.TemplateID != nil {
+		t.TemplateID = *p.TemplateID
+	}
+	if p.Tags != nil {
+		tags, err := CleanTags(*p.Tags)
+		if err != nil {
+			return err
+		}
+		if !slices.Equal(tags, t.Tags) {
+			if err := s.Record(ctx, tx, ch, t, actor, EventTagsChanged, strings.Join(t.Tags, ","), strings.Join(tags, ","), ""); err != nil {
+				return err
+			}
+			t.Tags = tags
+		}
+	}
+	if len(p.CustomFields) > 0 {
+		if err := s.checkFields(ctx, tx, ws, "ticket", p.CustomFields); err != nil {
+			return err
+		}
+		for _, f := range p.CustomFields {
+			t.CustomFields = t.CustomFields.Set(f)
+		}
+		if len(t.CustomFields) > MaxFields {
+			return fmt.Errorf("%w: more than %d custom fields", ErrInvalid, MaxFields)
+		}
+	}
+	for d, fields := range p.Meta {
+		if t.Meta == nil {
+			t.Meta = map[string]map[string]json.RawMessage{}
+		}
+		if t.Meta[d] == nil {
+			t.Meta[d] = map[string]json.RawMessage{}
+		}
+		for k, v := range fields {
+			t.Meta[d][k] = v
+		}
+	}
+	if p.ClosureType != nil {
+		t.ClosureType = *p.ClosureType
+	}
+	freed := false
+	if p.GroupID != nil && *p.GroupID != t.GroupID {
+		if *p.GroupID != "" {
+			g, err := tx.Group(ctx, ws, *p.GroupID)
+			if err != nil {
+				return fmt.Errorf("%w: no group %q", ErrInvalid, *p.GroupID)
+			}
+			t.SupervisorID = g.SupervisorID
+		}
+		if err := s.Record(ctx, tx, ch, t, actor, EventTransferred, t.GroupID, *p.GroupID, p.Reason); err != nil {
+			return err
+		}
+		t.GroupID = *p.GroupID
+		t.TransferredAt = now
+		if p.AssigneeID == nil && !t.Status.Terminal() {
+			// A transfer puts the ticket in the new group's queue.
+			if t.AssigneeID != "" {
+				freed = true
+				if err := s.Unassign(ctx, tx, ch, t, actor, "transferred to another group"); err != nil {
+					return err
+				}
+			}
+			if s.Router != nil {
+				if err := s.Router.Enqueue(ctx, tx, ch, t, actor, ""); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	if p.AssigneeID != nil && *p.AssigneeID != t.AssigneeID {
+		if *p.AssigneeID == "" {
+			freed = true
+			if err := s.Unassign(ctx, tx, ch, t, actor, p.Reason); err != nil {
+				return err
+			}
+		} else {
+			if t.AssigneeID != "" {
+				freed = true
+			}
+			if err := s.assign(ctx, tx, ch, t, *p.AssigneeID, actor, p.ForceAssign, p.Reason); err != nil {
+				return err
+			}
+		}
+	}
+	if p.Status != nil {
+		st := *p.Status
+		if _, err := ParseStatus(string(st)); err != nil {
+			return err
+		}
+		if st != t.Status {
+			if st.Terminal() && t.AssigneeID != "" {
+				freed = true
+			}
+			if err := s.SetStatus(ctx, tx, ch, t, st, actor, p.Reason); err != nil {
+				return err
+			}
+		}
+		if st == StatusClosed {
+			reason := "manual"
+			if p.ClosedReason != nil {
+				reason = *p.ClosedReason
+			}
+			if reason != "auto" && reason != "manual" {
+				return fmt.Errorf("%w: closed reason must be auto or manual", ErrInvalid)
+			}
+			t.ClosedReason = reason
+		}
+	}
+	t.UpdatedAt = now
+	if err := tx.UpdateTicket(ctx, t); err != nil {
+		return err
+	}
+	if freed && s.Router != nil {
+		return s.Router.Drain(ctx, tx, ch, ws)
+	}
+	return nil
+}
+
+// assign gives t to an agent through the router (capacity-checked), or
+// directly when no router is configured.
+func (s *Service) assign(ctx context.Context, tx Tx, ch *Change, t *Ticket, agentID string, actor Actor, force bool, reason string) error {
+	if s.Router != nil {
+		return s.Router.Assign(ctx, tx, ch, t, agentID, actor, force, reason)
+	}
+	a, err := tx.Agent(ctx, t.WorkspaceID, agentID)
+	if err != nil {
+		return fmt.Errorf("%w: no agent %q", ErrInvalid, agentID)
+	}
+	from := t.AssigneeID
+	t.AssigneeID = a.ID
+	if err := s.Record(ctx, tx, ch, t, actor, EventAssigned, from, a.ID, reason); err != nil {
+		return err
+	}
+	if !t.Status.Terminal() {
+		return s.SetStatus(ctx, tx, ch, t, StatusAssigned, actor, reason)
+	}
+	return nil
+}
+
+// Unassign clears t's owner and puts an active ticket back in its queue.
+// It does not write t.
+func (s *Service) Unassign(ctx context.Context, tx Tx, ch *Change, t *Ticket, actor Actor, reason string) error {
+	from := t.AssigneeID
+	t.AssigneeID = ""
+	if err := s.Record(ctx, tx, ch, t, actor, EventUnassigned, from, "", reason); err != nil {
+		return err
+	}
+	if !t.Status.Terminal() {
+		return s.SetStatus(ctx, tx, ch, t, StatusUnassigned, actor, reason)
+	}
+	return nil
+}
+
+// Close ends a ticket: closed (reason manual) unless st says solved or
+// ignored. closureType is 3Dolphins' closure label, kept as written.
+func (s *Service) Close(ctx context.Context, ws, id string, actor Actor, st Status, closureType, reason string) (*Ticket, error) {
+	if st == "" {
+		st = StatusClosed
+	}
+	if !st.Terminal() {
+		return nil, fmt.Errorf("%w: %s is not a closing status", ErrInvalid, st)
+	}
+	p := TicketPatch{Status: &st, Reason: reason}
+	if closureType != "" {
+		p.ClosureType = &closureType
+	}
+	return s.UpdateTicket(ctx, ws, id, actor, p)
+}

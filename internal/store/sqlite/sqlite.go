@@ -1,0 +1,103 @@
+// Package sqlite opens ticketd's embedded store: one SQLite file in WAL mode,
+// read through a pool of connections and written through a single
+// connection that group-commits queued transactions (each in its own
+// savepoint) and answers none of them before the commit is on disk.
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"net/url"
+	"runtime"
+	"strings"
+
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+
+	"github.com/ticketd/ticketd/internal/store/sqlstore"
+)
+
+//go:embed migrations/*.sql
+var migrationFiles embed.FS
+
+// Migrations is the ordered schema of the embedded store.
+func Migrations() fs.FS {
+	sub, _ := fs.Sub(migrationFiles, "migrations")
+	return sub
+}
+
+// Options tune the store; the zero value is the durable default.
+type Options struct {
+	// MaxBatch caps how many queued transactions share one commit.
+	MaxBatch int
+	// ReadConns is the size of the read pool (default 2×GOMAXPROCS, min 4).
+	ReadConns int
+	// Log, when set, receives a line per applied migration.
+	Log *slog.Logger
+}
+
+func dsn(path string, readOnly bool) string {
+	v := url.Values{}
+	for _, p := range []string{"busy_timeout(10000)", "journal_mode(WAL)", "synchronous(FULL)", "foreign_keys(1)",
+		"cache_size(-32000)", "temp_store(MEMORY)"} {
+		v.Add("_pragma", p)
+	}
+	if readOnly {
+		v.Add("_pragma", "query_only(1)")
+	} else {
+		v.Set("_txlock", "immediate")
+	}
+	return "file:" + path + "?" + v.Encode()
+}
+
+// Open opens (creating when missing) the SQLite file at path and brings its
+// schema up to date.
+func Open(ctx context.Context, path string, opt Options) (*sqlstore.Store, error) {
+	if opt.MaxBatch <= 0 {
+		opt.MaxBatch = 512
+	}
+	if opt.ReadConns <= 0 {
+		opt.ReadConns = max(4, 2*runtime.GOMAXPROCS(0))
+	}
+	wdb, err := sql.Open("sqlite", dsn(path, false))
+	if err != nil {
+		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
+	}
+	wdb.SetMaxOpenConns(1)
+	wdb.SetMaxIdleConns(1)
+	wdb.SetConnMaxLifetime(0)
+	wdb.SetConnMaxIdleTime(0)
+	if err := sqlstore.Migrate(ctx, wdb, Migrations(), nil, opt.Log); err != nil {
+		wdb.Close()
+		return nil, fmt.Errorf("sqlite %s: %w", path, err)
+	}
+	rdb, err := sql.Open("sqlite", dsn(path, true))
+	if err != nil {
+		wdb.Close()
+		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
+	}
+	rdb.SetMaxOpenConns(opt.ReadConns)
+	rdb.SetMaxIdleConns(opt.ReadConns)
+	rdb.SetConnMaxIdleTime(0)
+	w := newWriter(wdb, opt.MaxBatch)
+	fl := &sqlstore.Flavor{
+		Name:     "sqlite",
+		RunTx:    w.run,
+		IsUnique: isUnique,
+		Close:    w.close,
+	}
+	return sqlstore.New(rdb, fl), nil
+}
+
+func isUnique(err error) bool {
+	var e *sqlite.Error
+	if errors.As(err, &e) {
+		return e.Code() == sqlite3.SQLITE_CONSTRAINT_UNIQUE || e.Code() == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY
+	}
+	return strings.Contains(err.Error(), "UNIQUE constraint failed")
+}

@@ -1,0 +1,160 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+
+	"github.com/ticketd/ticketd/internal/desk"
+)
+
+const contactCols = `c.id, c.workspace_id, c.number, c.name, c.first_name, c.last_name, c.email, c.phone,
+	c.national_id, c.external_id, c.custom_fields, c.created_at, c.updated_at`
+
+func scanContact(r rowScanner, ct *desk.Contact) error {
+	var created, updated int64
+	err := r.Scan(&ct.ID, &ct.WorkspaceID, &ct.Number, &ct.Name, &ct.FirstName, &ct.LastName, &ct.Email, &ct.Phone,
+		&ct.NationalID, &ct.ExternalID, js(&ct.CustomFields), &created, &updated)
+	ct.CreatedAt, ct.UpdatedAt = msToTime(created), msToTime(updated)
+	return err
+}
+
+func (c *conn) contact(ctx context.Context, what, where string, args ...any) (*desk.Contact, error) {
+	var ct desk.Contact
+	err := scanContact(c.q.QueryRowContext(ctx, `SELECT `+contactCols+` FROM contacts c WHERE `+where, args...), &ct)
+	if err != nil {
+		return nil, c.mapErr(err, what)
+	}
+	if err := c.loadIdentities(ctx, []*desk.Contact{&ct}); err != nil {
+		return nil, err
+	}
+	return &ct, nil
+}
+
+func (c *conn) Contact(ctx context.Context, ws, id string) (*desk.Contact, error) {
+	return c.contact(ctx, "contact "+id, `c.workspace_id = $1 AND c.id = $2`, ws, id)
+}
+
+func (c *conn) ContactByNumber(ctx context.Context, ws string, number int64) (*desk.Contact, error) {
+	return c.contact(ctx, fmt.Sprintf("contact #%d", number), `c.workspace_id = $1 AND c.number = $2`, ws, number)
+}
+
+func (c *conn) Contacts(ctx context.Context, ws string, f desk.ContactFilter) ([]desk.Contact, error) {
+	q := `SELECT ` + contactCols + ` FROM contacts c WHERE c.workspace_id = $1`
+	args := []any{ws}
+	add := func(cond string, v any) {
+		args = append(args, v)
+		q += fmt.Sprintf(" AND "+cond, len(args))
+	}
+	if f.NationalID != "" {
+		add("c.national_id = $%d", f.NationalID)
+	}
+	if f.Email != "" {
+		add("c.email = $%d", f.Email)
+	}
+	if f.Phone != "" {
+		add("c.phone = $%d", f.Phone)
+	}
+	if id := f.Identity; id != nil {
+		cond := `EXISTS (SELECT 1 FROM contact_identities i WHERE i.workspace_id = c.workspace_id AND i.contact_id = c.id`
+		args = append(args, id.Channel, id.ExternalID)
+		cond += fmt.Sprintf(` AND i.channel = $%d AND i.external_id = $%d`, len(args)-1, len(args))
+		if id.PageID != "" {
+			args = append(args, id.PageID)
+			cond += fmt.Sprintf(` AND i.page_id = $%d`, len(args))
+		}
+		q += " AND " + cond + ")"
+	}
+	limit := f.Limit
+	if limit <= 0 || limit > 1000 {
+		limit = 1000
+	}
+	q += fmt.Sprintf(` ORDER BY c.number LIMIT %d`, limit)
+	rows, err := c.q.QueryContext(ctx, q, args...)
+	out, err := collect(rows, err, func(r *sql.Rows, ct *desk.Contact) error { return scanContact(r, ct) })
+	if err != nil {
+		return nil, c.mapErr(err, "contacts")
+	}
+	ptrs := make([]*desk.Contact, len(out))
+	for i := range out {
+		ptrs[i] = &out[i]
+	}
+	return out, c.loadIdentities(ctx, ptrs)
+}
+
+// loadIdentities fills the identities of cts in one query.
+func (c *conn) loadIdentities(ctx context.Context, cts []*desk.Contact) error {
+	if len(cts) == 0 {
+		return nil
+	}
+	byID := make(map[string]*desk.Contact, len(cts))
+	args := make([]any, 0, len(cts)+1)
+	args = append(args, cts[0].WorkspaceID)
+	in := ""
+	for _, ct := range cts {
+		byID[ct.ID] = ct
+		args = append(args, ct.ID)
+		if in != "" {
+			in += ","
+		}
+		in += fmt.Sprintf("$%d", len(args))
+	}
+	rows, err := c.q.QueryContext(ctx, `SELECT contact_id, channel, external_id, page_id, screen_name, display_name
+		FROM contact_identities WHERE workspace_id = $1 AND contact_id IN (`+in+`) ORDER BY contact_id, position`, args...)
+	if err != nil {
+		return c.mapErr(err, "contact identities")
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var cid string
+		var id desk.Identity
+		if err := rows.Scan(&cid, &id.Channel, &id.ExternalID, &id.PageID, &id.ScreenName, &id.DisplayName); err != nil {
+			return c.mapErr(err, "contact identities")
+		}
+		byID[cid].Identities = append(byID[cid].Identities, id)
+	}
+	return c.mapErr(rows.Err(), "contact identities")
+}
+
+func (c *conn) CreateContact(ctx context.Context, ct *desk.Contact) error {
+	n, err := c.nextNumber(ctx, ct.WorkspaceID, "contact")
+	if err != nil {
+		return err
+	}
+	ct.Number = n
+	_, err = c.q.ExecContext(ctx, `INSERT INTO contacts (id, workspace_id, number, name, first_name, last_name, email, phone,
+		national_id, external_id, custom_fields, created_at, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
+		ct.ID, ct.WorkspaceID, ct.Number, ct.Name, ct.FirstName, ct.LastName, ct.Email, ct.Phone,
+		ct.NationalID, ct.ExternalID, js(nonNil(ct.CustomFields)), ms(ct.CreatedAt), ms(ct.UpdatedAt))
+	if err != nil {
+		return c.mapErr(err, "create contact")
+	}
+	return c.setIdentities(ctx, ct)
+}
+
+func (c *conn) UpdateContact(ctx context.Context, ct *desk.Contact) error {
+	res, err := c.q.ExecContext(ctx, `UPDATE contacts SET name = $3, first_name = $4, last_name = $5, email = $6, phone = $7,
+		national_id = $8, external_id = $9, custom_fields = $10, updated_at = $11 WHERE workspace_id = $1 AND id = $2`,
+		ct.WorkspaceID, ct.ID, ct.Name, ct.FirstName, ct.LastName, ct.Email, ct.Phone,
+		ct.NationalID, ct.ExternalID, js(nonNil(ct.CustomFields)), ms(ct.UpdatedAt))
+	if err := c.affected(res, err, "update contact "+ct.ID); err != nil {
+		return err
+	}
+	return c.setIdentities(ctx, ct)
+}
+
+func (c *conn) setIdentities(ctx context.Context, ct *desk.Contact) error {
+	if _, err := c.q.ExecContext(ctx, `DELETE FROM contact_identities WHERE contact_id = $1`, ct.ID); err != nil {
+		return c.mapErr(err, "clear identities")
+	}
+	for i, id := range ct.Identities {
+		_, err := c.q.ExecContext(ctx, `INSERT INTO contact_identities (workspace_id, contact_id, position, channel, external_id,
+			page_id, screen_name, display_name) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+			ct.WorkspaceID, ct.ID, i, id.Channel, id.ExternalID, id.PageID, id.ScreenName, id.DisplayName)
+		if err != nil {
+			return c.mapErr(err, "add identity "+string(id.Channel)+"/"+id.ExternalID)
+		}
+	}
+	return nil
+}

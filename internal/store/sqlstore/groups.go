@@ -1,0 +1,91 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+
+	"github.com/ticketd/ticketd/internal/desk"
+)
+
+const groupCols = `id, workspace_id, number, name, supervisor_id, created_at`
+
+func scanGroup(r rowScanner, g *desk.Group) error {
+	var created int64
+	err := r.Scan(&g.ID, &g.WorkspaceID, &g.Number, &g.Name, ns(&g.SupervisorID), &created)
+	g.CreatedAt = msToTime(created)
+	return err
+}
+
+func (c *conn) Group(ctx context.Context, ws, id string) (*desk.Group, error) {
+	var g desk.Group
+	err := scanGroup(c.q.QueryRowContext(ctx, `SELECT `+groupCols+` FROM groups WHERE workspace_id = $1 AND id = $2`, ws, id), &g)
+	return &g, c.mapErr(err, "group "+id)
+}
+
+func (c *conn) GroupByNumber(ctx context.Context, ws string, number int64) (*desk.Group, error) {
+	var g desk.Group
+	err := scanGroup(c.q.QueryRowContext(ctx, `SELECT `+groupCols+` FROM groups WHERE workspace_id = $1 AND number = $2`, ws, number), &g)
+	return &g, c.mapErr(err, fmt.Sprintf("group #%d", number))
+}
+
+func (c *conn) GroupByName(ctx context.Context, ws, name string) (*desk.Group, error) {
+	var g desk.Group
+	err := scanGroup(c.q.QueryRowContext(ctx, `SELECT `+groupCols+` FROM groups WHERE workspace_id = $1 AND name = $2`, ws, name), &g)
+	return &g, c.mapErr(err, "group "+name)
+}
+
+func (c *conn) Groups(ctx context.Context, ws string) ([]desk.Group, error) {
+	rows, err := c.q.QueryContext(ctx, `SELECT `+groupCols+` FROM groups WHERE workspace_id = $1 ORDER BY number`, ws)
+	out, err := collect(rows, err, func(r *sql.Rows, g *desk.Group) error { return scanGroup(r, g) })
+	return out, c.mapErr(err, "groups")
+}
+
+func (c *conn) CreateGroup(ctx context.Context, g *desk.Group) error {
+	n, err := c.nextNumber(ctx, g.WorkspaceID, "group")
+	if err != nil {
+		return err
+	}
+	g.Number = n
+	_, err = c.q.ExecContext(ctx, `INSERT INTO groups (`+groupCols+`) VALUES ($1, $2, $3, $4, $5, $6)`,
+		g.ID, g.WorkspaceID, g.Number, g.Name, nullIfEmpty(g.SupervisorID), ms(g.CreatedAt))
+	return c.mapErr(err, "create group "+g.Name)
+}
+
+func (c *conn) UpdateGroup(ctx context.Context, g *desk.Group) error {
+	res, err := c.q.ExecContext(ctx, `UPDATE groups SET name = $3, supervisor_id = $4 WHERE workspace_id = $1 AND id = $2`,
+		g.WorkspaceID, g.ID, g.Name, nullIfEmpty(g.SupervisorID))
+	return c.affected(res, err, "update group "+g.ID)
+}
+
+const channelAccountCols = `id, workspace_id, number, channel, name, uid, provider_type, active, created_at`
+
+func scanChannelAccount(r rowScanner, a *desk.ChannelAccount) error {
+	var created int64
+	err := r.Scan(&a.ID, &a.WorkspaceID, &a.Number, &a.Channel, &a.Name, &a.UID, &a.ProviderType, &a.Active, &created)
+	a.CreatedAt = msToTime(created)
+	return err
+}
+
+func (c *conn) ChannelAccount(ctx context.Context, ws, id string) (*desk.ChannelAccount, error) {
+	var a desk.ChannelAccount
+	err := scanChannelAccount(c.q.QueryRowContext(ctx, `SELECT `+channelAccountCols+` FROM channel_accounts WHERE workspace_id = $1 AND id = $2`, ws, id), &a)
+	return &a, c.mapErr(err, "channel account "+id)
+}
+
+func (c *conn) ChannelAccounts(ctx context.Context, ws string) ([]desk.ChannelAccount, error) {
+	rows, err := c.q.QueryContext(ctx, `SELECT `+channelAccountCols+` FROM channel_accounts WHERE workspace_id = $1 ORDER BY number`, ws)
+	out, err := collect(rows, err, func(r *sql.Rows, a *desk.ChannelAccount) error { return scanChannelAccount(r, a) })
+	return out, c.mapErr(err, "channel accounts")
+}
+
+func (c *conn) CreateChannelAccount(ctx context.Context, a *desk.ChannelAccount) error {
+	n, err := c.nextNumber(ctx, a.WorkspaceID, "channel_account")
+	if err != nil {
+		return err
+	}
+	a.Number = n
+	_, err = c.q.ExecContext(ctx, `INSERT INTO channel_accounts (`+channelAccountCols+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+		a.ID, a.WorkspaceID, a.Number, a.Channel, a.Name, a.UID, a.ProviderType, a.Active, ms(a.CreatedAt))
+	return c.mapErr(err, "create channel account "+a.Name)
+}

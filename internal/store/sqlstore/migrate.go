@@ -1,0 +1,79 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Migrate applies, in order and one transaction each, every NNNN_name.sql
+// file of migrations that the database has not seen yet, and records it in
+// schema_migrations. lock, when set, runs first on the same connection to
+// keep concurrent nodes from migrating at once. log, when set, gets a line per
+// applied migration.
+func Migrate(ctx context.Context, db *sql.DB, migrations fs.FS, lock func(context.Context, *sql.Conn) (unlock func(), err error), log *slog.Logger) error {
+	conn, err := db.Conn(ctx)
+	if err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	defer conn.Close()
+	if lock != nil {
+		unlock, err := lock(ctx, conn)
+		if err != nil {
+			return fmt.Errorf("migrate: lock: %w", err)
+		}
+		defer unlock()
+	}
+	if _, err := conn.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
+		version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)`); err != nil {
+		return fmt.Errorf("migrate: create version table: %w", err)
+	}
+	names, err := fs.Glob(migrations, "*.sql")
+	if err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		v, err := strconv.ParseInt(strings.SplitN(name, "_", 2)[0], 10, 64)
+		if err != nil {
+			return fmt.Errorf("migrate: %s: name must start with a number: %w", name, err)
+		}
+		var seen int
+		if err := conn.QueryRowContext(ctx, `SELECT COUNT(*) FROM schema_migrations WHERE version = $1`, v).Scan(&seen); err != nil {
+			return fmt.Errorf("migrate: %w", err)
+		}
+		if seen > 0 {
+			continue
+		}
+		body, err := fs.ReadFile(migrations, name)
+		if err != nil {
+			return fmt.Errorf("migrate: %w", err)
+		}
+		tx, err := conn.BeginTx(ctx, nil)
+		if err != nil {
+			return fmt.Errorf("migrate: %w", err)
+		}
+		if _, err := tx.ExecContext(ctx, string(body)); err != nil {
+			_ = tx.Rollback()
+			return fmt.Errorf("migrate: apply %s: %w", name, err)
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)`,
+			v, name, time.Now().UnixMilli()); err != nil {
+			_ = tx.Rollback()
+			return fmt.Errorf("migrate: record %s: %w", name, err)
+		}
+		if err := tx.Commit(); err != nil {
+			return fmt.Errorf("migrate: commit %s: %w", name, err)
+		}
+		if log != nil {
+			log.Info("applied migration", slog.String("name", name))
+		}
+	}
+	return nil
+}

@@ -1,0 +1,132 @@
+package sqlstore
+
+import (
+	"database/sql"
+	"database/sql/driver"
+	"encoding/json"
+	"fmt"
+	"time"
+)
+
+// msTime stores a time.Time as nullable INTEGER milliseconds (zero ↔ NULL).
+type msTime struct{ t *time.Time }
+
+func (m msTime) Value() (driver.Value, error) {
+	if m.t == nil || m.t.IsZero() {
+		return nil, nil
+	}
+	return m.t.UnixMilli(), nil
+}
+
+func (m msTime) Scan(src any) error {
+	if src == nil {
+		*m.t = time.Time{}
+		return nil
+	}
+	var ms int64
+	switch v := src.(type) {
+	case int64:
+		ms = v
+	case int32:
+		ms = int64(v)
+	default:
+		return fmt.Errorf("msTime: unexpected %T", src)
+	}
+	*m.t = time.UnixMilli(ms).UTC()
+	return nil
+}
+
+// ms is the argument form of a required instant.
+func ms(t time.Time) int64 { return t.UnixMilli() }
+
+// tm wraps a time for scanning or as a nullable argument.
+func tm(t *time.Time) msTime { return msTime{t} }
+
+// jsonCol stores any value as JSON text.
+type jsonCol struct{ v any }
+
+func (j jsonCol) Value() (driver.Value, error) {
+	b, err := json.Marshal(j.v)
+	if err != nil {
+		return nil, err
+	}
+	return string(b), nil
+}
+
+func (j jsonCol) Scan(src any) error {
+	var b []byte
+	switch v := src.(type) {
+	case nil:
+		return nil
+	case string:
+		b = []byte(v)
+	case []byte:
+		b = v
+	default:
+		return fmt.Errorf("jsonCol: unexpected %T", src)
+	}
+	if len(b) == 0 || string(b) == "null" {
+		return nil
+	}
+	return json.Unmarshal(b, j.v)
+}
+
+func js(v any) jsonCol { return jsonCol{v} }
+
+// nullStr stores "" as NULL, for optional references.
+type nullStr struct{ s *string }
+
+func (n nullStr) Value() (driver.Value, error) {
+	if n.s == nil || *n.s == "" {
+		return nil, nil
+	}
+	return *n.s, nil
+}
+
+func (n nullStr) Scan(src any) error {
+	switch v := src.(type) {
+	case nil:
+		*n.s = ""
+	case string:
+		*n.s = v
+	case []byte:
+		*n.s = string(v)
+	default:
+		return fmt.Errorf("nullStr: unexpected %T", src)
+	}
+	return nil
+}
+
+func ns(s *string) nullStr { return nullStr{s} }
+
+// nullIfEmpty is the argument form of an optional reference.
+func nullIfEmpty(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+// collect scans every row with scan.
+func collect[T any](rows *sql.Rows, err error, scan func(*sql.Rows, *T) error) ([]T, error) {
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []T
+	for rows.Next() {
+		var v T
+		if err := scan(rows, &v); err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, rows.Err()
+}
+
+func msToTime(v int64) time.Time {
+	if v == 0 {
+		return time.Time{}
+	}
+	return time.UnixMilli(v).UTC()
+}

@@ -1,0 +1,339 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+
+	"github.com/ticketd/ticketd/internal/desk"
+)
+
+// ticketCols lists every ticket column in scan order.
+const ticketCols = `t.id, t.workspace_id, t.number, t.subject, t.description, t.status, t.closed_reason, t.closure_type,
+	t.status_reason, t.escalated, t.escalation, t.priority, t.priority_rank, t.flagged, t.type, t.channel,
+	t.channel_account_id, t.origin, t.source_code, t.contact_id, t.assignee_id, t.group_id, t.supervisor_id,
+	t.cc, t.tags, t.template_id, t.custom_fields, t.meta, t.created_by, t.closed_by,
+	t.created_at, t.updated_at, t.queued_at, t.first_assigned_at, t.assigned_at, t.opened_at, t.pending_at,
+	t.solved_at, t.closed_at, t.escalated_at, t.transferred_at, t.first_response_at, t.first_agent_response_at,
+	t.last_customer_msg_at, t.last_agent_msg_at, t.first_reply_due_at, t.resolve_due_at`
+
+func scanTicket(r rowScanner, t *desk.Ticket) error {
+	var created, updated int64
+	err := r.Scan(&t.ID, &t.WorkspaceID, &t.Number, &t.Subject, &t.Description, &t.Status, &t.ClosedReason, &t.ClosureType,
+		&t.StatusReason, &t.Escalated, js(&t.Escalation), &t.Priority, &t.PriorityRank, &t.Flagged, &t.Type, &t.Channel,
+		ns(&t.ChannelAccountID), &t.Origin, &t.SourceCode, ns(&t.ContactID), ns(&t.AssigneeID), ns(&t.GroupID), ns(&t.SupervisorID),
+		js(&t.CC), js(&t.Tags), &t.TemplateID, js(&t.CustomFields), js(&t.Meta), js(&t.CreatedBy), js(&t.ClosedBy),
+		&created, &updated, tm(&t.QueuedAt), tm(&t.FirstAssignedAt), tm(&t.AssignedAt), tm(&t.OpenedAt), tm(&t.PendingAt),
+		tm(&t.SolvedAt), tm(&t.ClosedAt), tm(&t.EscalatedAt), tm(&t.TransferredAt), tm(&t.FirstResponseAt), tm(&t.FirstAgentResponseAt),
+		tm(&t.LastCustomerMsgAt), tm(&t.LastAgentMsgAt), tm(&t.FirstReplyDueAt), tm(&t.ResolveDueAt))
+	t.CreatedAt, t.UpdatedAt = msToTime(created), msToTime(updated)
+	return err
+}
+
+// ticketArgs are the values of ticketCols (minus the t. prefix) in order,
+// followed by queue_rank.
+func ticketArgs(t *desk.Ticket) []any {
+	var esc any
+	if t.Escalation != nil {
+		esc = js(t.Escalation)
+	}
+	return []any{t.ID, t.WorkspaceID, t.Number, t.Subject, t.Description, t.Status, t.ClosedReason, t.ClosureType,
+		t.StatusReason, t.Escalated, esc, t.Priority, t.PriorityRank, t.Flagged, t.Type, t.Channel,
+		nullIfEmpty(t.ChannelAccountID), t.Origin, t.SourceCode, nullIfEmpty(t.ContactID), nullIfEmpty(t.AssigneeID),
+		nullIfEmpty(t.GroupID), nullIfEmpty(t.SupervisorID),
+		js(t.CC), js(nonNil(t.Tags)), t.TemplateID, js(nonNil(t.CustomFields)), js(t.Meta), js(t.CreatedBy), js(t.ClosedBy),
+		ms(t.CreatedAt), ms(t.UpdatedAt), tm(&t.QueuedAt), tm(&t.FirstAssignedAt), tm(&t.AssignedAt), tm(&t.OpenedAt), tm(&t.PendingAt),
+		tm(&t.SolvedAt), tm(&t.ClosedAt), tm(&t.EscalatedAt), tm(&t.TransferredAt), tm(&t.FirstResponseAt), tm(&t.FirstAgentResponseAt),
+		tm(&t.LastCustomerMsgAt), tm(&t.LastAgentMsgAt), tm(&t.FirstReplyDueAt), tm(&t.ResolveDueAt),
+		queueRank(t)}
+}
+
+// queueRank is the drain order key: 1 = most urgent.
+func queueRank(t *desk.Ticket) int {
+	if t.PriorityRank > 0 {
+		return t.PriorityRank
+	}
+	return t.Priority.Rank()
+}
+
+var (
+	ticketInsertSQL = func() string {
+		cols := strings.ReplaceAll(ticketCols, "t.", "") + ", queue_rank"
+		n := strings.Count(cols, ",") + 1
+		ph := make([]string, n)
+		for i := range ph {
+			ph[i] = fmt.Sprintf("$%d", i+1)
+		}
+		return `INSERT INTO tickets (` + cols + `) VALUES (` + strings.Join(ph, ", ") + `)`
+	}()
+	// ticketUpdateSQL sets every column but the immutable ones; its
+	// arguments come from ticketUpdateArgs.
+	ticketUpdateSQL, ticketUpdateKeep = func() (string, []int) {
+		cols := strings.Split(strings.ReplaceAll(ticketCols, "t.", "")+", queue_rank", ",")
+		var set []string
+		var keep []int
+		for i, c := range cols {
+			c = strings.TrimSpace(c)
+			switch c {
+			case "number", "created_at":
+				continue
+			}
+			keep = append(keep, i)
+			if c == "id" || c == "workspace_id" {
+				continue
+			}
+			set = append(set, fmt.Sprintf("%s = $%d", c, len(keep)))
+		}
+		return `UPDATE tickets SET ` + strings.Join(set, ", ") + ` WHERE id = $1 AND workspace_id = $2`, keep
+	}()
+)
+
+func ticketUpdateArgs(t *desk.Ticket) []any {
+	all := ticketArgs(t)
+	out := make([]any, len(ticketUpdateKeep))
+	for i, k := range ticketUpdateKeep {
+		out[i] = all[k]
+	}
+	return out
+}
+
+func (c *conn) ticket(ctx context.Context, what, suffix string, args ...any) (*desk.Ticket, error) {
+	var t desk.Ticket
+	err := scanTicket(c.q.QueryRowContext(ctx, `SELECT `+ticketCols+` FROM tickets t WHERE `+suffix, args...), &t)
+	if err != nil {
+		return nil, c.mapErr(err, what)
+	}
+	return &t, nil
+}
+
+func (c *conn) Ticket(ctx context.Context, ws, id string) (*desk.Ticket, error) {
+	return c.ticket(ctx, "ticket "+id, `t.workspace_id = $1 AND t.id = $2`, ws, id)
+}
+
+func (c *conn) TicketByNumber(ctx context.Context, ws string, number int64) (*desk.Ticket, error) {
+	return c.ticket(ctx, fmt.Sprintf("ticket #%d", number), `t.workspace_id = $1 AND t.number = $2`, ws, number)
+}
+
+func (t *tx) LockTicket(ctx context.Context, ws, id string) (*desk.Ticket, error) {
+	return t.ticket(ctx, "lock ticket "+id, `t.workspace_id = $1 AND t.id = $2`+t.fl.ForUpdate, ws, id)
+}
+
+func (c *conn) CreateTicket(ctx context.Context, t *desk.Ticket) error {
+	n, err := c.nextNumber(ctx, t.WorkspaceID, "ticket")
+	if err != nil {
+		return err
+	}
+	t.Number = n
+	if _, err := c.q.ExecContext(ctx, ticketInsertSQL, ticketArgs(t)...); err != nil {
+		return c.mapErr(err, "create ticket")
+	}
+	return c.setTags(ctx, t)
+}
+
+func (c *conn) UpdateTicket(ctx context.Context, t *desk.Ticket) error {
+	res, err := c.q.ExecContext(ctx, ticketUpdateSQL, ticketUpdateArgs(t)...)
+	if err := c.affected(res, err, "update ticket "+t.ID); err != nil {
+		return err
+	}
+	return c.setTags(ctx, t)
+}
+
+func (c *conn) setTags(ctx context.Context, t *desk.Ticket) error {
+	if _, err := c.q.ExecContext(ctx, `DELETE FROM ticket_tags WHERE ticket_id = $1`, t.ID); err != nil {
+		return c.mapErr(err, "clear tags")
+	}
+	for _, tag := range t.Tags {
+		_, err := c.q.ExecContext(ctx, `INSERT INTO ticket_tags (workspace_id, ticket_id, tag) VALUES ($1, $2, $3)
+			ON CONFLICT DO NOTHING`, t.WorkspaceID, t.ID, tag)
+		if err != nil {
+			return c.mapErr(err, "tag ticket")
+		}
+	}
+	return nil
+}
+
+// orderSpec is how a TicketOrder sorts and pages.
+type orderSpec struct {
+	key  string // keyset column ("" when the order pages by offset only)
+	desc bool
+	sql  string
+}
+
+var orders = map[desk.TicketOrder]orderSpec{
+	desk.OrderNumberDesc:  {"t.number", true, "t.number DESC"},
+	desk.OrderNumberAsc:   {"t.number", false, "t.number ASC"},
+	desk.OrderCreatedDesc: {"t.created_at", true, "t.created_at DESC, t.number DESC"},
+	desk.OrderCreatedAsc:  {"t.created_at", false, "t.created_at ASC, t.number ASC"},
+	desk.OrderUpdatedDesc: {"t.updated_at", true, "t.updated_at DESC, t.number DESC"},
+	desk.OrderUpdatedAsc:  {"t.updated_at", false, "t.updated_at ASC, t.number ASC"},
+	desk.OrderStatusAsc:   {"", false, statusRankSQL + " ASC, t.number ASC"},
+	desk.OrderStatusDesc:  {"", true, statusRankSQL + " DESC, t.number DESC"},
+	desk.OrderQueue:       {"", false, "t.queue_rank ASC, t.created_at ASC, t.number ASC"},
+}
+
+// statusRankSQL sorts statuses in lifecycle order.
+var statusRankSQL = func() string {
+	var b strings.Builder
+	b.WriteString("CASE t.status")
+	for i, s := range desk.Statuses {
+		fmt.Fprintf(&b, " WHEN '%s' THEN %d", s, i)
+	}
+	b.WriteString(" END")
+	return b.String()
+}()
+
+// ticketWhere builds the WHERE clause of f; args start with ws.
+func ticketWhere(ws string, f *desk.TicketFilter) (string, []any) {
+	args := []any{ws}
+	var b strings.Builder
+	b.WriteString("t.workspace_id = $1")
+	arg := func(v any) string {
+		args = append(args, v)
+		return fmt.Sprintf("$%d", len(args))
+	}
+	inList := func(col string, n int, get func(int) any) {
+		if n == 0 {
+			return
+		}
+		ph := make([]string, n)
+		for i := range ph {
+			ph[i] = arg(get(i))
+		}
+		fmt.Fprintf(&b, " AND %s IN (%s)", col, strings.Join(ph, ", "))
+	}
+	inList("t.status", len(f.Statuses), func(i int) any { return string(f.Statuses[i]) })
+	inList("t.channel", len(f.Channels), func(i int) any { return string(f.Channels[i]) })
+	inList("t.number", len(f.Numbers), func(i int) any { return f.Numbers[i] })
+	switch f.AssigneeID {
+	case "":
+	case "none":
+		b.WriteString(" AND t.assignee_id IS NULL")
+	default:
+		b.WriteString(" AND t.assignee_id = " + arg(f.AssigneeID))
+	}
+	switch f.GroupID {
+	case "":
+	case "none":
+		b.WriteString(" AND t.group_id IS NULL")
+	default:
+		b.WriteString(" AND t.group_id = " + arg(f.GroupID))
+	}
+	if f.ContactID != "" {
+		b.WriteString(" AND t.contact_id = " + arg(f.ContactID))
+	}
+	if f.Tag != "" {
+		b.WriteString(" AND EXISTS (SELECT 1 FROM ticket_tags g WHERE g.ticket_id = t.id AND g.tag = " + arg(f.Tag) + ")")
+	}
+	if f.Escalated != nil {
+		b.WriteString(" AND t.escalated = " + arg(*f.Escalated))
+	}
+	rng := func(col string, from, to interface{ IsZero() bool }, fromMS, toMS int64) {
+		if !from.IsZero() {
+			b.WriteString(" AND " + col + " >= " + arg(fromMS))
+		}
+		if !to.IsZero() {
+			b.WriteString(" AND " + col + " < " + arg(toMS))
+		}
+	}
+	rng("t.created_at", f.CreatedFrom, f.CreatedTo, ms(f.CreatedFrom), ms(f.CreatedTo))
+	rng("t.updated_at", f.UpdatedFrom, f.UpdatedTo, ms(f.UpdatedFrom), ms(f.UpdatedTo))
+	if id := f.ContactIdent; id != nil {
+		b.WriteString(" AND t.contact_id IN (SELECT i.contact_id FROM contact_identities i WHERE i.workspace_id = $1 AND i.channel = " +
+			arg(string(id.Channel)) + " AND i.external_id = " + arg(id.ExternalID))
+		if id.PageID != "" {
+			b.WriteString(" AND i.page_id = " + arg(id.PageID))
+		}
+		b.WriteString(")")
+	}
+	if f.NationalID != "" {
+		b.WriteString(" AND t.contact_id IN (SELECT c.id FROM contacts c WHERE c.workspace_id = $1 AND c.national_id = " + arg(f.NationalID) + ")")
+	}
+	return b.String(), args
+}
+
+// MaxPage bounds every list query.
+const MaxPage = 1000
+
+func (c *conn) Tickets(ctx context.Context, ws string, f desk.TicketFilter) ([]desk.Ticket, error) {
+	spec, ok := orders[f.Order]
+	if !ok {
+		return nil, fmt.Errorf("%w: unknown order %q", desk.ErrInvalid, f.Order)
+	}
+	where, args := ticketWhere(ws, &f)
+	if f.After != nil {
+		if spec.key == "" {
+			return nil, fmt.Errorf("%w: order %q pages by offset, not cursor", desk.ErrInvalid, f.Order)
+		}
+		cmp := ">"
+		if spec.desc {
+			cmp = "<"
+		}
+		if spec.key == "t.number" {
+			args = append(args, f.After.Number)
+			where += fmt.Sprintf(" AND t.number %s $%d", cmp, len(args))
+		} else {
+			args = append(args, f.After.Key, f.After.Number)
+			where += fmt.Sprintf(" AND (%s, t.number) %s ($%d, $%d)", spec.key, cmp, len(args)-1, len(args))
+		}
+	}
+	limit := f.Limit
+	if limit <= 0 || limit > MaxPage {
+		limit = MaxPage
+	}
+	q := fmt.Sprintf(`SELECT %s FROM tickets t WHERE %s ORDER BY %s LIMIT %d`, ticketCols, where, spec.sql, limit)
+	if f.Offset > 0 {
+		q += fmt.Sprintf(" OFFSET %d", f.Offset)
+	}
+	rows, err := c.q.QueryContext(ctx, q, args...)
+	out, err := collect(rows, err, func(r *sql.Rows, t *desk.Ticket) error { return scanTicket(r, t) })
+	return out, c.mapErr(err, "tickets")
+}
+
+func (c *conn) CountTickets(ctx context.Context, ws string, f desk.TicketFilter) (int64, error) {
+	where, args := ticketWhere(ws, &f)
+	var n int64
+	err := c.q.QueryRowContext(ctx, `SELECT COUNT(*) FROM tickets t WHERE `+where, args...).Scan(&n)
+	return n, c.mapErr(err, "count tickets")
+}
+
+// CursorOf returns the keyset position of t in order o.
+func CursorOf(t *desk.Ticket, o desk.TicketOrder) desk.Cursor {
+	switch orders[o].key {
+	case "t.created_at":
+		return desk.Cursor{Key: ms(t.CreatedAt), Number: t.Number}
+	case "t.updated_at":
+		return desk.Cursor{Key: ms(t.UpdatedAt), Number: t.Number}
+	}
+	return desk.Cursor{Key: t.Number, Number: t.Number}
+}
+
+func (c *conn) AgentLoads(ctx context.Context, ws, group string) ([]desk.AgentLoad, error) {
+	q := `SELECT ` + agentCols + `, (SELECT COUNT(*) FROM tickets t WHERE t.workspace_id = a.workspace_id AND t.assignee_id = a.id
+		AND t.status IN (` + activeList + `)) FROM agents a WHERE a.workspace_id = $1`
+	args := []any{ws}
+	if group != "" {
+		q += ` AND EXISTS (SELECT 1 FROM agent_groups m WHERE m.agent_id = a.id AND m.group_id = $2)`
+		args = append(args, group)
+	}
+	rows, err := c.q.QueryContext(ctx, q+` ORDER BY a.number`, args...)
+	out, err := collect(rows, err, func(r *sql.Rows, l *desk.AgentLoad) error {
+		a := &l.Agent
+		var created, updated int64
+		var groups string
+		err := r.Scan(&a.ID, &a.WorkspaceID, &a.Number, &a.Name, &a.Email, &a.PasswordHash, &a.Role, &a.Presence,
+			tm(&a.PresenceChangedAt), tm(&a.LastLoginAt), &a.Capacity, js(&a.Accesses), &a.AvatarURL, &created, &updated, &groups, &l.Active)
+		a.CreatedAt, a.UpdatedAt = msToTime(created), msToTime(updated)
+		a.GroupIDs = splitList(groups)
+		return err
+	})
+	return out, c.mapErr(err, "agent loads")
+}
+
+var activeList = func() string {
+	q := make([]string, len(desk.ActiveStatuses))
+	for i, s := range desk.ActiveStatuses {
+		q[i] = "'" + string(s) + "'"
+	}
+	return strings.Join(q, ", ")
+}()

@@ -1,0 +1,45 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+
+	"github.com/ticketd/ticketd/internal/desk"
+)
+
+const workspaceCols = `id, number, name, timezone, settings, created_at`
+
+func scanWorkspace(r interface{ Scan(...any) error }, w *desk.Workspace) error {
+	var created int64
+	err := r.Scan(&w.ID, &w.Number, &w.Name, &w.Timezone, js(&w.Settings), &created)
+	w.CreatedAt = msToTime(created)
+	return err
+}
+
+func (c *conn) Workspace(ctx context.Context, id string) (*desk.Workspace, error) {
+	var w desk.Workspace
+	err := scanWorkspace(c.q.QueryRowContext(ctx, `SELECT `+workspaceCols+` FROM workspaces WHERE id = $1`, id), &w)
+	return &w, c.mapErr(err, "workspace "+id)
+}
+
+func (c *conn) WorkspaceByName(ctx context.Context, name string) (*desk.Workspace, error) {
+	var w desk.Workspace
+	err := scanWorkspace(c.q.QueryRowContext(ctx, `SELECT `+workspaceCols+` FROM workspaces WHERE name = $1`, name), &w)
+	return &w, c.mapErr(err, "workspace "+name)
+}
+
+func (c *conn) CreateWorkspace(ctx context.Context, w *desk.Workspace) error {
+	n, err := c.nextNumber(ctx, "", "workspace")
+	if err != nil {
+		return err
+	}
+	w.Number = n
+	_, err = c.q.ExecContext(ctx, `INSERT INTO workspaces (`+workspaceCols+`) VALUES ($1, $2, $3, $4, $5, $6)`,
+		w.ID, w.Number, w.Name, w.Timezone, js(w.Settings), ms(w.CreatedAt))
+	return c.mapErr(err, "create workspace "+w.Name)
+}
+
+// rowScanner is *sql.Row or *sql.Rows.
+type rowScanner interface{ Scan(...any) error }
+
+var _ rowScanner = (*sql.Row)(nil)

@@ -1,0 +1,723 @@
+package storetest
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sort"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/ticketd/ticketd/internal/desk"
+	"github.com/ticketd/ticketd/internal/objectid"
+)
+
+// Run runs the conformance suite against fresh stores from open.
+func Run(t *testing.T, open Opener) {
+	tests := []struct {
+		name string
+		fn   func(*testing.T, desk.Store)
+	}{
+		{"Workspaces", testWorkspaces},
+		{"AgentsAndGroups", testAgentsAndGroups},
+		{"Contacts", testContacts},
+		{"TicketRoundTrip", testTicketRoundTrip},
+		{"TicketFilters", testTicketFilters},
+		{"KeysetPagination", testKeysetPagination},
+		{"MessagesAndAttachments", testMessagesAndAttachments},
+		{"Events", testEvents},
+		{"Tokens", testTokens},
+		{"FieldDefs", testFieldDefs},
+		{"AgentLoads", testAgentLoads},
+		{"RollbackLeavesNothing", testRollback},
+		{"FailingWriteSparesNeighbours", testFailingWriteSparesNeighbours},
+		{"ParallelNumbers", testParallelNumbers},
+		{"WorkspaceIsolation", testIsolation},
+		{"NotFound", testNotFound},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			tc.fn(t, open(t))
+		})
+	}
+}
+
+var ctx = context.Background()
+
+// fixture is a workspace with an admin, a group and a contact.
+type fixture struct {
+	svc     *desk.Service
+	ws      *desk.Workspace
+	admin   *desk.Agent
+	group   *desk.Group
+	contact *desk.Contact
+}
+
+func newFixture(t *testing.T, st desk.Store, name string) *fixture {
+	t.Helper()
+	svc := desk.NewService(st)
+	ws, admin, err := svc.NewWorkspace(ctx, name, "Asia/Shanghai", "Admin", "admin@"+name+".test", "hash")
+	if err != nil {
+		t.Fatalf("NewWorkspace: %v", err)
+	}
+	g, err := svc.CreateGroup(ctx, ws.ID, "cs", admin.ID)
+	if err != nil {
+		t.Fatalf("CreateGroup: %v", err)
+	}
+	c, err := svc.CreateContact(ctx, ws.ID, desk.NewContact{Name: "Ana Pérez", Email: "Ana@Example.com", Phone: "+56911112222",
+		NationalID: "12.345.678-9", Identities: []desk.Identity{
+			{Channel: desk.ChannelFacebook, ExternalID: "fb-100", PageID: "page-1", ScreenName: "ana.p"},
+			{Channel: desk.ChannelWhatsApp, ExternalID: "+56911112222"},
+		}})
+	if err != nil {
+		t.Fatalf("CreateContact: %v", err)
+	}
+	return &fixture{svc: svc, ws: ws, admin: admin, group: g, contact: c}
+}
+
+func (f *fixture) ticket(t *testing.T, in desk.NewTicket) *desk.Ticket {
+	t.Helper()
+	if in.ContactID == "" {
+		in.ContactID = f.contact.ID
+	}
+	tk, err := f.svc.CreateTicket(ctx, f.ws.ID, desk.Actor{Kind: desk.ActorAgent, ID: f.admin.ID}, in)
+	if err != nil {
+		t.Fatalf("CreateTicket: %v", err)
+	}
+	return tk
+}
+
+func testWorkspaces(t *testing.T, st desk.Store) {
+	f := newFixture(t, st, "acme")
+	got, err := st.Workspace(ctx, f.ws.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Name != "acme" || got.Timezone != "Asia/Shanghai" || got.Number < 1 || !got.CreatedAt.Equal(f.ws.CreatedAt) {
+		t.Fatalf("Workspace = %+v, want %+v", got, f.ws)
+	}
+	byName, err := st.WorkspaceByName(ctx, "acme")
+	if err != nil || byName.ID != f.ws.ID {
+		t.Fatalf("WorkspaceByName = %v, %v", byName, err)
+	}
+	_, _, err = f.svc.NewWorkspace(ctx, "acme", "", "x", "x@y.z", "h")
+	if !errors.Is(err, desk.ErrConflict) {
+		t.Fatalf("duplicate workspace: err = %v, want ErrConflict", err)
+	}
+	other, _, err := f.svc.NewWorkspace(ctx, "globex", "", "x", "admin@acme.test", "h")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if other.Number == f.ws.Number {
+		t.Fatalf("two workspaces share number %d", other.Number)
+	}
+	agents, err := st.AgentsByEmail(ctx, "admin@acme.test")
+	if err != nil || len(agents) != 2 {
+		t.Fatalf("AgentsByEmail across workspaces = %d agents, %v; want 2", len(agents), err)
+	}
+}
+
+func testAgentsAndGroups(t *testing.T, st desk.Store) {
+	f := newFixture(t, st, "acme")
+	g2, err := f.svc.CreateGroup(ctx, f.ws.ID, "billing", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.svc.CreateGroup(ctx, f.ws.ID, "billing", ""); !errors.Is(err, desk.ErrConflict) {
+		t.Fatalf("duplicate group: %v", err)
+	}
+	a, err := f.svc.CreateAgent(ctx, f.ws.ID, desk.NewAgent{Name: "Li Lei", Email: "LI@x.test", Role: desk.RoleAgent,
+		Capacity: 3, GroupIDs: []string{f.group.ID, g2.ID}, Accesses: []string{"chat"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.Number != 2 || a.Email != "li@x.test" {
+		t.Fatalf("agent number %d email %q, want 2 and lower-cased", a.Number, a.Email)
+	}
+	if _, err := f.svc.CreateAgent(ctx, f.ws.ID, desk.NewAgent{Name: "dup", Email: "li@x.test"}); !errors.Is(err, desk.ErrConflict) {
+		t.Fatalf("duplicate email: %v", err)
+	}
+	if _, err := f.svc.CreateAgent(ctx, f.ws.ID, desk.NewAgent{Name: "x", Email: "y@x.test", GroupIDs: []string{"nope"}}); !errors.Is(err, desk.ErrInvalid) {
+		t.Fatalf("unknown group: %v", err)
+	}
+	got, err := st.Agent(ctx, f.ws.ID, a.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sort.Strings(got.GroupIDs)
+	want := []string{f.group.ID, g2.ID}
+	sort.Strings(want)
+	if fmt.Sprint(got.GroupIDs) != fmt.Sprint(want) || got.Capacity != 3 || got.Role != desk.RoleAgent ||
+		got.Presence != desk.PresenceOffline || len(got.Accesses) != 1 {
+		t.Fatalf("Agent = %+v", got)
+	}
+	byNum, err := st.AgentByNumber(ctx, f.ws.ID, 2)
+	if err != nil || byNum.ID != a.ID {
+		t.Fatalf("AgentByNumber = %v, %v", byNum, err)
+	}
+	inG2, err := st.Agents(ctx, f.ws.ID, desk.AgentFilter{GroupID: g2.ID})
+	if err != nil || len(inG2) != 1 || inG2[0].ID != a.ID {
+		t.Fatalf("Agents(group billing) = %v, %v", inG2, err)
+	}
+	admins, err := st.Agents(ctx, f.ws.ID, desk.AgentFilter{Role: desk.RoleAdmin})
+	if err != nil || len(admins) != 1 {
+		t.Fatalf("Agents(role admin) = %v, %v", admins, err)
+	}
+	five := 5
+	none := []string{}
+	if _, err := f.svc.UpdateAgent(ctx, f.ws.ID, a.ID, desk.AgentPatch{Capacity: &five, GroupIDs: &none}); err != nil {
+		t.Fatal(err)
+	}
+	got, _ = st.Agent(ctx, f.ws.ID, a.ID)
+	if got.Capacity != 5 || len(got.GroupIDs) != 0 {
+		t.Fatalf("after update: %+v", got)
+	}
+	groups, err := st.Groups(ctx, f.ws.ID)
+	if err != nil || len(groups) != 2 || groups[0].Name != "cs" || groups[0].SupervisorID != f.admin.ID {
+		t.Fatalf("Groups = %+v, %v", groups, err)
+	}
+	if g, err := st.GroupByNumber(ctx, f.ws.ID, 2); err != nil || g.ID != g2.ID {
+		t.Fatalf("GroupByNumber = %v, %v", g, err)
+	}
+	if g, err := st.GroupByName(ctx, f.ws.ID, "billing"); err != nil || g.ID != g2.ID {
+		t.Fatalf("GroupByName = %v, %v", g, err)
+	}
+	err = st.Update(ctx, func(tx desk.Tx) error {
+		g2.Name = "billing-2"
+		return tx.UpdateGroup(ctx, g2)
+	})
+	if g, _ := st.Group(ctx, f.ws.ID, g2.ID); err != nil || g.Name != "billing-2" {
+		t.Fatalf("UpdateGroup: %v %v", g, err)
+	}
+	now := time.Now().UTC().Truncate(time.Millisecond)
+	acc := &desk.ChannelAccount{ID: objectid.New(now), WorkspaceID: f.ws.ID, Channel: desk.ChannelFacebook, Name: "Acme FB",
+		UID: "page-1", ProviderType: "facebook", Active: true, CreatedAt: now}
+	if err := st.Update(ctx, func(tx desk.Tx) error { return tx.CreateChannelAccount(ctx, acc) }); err != nil {
+		t.Fatal(err)
+	}
+	accs, err := st.ChannelAccounts(ctx, f.ws.ID)
+	if err != nil || len(accs) != 1 || accs[0].UID != "page-1" || !accs[0].Active || accs[0].Number != 1 {
+		t.Fatalf("ChannelAccounts = %+v, %v", accs, err)
+	}
+	if got, err := st.ChannelAccount(ctx, f.ws.ID, acc.ID); err != nil || got.Name != "Acme FB" {
+		t.Fatalf("ChannelAccount = %+v, %v", got, err)
+	}
+}
+
+func testContacts(t *testing.T, st desk.Store) {
+	f := newFixture(t, st, "acme")
+	c, err := st.Contact(ctx, f.ws.ID, f.contact.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.NationalID != "12345678-9" || c.Email != "ana@example.com" || len(c.Identities) != 2 ||
+		c.Identities[0].PageID != "page-1" || c.Identities[1].Channel != desk.ChannelWhatsApp {
+		t.Fatalf("Contact = %+v", c)
+	}
+	for name, filter := range map[string]desk.ContactFilter{
+		"national id": {NationalID: "12345678-9"},
+		"email":       {Email: "ana@example.com"},
+		"phone":       {Phone: "+56911112222"},
+		"identity":    {Identity: &desk.Identity{Channel: desk.ChannelFacebook, ExternalID: "fb-100", PageID: "page-1"}},
+	} {
+		got, err := st.Contacts(ctx, f.ws.ID, filter)
+		if err != nil || len(got) != 1 || got[0].ID != c.ID || len(got[0].Identities) != 2 {
+			t.Errorf("Contacts(%s) = %+v, %v", name, got, err)
+		}
+	}
+	got, err := st.Contacts(ctx, f.ws.ID, desk.ContactFilter{Identity: &desk.Identity{Channel: desk.ChannelFacebook, ExternalID: "fb-100", PageID: "other"}})
+	if err != nil || len(got) != 0 {
+		t.Fatalf("Contacts(wrong page) = %v, %v", got, err)
+	}
+	c.Phone = "+1"
+	c.Identities = c.Identities[:1]
+	c.CustomFields = desk.Fields{{Key: "vip", Value: json.RawMessage(`true`)}}
+	if err := st.Update(ctx, func(tx desk.Tx) error { return tx.UpdateContact(ctx, c) }); err != nil {
+		t.Fatal(err)
+	}
+	c2, _ := st.ContactByNumber(ctx, f.ws.ID, c.Number)
+	if c2 == nil || c2.Phone != "+1" || len(c2.Identities) != 1 || string(c2.CustomFields[0].Value) != "true" {
+		t.Fatalf("after update: %+v", c2)
+	}
+	_, err = f.svc.CreateContact(ctx, f.ws.ID, desk.NewContact{Name: "x", Identities: []desk.Identity{{Channel: "myspace", ExternalID: "1"}}})
+	if !errors.Is(err, desk.ErrInvalid) {
+		t.Fatalf("bad channel: %v", err)
+	}
+}
+
+func testTicketRoundTrip(t *testing.T, st desk.Store) {
+	f := newFixture(t, st, "acme")
+	in := desk.NewTicket{Subject: "退款 reembolso", Message: &desk.NewMessage{Text: "hola, quiero mi dinero"},
+		Channel: desk.ChannelEmail, Priority: desk.PriorityHigh, Type: desk.TypeIncident, GroupID: f.group.ID,
+		Tags: []string{"vip", "refund", "vip"}, TemplateID: 7,
+		CC:           desk.CC{Emails: []string{"boss@x.test"}},
+		CustomFields: desk.Fields{{Key: "field_1", Value: json.RawMessage(`"a"`), Extras: map[string]json.RawMessage{"pay_status": json.RawMessage(`1`)}}},
+		Meta:         map[string]map[string]json.RawMessage{"oneview": {"orderId": json.RawMessage(`"o-1"`)}},
+	}
+	tk := f.ticket(t, in)
+	if tk.Number != 1 || tk.Status != desk.StatusUnassigned || tk.SupervisorID != f.admin.ID {
+		t.Fatalf("created = %+v", tk)
+	}
+	idTime, _ := objectid.Time(tk.ID)
+	if !idTime.Equal(tk.CreatedAt.Truncate(time.Second)) {
+		t.Fatalf("id second %v != created %v", idTime, tk.CreatedAt)
+	}
+	got, err := st.Ticket(ctx, f.ws.ID, tk.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Subject != in.Subject || got.Description != "hola, quiero mi dinero" || got.Channel != desk.ChannelEmail ||
+		got.Priority != desk.PriorityHigh || got.Type != desk.TypeIncident || got.GroupID != f.group.ID ||
+		got.ContactID != f.contact.ID || fmt.Sprint(got.Tags) != "[vip refund]" || got.TemplateID != 7 ||
+		len(got.CC.Emails) != 1 || len(got.CustomFields) != 1 || string(got.CustomFields[0].Extras["pay_status"]) != "1" ||
+		string(got.Meta["oneview"]["orderId"]) != `"o-1"` || got.CreatedBy.ID != f.admin.ID || got.Origin != desk.OriginAPI {
+		t.Fatalf("round trip = %+v", got)
+	}
+	if !got.CreatedAt.Equal(tk.CreatedAt) || !got.QueuedAt.Equal(tk.QueuedAt) || got.QueuedAt.IsZero() || !got.AssignedAt.IsZero() {
+		t.Fatalf("times: created %v/%v queued %v/%v", got.CreatedAt, tk.CreatedAt, got.QueuedAt, tk.QueuedAt)
+	}
+	byNum, err := st.TicketByNumber(ctx, f.ws.ID, 1)
+	if err != nil || byNum.ID != tk.ID {
+		t.Fatalf("TicketByNumber = %v, %v", byNum, err)
+	}
+	// Assign, escalate, close through the service; every field survives.
+	a, _ := f.svc.CreateAgent(ctx, f.ws.ID, desk.NewAgent{Name: "Bo", Email: "bo@x.test"})
+	urgent := desk.PriorityUrgent
+	if _, err := f.svc.UpdateTicket(ctx, f.ws.ID, tk.ID, desk.System, desk.TicketPatch{AssigneeID: &a.ID, Priority: &urgent}); err != nil {
+		t.Fatal(err)
+	}
+	err = st.Update(ctx, func(tx desk.Tx) error {
+		t2, err := tx.LockTicket(ctx, f.ws.ID, tk.ID)
+		if err != nil {
+			return err
+		}
+		t2.Escalated = true
+		t2.Escalation = &desk.Escalation{At: time.UnixMilli(1700000000123).UTC(), FromAgentID: a.ID, ToAgentID: f.admin.ID, Reason: "angry"}
+		t2.ClosureType = "Resolved"
+		t2.PriorityRank = 2
+		return tx.UpdateTicket(ctx, t2)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, _ = st.Ticket(ctx, f.ws.ID, tk.ID)
+	if got.AssigneeID != a.ID || got.Status != desk.StatusAssigned || got.Priority != urgent || !got.Escalated ||
+		got.Escalation == nil || got.Escalation.Reason != "angry" || got.Escalation.At.UnixMilli() != 1700000000123 ||
+		got.PriorityRank != 2 || got.AssignedAt.IsZero() || got.FirstAssignedAt.IsZero() {
+		t.Fatalf("after assign/escalate: %+v", got)
+	}
+	closed, err := f.svc.Close(ctx, f.ws.ID, tk.ID, desk.Actor{Kind: desk.ActorAgent, ID: a.ID}, "", "", "done")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, _ = st.Ticket(ctx, f.ws.ID, tk.ID)
+	if got.Status != desk.StatusClosed || got.ClosedReason != "manual" || got.Escalated || got.ClosedAt.IsZero() ||
+		got.ClosedBy.ID != a.ID || !got.UpdatedAt.Equal(closed.UpdatedAt) {
+		t.Fatalf("after close: %+v", got)
+	}
+}
+
+func testTicketFilters(t *testing.T, st desk.Store) {
+	f := newFixture(t, st, "acme")
+	other, _ := f.svc.CreateContact(ctx, f.ws.ID, desk.NewContact{Name: "Budi", NationalID: "99"})
+	a, _ := f.svc.CreateAgent(ctx, f.ws.ID, desk.NewAgent{Name: "Bo", Email: "bo@x.test"})
+	t1 := f.ticket(t, desk.NewTicket{Subject: "one", Channel: desk.ChannelEmail, Tags: []string{"vip"}, GroupID: f.group.ID})
+	t2 := f.ticket(t, desk.NewTicket{Subject: "two", Channel: desk.ChannelWhatsApp, AssigneeID: a.ID, ContactID: other.ID})
+	t3 := f.ticket(t, desk.NewTicket{Subject: "three", Channel: desk.ChannelFacebook, Tags: []string{"vip", "spam"}})
+	if _, err := f.svc.Close(ctx, f.ws.ID, t3.ID, desk.System, "", "", ""); err != nil {
+		t.Fatal(err)
+	}
+	yes := true
+	cases := []struct {
+		name string
+		f    desk.TicketFilter
+		want []int64
+	}{
+		{"all newest first", desk.TicketFilter{}, []int64{3, 2, 1}},
+		{"oldest first", desk.TicketFilter{Order: desk.OrderNumberAsc}, []int64{1, 2, 3}},
+		{"status", desk.TicketFilter{Statuses: []desk.Status{desk.StatusClosed}}, []int64{3}},
+		{"active", desk.TicketFilter{Statuses: desk.ActiveStatuses}, []int64{2, 1}},
+		{"assignee", desk.TicketFilter{AssigneeID: a.ID}, []int64{2}},
+		{"unassigned", desk.TicketFilter{AssigneeID: "none"}, []int64{3, 1}},
+		{"group", desk.TicketFilter{GroupID: f.group.ID}, []int64{1}},
+		{"no group", desk.TicketFilter{GroupID: "none"}, []int64{3, 2}},
+		{"channels", desk.TicketFilter{Channels: []desk.Channel{desk.ChannelEmail, desk.ChannelFacebook}}, []int64{3, 1}},
+		{"contact", desk.TicketFilter{ContactID: other.ID}, []int64{2}},
+		{"tag", desk.TicketFilter{Tag: "vip"}, []int64{3, 1}},
+		{"numbers", desk.TicketFilter{Numbers: []int64{1, 3, 99}}, []int64{3, 1}},
+		{"identity", desk.TicketFilter{ContactIdent: &desk.Identity{Channel: desk.ChannelFacebook, ExternalID: "fb-100", PageID: "page-1"}}, []int64{3, 1}},
+		{"national id", desk.TicketFilter{NationalID: "99"}, []int64{2}},
+		{"not escalated", desk.TicketFilter{Escalated: new(bool)}, []int64{3, 2, 1}},
+		{"escalated", desk.TicketFilter{Escalated: &yes}, nil},
+		{"created range", desk.TicketFilter{CreatedFrom: t1.CreatedAt, CreatedTo: t1.CreatedAt.Add(time.Hour)}, []int64{3, 2, 1}},
+		{"created before", desk.TicketFilter{CreatedTo: t1.CreatedAt}, nil},
+		{"updated range", desk.TicketFilter{UpdatedFrom: t1.UpdatedAt.Add(-time.Second), Order: desk.OrderUpdatedAsc}, []int64{1, 2, 3}},
+		{"status order", desk.TicketFilter{Order: desk.OrderStatusDesc}, []int64{3, 2, 1}},
+		{"offset", desk.TicketFilter{Offset: 1, Limit: 1}, []int64{2}},
+	}
+	for _, tc := range cases {
+		got, err := st.Tickets(ctx, f.ws.ID, tc.f)
+		if err != nil {
+			t.Errorf("%s: %v", tc.name, err)
+			continue
+		}
+		var nums []int64
+		for _, tk := range got {
+			nums = append(nums, tk.Number)
+		}
+		if fmt.Sprint(nums) != fmt.Sprint(tc.want) {
+			t.Errorf("%s: got %v, want %v", tc.name, nums, tc.want)
+		}
+		n, err := st.CountTickets(ctx, f.ws.ID, tc.f)
+		if tc.f.Offset == 0 && (err != nil || n != int64(len(tc.want))) {
+			t.Errorf("%s: count = %d, %v; want %d", tc.name, n, err, len(tc.want))
+		}
+	}
+	_ = t2
+}
+
+func testKeysetPagination(t *testing.T, st desk.Store) {
+	f := newFixture(t, st, "acme")
+	for i := 0; i < 23; i++ {
+		f.ticket(t, desk.NewTicket{Subject: fmt.Sprint("t", i)})
+	}
+	for _, order := range []desk.TicketOrder{desk.OrderNumberDesc, desk.OrderNumberAsc, desk.OrderCreatedDesc, desk.OrderUpdatedAsc} {
+		var seen []int64
+		var after *desk.Cursor
+		for page := 0; page < 10; page++ {
+			got, err := st.Tickets(ctx, f.ws.ID, desk.TicketFilter{Order: order, After: after, Limit: 5})
+			if err != nil {
+				t.Fatalf("%s: %v", order, err)
+			}
+			for _, tk := range got {
+				seen = append(seen, tk.Number)
+			}
+			if len(got) < 5 {
+				break
+			}
+			last := got[len(got)-1]
+			c := cursorOf(&last, order)
+			after = &c
+		}
+		if len(seen) != 23 {
+			t.Fatalf("%s: paged %d tickets, want 23: %v", order, len(seen), seen)
+		}
+		uniq := map[int64]bool{}
+		for _, n := range seen {
+			uniq[n] = true
+		}
+		if len(uniq) != 23 {
+			t.Fatalf("%s: duplicates in %v", order, seen)
+		}
+	}
+	if _, err := st.Tickets(ctx, f.ws.ID, desk.TicketFilter{Order: desk.OrderQueue, After: &desk.Cursor{}}); !errors.Is(err, desk.ErrInvalid) {
+		t.Fatalf("cursor on offset-only order: %v", err)
+	}
+}
+
+func cursorOf(t *desk.Ticket, o desk.TicketOrder) desk.Cursor {
+	switch o {
+	case desk.OrderCreatedAsc, desk.OrderCreatedDesc:
+		return desk.Cursor{Key: t.CreatedAt.UnixMilli(), Number: t.Number}
+	case desk.OrderUpdatedAsc, desk.OrderUpdatedDesc:
+		return desk.Cursor{Key: t.UpdatedAt.UnixMilli(), Number: t.Number}
+	}
+	return desk.Cursor{Key: t.Number, Number: t.Number}
+}
+
+func testMessagesAndAttachments(t *testing.T, st desk.Store) {
+	f := newFixture(t, st, "acme")
+	tk := f.ticket(t, desk.NewTicket{Subject: "s", Message: &desk.NewMessage{Text: "first"}})
+	now := time.Now().UTC().Truncate(time.Millisecond)
+	att := &desk.Attachment{ID: objectid.New(now), WorkspaceID: f.ws.ID, Token: "tok-1", FileName: "a.png",
+		ContentType: "image/png", Size: 10, Path: "ab/cd.png", CreatedAt: now}
+	if err := st.Update(ctx, func(tx desk.Tx) error { return tx.CreateAttachment(ctx, att) }); err != nil {
+		t.Fatal(err)
+	}
+	private := false
+	if _, _, err := f.svc.AddMessage(ctx, f.ws.ID, tk.ID, desk.NewMessage{Text: "note", Public: &private,
+		Author: desk.Actor{Kind: desk.ActorAgent, ID: f.admin.ID}}); err != nil {
+		t.Fatal(err)
+	}
+	m, _, err := f.svc.AddMessage(ctx, f.ws.ID, tk.ID, desk.NewMessage{Text: "reply", Author: desk.Actor{Kind: desk.ActorAgent, ID: f.admin.ID},
+		Attachments: []string{"tok-1"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := f.svc.AddMessage(ctx, f.ws.ID, tk.ID, desk.NewMessage{Text: "again", Attachments: []string{"tok-1"},
+		Author: desk.Actor{Kind: desk.ActorAgent, ID: f.admin.ID}}); !errors.Is(err, desk.ErrInvalid) {
+		t.Fatalf("reusing an attachment: %v", err)
+	}
+	all, err := st.Messages(ctx, f.ws.ID, tk.ID, desk.MessageFilter{})
+	if err != nil || len(all) != 3 {
+		t.Fatalf("Messages = %d, %v", len(all), err)
+	}
+	if all[0].Text != "first" || all[0].Direction != desk.DirectionIn || all[0].AuthorName != "Ana Pérez" ||
+		all[1].Public || all[2].ID != m.ID || all[2].AuthorName != "Admin" || len(all[2].Attachments) != 1 ||
+		all[2].Attachments[0].FileName != "a.png" {
+		t.Fatalf("messages = %+v", all)
+	}
+	pub, err := st.Messages(ctx, f.ws.ID, tk.ID, desk.MessageFilter{PublicOnly: true, NewestFirst: true})
+	if err != nil || len(pub) != 2 || pub[0].Text != "reply" || pub[1].Text != "first" {
+		t.Fatalf("public newest first = %+v, %v", pub, err)
+	}
+	a, err := st.AttachmentByToken(ctx, f.ws.ID, "tok-1")
+	if err != nil || a.MessageID != m.ID || a.TicketID != tk.ID {
+		t.Fatalf("AttachmentByToken = %+v, %v", a, err)
+	}
+	got, _ := st.Ticket(ctx, f.ws.ID, tk.ID)
+	if got.FirstResponseAt.IsZero() || got.LastAgentMsgAt.IsZero() || got.LastCustomerMsgAt.IsZero() {
+		t.Fatalf("message clocks not set: %+v", got)
+	}
+}
+
+func testEvents(t *testing.T, st desk.Store) {
+	f := newFixture(t, st, "acme")
+	tk := f.ticket(t, desk.NewTicket{Subject: "s"})
+	pending := desk.StatusPending
+	if _, err := f.svc.UpdateTicket(ctx, f.ws.ID, tk.ID, desk.System, desk.TicketPatch{Status: &pending, Reason: "waiting"}); err != nil {
+		t.Fatal(err)
+	}
+	evs, err := st.Events(ctx, f.ws.ID, tk.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var types []string
+	for _, e := range evs {
+		types = append(types, e.Type+":"+e.From+">"+e.To)
+	}
+	want := "[created:>webchat status_changed:new>unassigned status_changed:unassigned>pending]"
+	if fmt.Sprint(types) != want {
+		t.Fatalf("events = %v, want %v", types, want)
+	}
+	last := evs[len(evs)-1]
+	if last.Reason != "waiting" || last.Actor.Kind != desk.ActorSystem || last.At.IsZero() {
+		t.Fatalf("last event = %+v", last)
+	}
+}
+
+func testTokens(t *testing.T, st desk.Store) {
+	f := newFixture(t, st, "acme")
+	now := time.Now().UTC().Truncate(time.Millisecond)
+	tok := &desk.Token{ID: objectid.New(now), WorkspaceID: f.ws.ID, AgentID: f.admin.ID, Hash: []byte("0123456789abcdef0123456789abcdef"),
+		Label: "cli", CreatedAt: now, ExpiresAt: now.Add(time.Hour)}
+	if err := st.Update(ctx, func(tx desk.Tx) error { return tx.CreateToken(ctx, tok) }); err != nil {
+		t.Fatal(err)
+	}
+	got, err := st.TokenByHash(ctx, tok.Hash)
+	if err != nil || got.AgentID != f.admin.ID || !got.ExpiresAt.Equal(tok.ExpiresAt) || got.Label != "cli" {
+		t.Fatalf("TokenByHash = %+v, %v", got, err)
+	}
+	if err := st.Update(ctx, func(tx desk.Tx) error { return tx.DeleteToken(ctx, f.ws.ID, tok.ID) }); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.TokenByHash(ctx, tok.Hash); !errors.Is(err, desk.ErrNotFound) {
+		t.Fatalf("deleted token: %v", err)
+	}
+}
+
+func testFieldDefs(t *testing.T, st desk.Store) {
+	f := newFixture(t, st, "acme")
+	now := time.Now().UTC().Truncate(time.Millisecond)
+	def := &desk.FieldDef{ID: objectid.New(now), WorkspaceID: f.ws.ID, Key: "field_1", Scope: "ticket", Label: "Color",
+		Type: "select", Options: []desk.FieldOption{{ID: "1", Value: "red"}, {ID: "2", Value: "blue"}}, CreatedAt: now}
+	if err := st.Update(ctx, func(tx desk.Tx) error { return tx.PutFieldDef(ctx, def) }); err != nil {
+		t.Fatal(err)
+	}
+	def.Label = "Colour"
+	if err := st.Update(ctx, func(tx desk.Tx) error { return tx.PutFieldDef(ctx, def) }); err != nil {
+		t.Fatal(err)
+	}
+	defs, err := st.FieldDefs(ctx, f.ws.ID, "ticket")
+	if err != nil || len(defs) != 1 || defs[0].Label != "Colour" || len(defs[0].Options) != 2 {
+		t.Fatalf("FieldDefs = %+v, %v", defs, err)
+	}
+	_, err = f.svc.CreateTicket(ctx, f.ws.ID, desk.System, desk.NewTicket{CustomFields: desk.Fields{{Key: "field_1", Value: json.RawMessage(`"green"`)}}})
+	if !errors.Is(err, desk.ErrInvalid) {
+		t.Fatalf("invalid option: %v", err)
+	}
+	_, err = f.svc.CreateTicket(ctx, f.ws.ID, desk.System, desk.NewTicket{CustomFields: desk.Fields{{Key: "field_9", Value: json.RawMessage(`"x"`)}}})
+	if !errors.Is(err, desk.ErrInvalid) {
+		t.Fatalf("unknown field: %v", err)
+	}
+	if n, _ := st.CountTickets(ctx, f.ws.ID, desk.TicketFilter{}); n != 0 {
+		t.Fatalf("rejected tickets were stored: %d", n)
+	}
+	if _, err := f.svc.CreateTicket(ctx, f.ws.ID, desk.System, desk.NewTicket{CustomFields: desk.Fields{{Key: "field_1", Value: json.RawMessage(`"blue"`)}}}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func testAgentLoads(t *testing.T, st desk.Store) {
+	f := newFixture(t, st, "acme")
+	a, _ := f.svc.CreateAgent(ctx, f.ws.ID, desk.NewAgent{Name: "Bo", Email: "bo@x.test", GroupIDs: []string{f.group.ID}})
+	b, _ := f.svc.CreateAgent(ctx, f.ws.ID, desk.NewAgent{Name: "Cy", Email: "cy@x.test"})
+	f.ticket(t, desk.NewTicket{AssigneeID: a.ID})
+	f.ticket(t, desk.NewTicket{AssigneeID: a.ID})
+	done := f.ticket(t, desk.NewTicket{AssigneeID: a.ID})
+	f.ticket(t, desk.NewTicket{AssigneeID: b.ID})
+	if _, err := f.svc.Close(ctx, f.ws.ID, done.ID, desk.System, "", "", ""); err != nil {
+		t.Fatal(err)
+	}
+	loads, err := st.AgentLoads(ctx, f.ws.ID, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]int{}
+	for _, l := range loads {
+		got[l.Agent.Name] = l.Active
+	}
+	if got["Bo"] != 2 || got["Cy"] != 1 || got["Admin"] != 0 || len(got) != 3 {
+		t.Fatalf("loads = %v", got)
+	}
+	inGroup, err := st.AgentLoads(ctx, f.ws.ID, f.group.ID)
+	if err != nil || len(inGroup) != 1 || inGroup[0].Agent.ID != a.ID || inGroup[0].Active != 2 {
+		t.Fatalf("group loads = %+v, %v", inGroup, err)
+	}
+}
+
+func testRollback(t *testing.T, st desk.Store) {
+	f := newFixture(t, st, "acme")
+	boom := errors.New("boom")
+	err := st.Update(ctx, func(tx desk.Tx) error {
+		now := time.Now()
+		tk := &desk.Ticket{ID: objectid.New(now), WorkspaceID: f.ws.ID, Status: desk.StatusNew, Channel: desk.ChannelEmail,
+			CreatedAt: now, UpdatedAt: now}
+		if err := tx.CreateTicket(ctx, tk); err != nil {
+			return err
+		}
+		if _, err := tx.Ticket(ctx, f.ws.ID, tk.ID); err != nil {
+			return fmt.Errorf("tx does not read its own write: %w", err)
+		}
+		return boom
+	})
+	if !errors.Is(err, boom) {
+		t.Fatalf("Update = %v, want boom", err)
+	}
+	if n, _ := st.CountTickets(ctx, f.ws.ID, desk.TicketFilter{}); n != 0 {
+		t.Fatalf("rolled-back ticket visible: %d", n)
+	}
+	tk := f.ticket(t, desk.NewTicket{})
+	if tk.Number != 1 {
+		t.Fatalf("number after rollback = %d, want 1 (allocation rolled back too)", tk.Number)
+	}
+}
+
+func testFailingWriteSparesNeighbours(t *testing.T, st desk.Store) {
+	f := newFixture(t, st, "acme")
+	var wg sync.WaitGroup
+	errs := make([]error, 40)
+	for i := range errs {
+		wg.Add(1)
+		go func(i int) {
+			defer wg.Done()
+			if i%4 == 0 {
+				// A duplicate group name fails inside the store.
+				_, errs[i] = f.svc.CreateGroup(ctx, f.ws.ID, "cs", "")
+				return
+			}
+			_, errs[i] = f.svc.CreateTicket(ctx, f.ws.ID, desk.System, desk.NewTicket{Subject: fmt.Sprint(i)})
+		}(i)
+	}
+	wg.Wait()
+	for i, err := range errs {
+		if i%4 == 0 && !errors.Is(err, desk.ErrConflict) {
+			t.Errorf("write %d: %v, want conflict", i, err)
+		}
+		if i%4 != 0 && err != nil {
+			t.Errorf("write %d failed beside a bad neighbour: %v", i, err)
+		}
+	}
+	if n, _ := st.CountTickets(ctx, f.ws.ID, desk.TicketFilter{}); n != 30 {
+		t.Fatalf("stored %d tickets, want 30", n)
+	}
+}
+
+func testParallelNumbers(t *testing.T, st desk.Store) {
+	f := newFixture(t, st, "acme")
+	const n = 64
+	var wg sync.WaitGroup
+	nums := make([]int64, n)
+	errs := make([]error, n)
+	for i := 0; i < n; i++ {
+		wg.Add(1)
+		go func(i int) {
+			defer wg.Done()
+			tk, err := f.svc.CreateTicket(ctx, f.ws.ID, desk.System, desk.NewTicket{Subject: fmt.Sprint(i)})
+			errs[i] = err
+			if err == nil {
+				nums[i] = tk.Number
+			}
+		}(i)
+	}
+	wg.Wait()
+	for i, err := range errs {
+		if err != nil {
+			t.Fatalf("create %d: %v", i, err)
+		}
+	}
+	sort.Slice(nums, func(i, j int) bool { return nums[i] < nums[j] })
+	for i, v := range nums {
+		if v != int64(i+1) {
+			t.Fatalf("numbers not 1..%d without gaps or duplicates: %v", n, nums)
+		}
+	}
+	// Messages of every ticket got distinct numbers too.
+	all, err := st.Tickets(ctx, f.ws.ID, desk.TicketFilter{})
+	if err != nil || len(all) != n {
+		t.Fatalf("Tickets = %d, %v", len(all), err)
+	}
+}
+
+func testIsolation(t *testing.T, st desk.Store) {
+	a := newFixture(t, st, "acme")
+	b := newFixture(t, st, "globex")
+	ta := a.ticket(t, desk.NewTicket{Subject: "a"})
+	tb := b.ticket(t, desk.NewTicket{Subject: "b"})
+	if ta.Number != 1 || tb.Number != 1 {
+		t.Fatalf("numbers are per workspace: %d, %d", ta.Number, tb.Number)
+	}
+	if _, err := st.Ticket(ctx, b.ws.ID, ta.ID); !errors.Is(err, desk.ErrNotFound) {
+		t.Fatalf("ticket of another workspace: %v", err)
+	}
+	if _, err := st.Contact(ctx, b.ws.ID, a.contact.ID); !errors.Is(err, desk.ErrNotFound) {
+		t.Fatalf("contact of another workspace: %v", err)
+	}
+	if _, err := b.svc.CreateTicket(ctx, b.ws.ID, desk.System, desk.NewTicket{ContactID: a.contact.ID}); !errors.Is(err, desk.ErrInvalid) {
+		t.Fatalf("ticket with another workspace's contact: %v", err)
+	}
+	list, _ := st.Tickets(ctx, b.ws.ID, desk.TicketFilter{})
+	if len(list) != 1 || list[0].ID != tb.ID {
+		t.Fatalf("list leaks across workspaces: %v", list)
+	}
+	if msgs, _ := st.Messages(ctx, b.ws.ID, ta.ID, desk.MessageFilter{}); len(msgs) != 0 {
+		t.Fatal("messages leak across workspaces")
+	}
+}
+
+func testNotFound(t *testing.T, st desk.Store) {
+	f := newFixture(t, st, "acme")
+	missing := objectid.New(time.Now())
+	checks := map[string]error{}
+	_, checks["Workspace"] = st.Workspace(ctx, missing)
+	_, checks["Agent"] = st.Agent(ctx, f.ws.ID, missing)
+	_, checks["Group"] = st.Group(ctx, f.ws.ID, missing)
+	_, checks["Contact"] = st.Contact(ctx, f.ws.ID, missing)
+	_, checks["Ticket"] = st.Ticket(ctx, f.ws.ID, missing)
+	_, checks["TicketByNumber"] = st.TicketByNumber(ctx, f.ws.ID, 42)
+	_, checks["Attachment"] = st.Attachment(ctx, f.ws.ID, missing)
+	checks["UpdateTicket"] = st.Update(ctx, func(tx desk.Tx) error {
+		return tx.UpdateTicket(ctx, &desk.Ticket{ID: missing, WorkspaceID: f.ws.ID})
+	})
+	checks["LockTicket"] = st.Update(ctx, func(tx desk.Tx) error { _, err := tx.LockTicket(ctx, f.ws.ID, missing); return err })
+	for name, err := range checks {
+		if !errors.Is(err, desk.ErrNotFound) {
+			t.Errorf("%s: err = %v, want ErrNotFound", name, err)
+		}
+	}
+	if err := st.Ping(ctx); err != nil {
+		t.Fatal(err)
+	}
+}
