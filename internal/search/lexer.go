@@ -80,6 +80,11 @@ func (l *lexer) next() (token, *Error) {
 			return token{kind: tAnd, pos: start}, nil
 		}
 		if w := trimPunct(raw); w != "" {
+			if !bareWord(w) {
+				// "!status:open" or "OR," stripped: text that only reads back
+				// quoted, so a one-word phrase.
+				return token{kind: tPhrase, pos: start, text: w}, nil
+			}
 			return token{kind: tWord, pos: start, text: w}, nil
 		}
 		// Punctuation alone ("-", "…", "!!") is no term: skip it.
