@@ -73,7 +73,7 @@ func Parse(q string, opts Options) (*Query, error) {
 			}
 		}
 	}
-	p := &parser{opts: opts, fields: opts.Fields, sortPos: -1,
+	p := &parser{fields: opts.Fields, sortPos: -1,
 		now: opts.Now, loc: opts.Location, maxTerms: opts.MaxTerms}
 	if p.fields == nil {
 		p.fields = nativeFields
@@ -105,7 +105,6 @@ func Parse(q string, opts Options) (*Query, error) {
 }
 
 type parser struct {
-	opts     Options
 	fields   map[string]FieldSpec
 	now      time.Time
 	loc      *time.Location
