@@ -25,6 +25,9 @@ type Store interface {
 
 // Reader is every query; a Tx reads its own writes through it.
 type Reader interface {
+	RoutingReader
+	SearchReader
+
 	Workspace(ctx context.Context, id string) (*Workspace, error)
 	WorkspaceByName(ctx context.Context, name string) (*Workspace, error)
 
@@ -67,6 +70,7 @@ type Reader interface {
 // Tx is one read-write transaction.
 type Tx interface {
 	Reader
+	RoutingWriter
 
 	CreateWorkspace(ctx context.Context, w *Workspace) error
 	CreateAgent(ctx context.Context, a *Agent) error
@@ -118,24 +122,24 @@ type ContactFilter struct {
 // any-of. Results are ordered by Order; keyset pagination continues after
 // the (sort key, number) of the last row seen.
 type TicketFilter struct {
-	Statuses      []Status
-	AssigneeID    string // "none" = unassigned
-	GroupID       string // "none" = no group
-	Channels      []Channel
-	ContactID     string
-	Tag           string
-	Escalated     *bool
-	Numbers       []int64
-	CreatedFrom   time.Time // inclusive
-	CreatedTo     time.Time // exclusive
-	UpdatedFrom   time.Time
-	UpdatedTo     time.Time
-	ContactIdent  *Identity // tickets of the contact with this identity
-	NationalID    string    // tickets of the contact with this national id
-	Order         TicketOrder
-	After         *Cursor // keyset: rows strictly after this one in Order
-	Offset        int     // for doors whose vendors page by offset
-	Limit         int
+	Statuses     []Status
+	AssigneeID   string // "none" = unassigned
+	GroupID      string // "none" = no group
+	Channels     []Channel
+	ContactID    string
+	Tag          string
+	Escalated    *bool
+	Numbers      []int64
+	CreatedFrom  time.Time // inclusive
+	CreatedTo    time.Time // exclusive
+	UpdatedFrom  time.Time
+	UpdatedTo    time.Time
+	ContactIdent *Identity // tickets of the contact with this identity
+	NationalID   string    // tickets of the contact with this national id
+	Order        TicketOrder
+	After        *Cursor // keyset: rows strictly after this one in Order
+	Offset       int     // for doors whose vendors page by offset
+	Limit        int
 }
 
 // TicketOrder is a sort order for ticket lists.
@@ -162,13 +166,24 @@ type Cursor struct {
 
 // MessageFilter narrows a message list.
 type MessageFilter struct {
-	PublicOnly bool
+	PublicOnly  bool
 	NewestFirst bool
-	Limit      int
+	Limit       int
 }
 
 // AgentLoad is an agent with its count of active assigned tickets.
 type AgentLoad struct {
 	Agent  Agent
 	Active int
+}
+
+// CursorIn returns t's keyset position in a list sorted by o.
+func (t *Ticket) CursorIn(o TicketOrder) Cursor {
+	switch o {
+	case OrderCreatedAsc, OrderCreatedDesc:
+		return Cursor{Key: t.CreatedAt.UnixMilli(), Number: t.Number}
+	case OrderUpdatedAsc, OrderUpdatedDesc:
+		return Cursor{Key: t.UpdatedAt.UnixMilli(), Number: t.Number}
+	}
+	return Cursor{Key: t.Number, Number: t.Number}
 }

@@ -297,17 +297,6 @@ func (c *conn) CountTickets(ctx context.Context, ws string, f desk.TicketFilter)
 	return n, c.mapErr(err, "count tickets")
 }
 
-// CursorOf returns the keyset position of t in order o.
-func CursorOf(t *desk.Ticket, o desk.TicketOrder) desk.Cursor {
-	switch orders[o].key {
-	case "t.created_at":
-		return desk.Cursor{Key: ms(t.CreatedAt), Number: t.Number}
-	case "t.updated_at":
-		return desk.Cursor{Key: ms(t.UpdatedAt), Number: t.Number}
-	}
-	return desk.Cursor{Key: t.Number, Number: t.Number}
-}
-
 func (c *conn) AgentLoads(ctx context.Context, ws, group string) ([]desk.AgentLoad, error) {
 	q := `SELECT ` + agentCols + `, (SELECT COUNT(*) FROM tickets t WHERE t.workspace_id = a.workspace_id AND t.assignee_id = a.id
 		AND t.status IN (` + activeList + `)) FROM agents a WHERE a.workspace_id = $1`

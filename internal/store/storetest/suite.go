@@ -398,7 +398,7 @@ func testKeysetPagination(t *testing.T, st desk.Store) {
 				break
 			}
 			last := got[len(got)-1]
-			c := cursorOf(&last, order)
+			c := last.CursorIn(order)
 			after = &c
 		}
 		if len(seen) != 23 {
@@ -415,16 +415,6 @@ func testKeysetPagination(t *testing.T, st desk.Store) {
 	if _, err := st.Tickets(ctx, f.ws.ID, desk.TicketFilter{Order: desk.OrderQueue, After: &desk.Cursor{}}); !errors.Is(err, desk.ErrInvalid) {
 		t.Fatalf("cursor on offset-only order: %v", err)
 	}
-}
-
-func cursorOf(t *desk.Ticket, o desk.TicketOrder) desk.Cursor {
-	switch o {
-	case desk.OrderCreatedAsc, desk.OrderCreatedDesc:
-		return desk.Cursor{Key: t.CreatedAt.UnixMilli(), Number: t.Number}
-	case desk.OrderUpdatedAsc, desk.OrderUpdatedDesc:
-		return desk.Cursor{Key: t.UpdatedAt.UnixMilli(), Number: t.Number}
-	}
-	return desk.Cursor{Key: t.Number, Number: t.Number}
 }
 
 func testMessagesAndAttachments(t *testing.T, st desk.Store) {

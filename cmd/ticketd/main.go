@@ -1,0 +1,55 @@
+// Command ticketd is the omnichannel support ticket server: run
+// `ticketd serve` (the default), `ticketd setup`, `ticketd migrate` or
+// `ticketd version`.
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:]); err != nil {
+		fmt.Fprintln(os.Stderr, "ticketd:", err)
+		os.Exit(1)
+	}
+}
+
+func run(ctx context.Context, args []string) error {
+	cmd := "serve"
+	if len(args) > 0 && args[0] != "" && args[0][0] != '-' {
+		cmd, args = args[0], args[1:]
+	}
+	switch cmd {
+	case "serve":
+		return serve(ctx, args)
+	case "setup":
+		return setup(ctx, args, os.Stdout)
+	case "migrate":
+		return migrate(ctx, args)
+	case "version":
+		fmt.Println("ticketd", version())
+		return nil
+	case "help", "-h", "--help":
+		fmt.Print(usage)
+		return nil
+	}
+	return fmt.Errorf("unknown command %q\n%s", cmd, usage)
+}
+
+const usage = `usage: ticketd [command] [flags]
+
+commands:
+  serve     run the server (default)
+  setup     create a workspace and its first admin; prints an API token
+  migrate   bring the database schema up to date and exit
+  version   print the version
+
+Run "ticketd COMMAND -h" for a command's flags. Every flag also reads
+TICKETD_<FLAG> from the environment (e.g. TICKETD_ADDR, TICKETD_DB).
+`

@@ -1,0 +1,40 @@
+package desk
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"slices"
+
+	"github.com/ticketd/ticketd/internal/objectid"
+)
+
+// FieldTypes lists the custom-field types a definition may have.
+var FieldTypes = []string{"text", "textarea", "number", "checkbox", "radiobutton", "select", "list", "cascade",
+	"boolean", "datetime", "attachment", "payment", "table"}
+
+var fieldKey = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_.-]{0,63}$`)
+
+// PutFieldDef defines (or redefines) a custom field of ws.
+func (s *Service) PutFieldDef(ctx context.Context, ws string, d FieldDef) (*FieldDef, error) {
+	if d.Scope != "ticket" && d.Scope != "contact" {
+		return nil, fmt.Errorf("%w: scope must be ticket or contact", ErrInvalid)
+	}
+	if !fieldKey.MatchString(d.Key) {
+		return nil, fmt.Errorf("%w: field key %q must start with a letter and use letters, digits, _ . -", ErrInvalid, d.Key)
+	}
+	if !slices.Contains(FieldTypes, d.Type) {
+		return nil, fmt.Errorf("%w: unknown field type %q", ErrInvalid, d.Type)
+	}
+	for i, o := range d.Options {
+		if o.ID == "" {
+			return nil, fmt.Errorf("%w: option %d needs an id", ErrInvalid, i+1)
+		}
+	}
+	now := s.now()
+	d.ID, d.WorkspaceID, d.CreatedAt = objectid.New(now), ws, now
+	if err := s.Store.Update(ctx, func(tx Tx) error { return tx.PutFieldDef(ctx, &d) }); err != nil {
+		return nil, fmt.Errorf("define field %s: %w", d.Key, err)
+	}
+	return &d, nil
+}

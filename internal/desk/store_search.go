@@ -1,0 +1,4 @@
+package desk
+
+// SearchReader holds store queries added for search.
+type SearchReader interface{}

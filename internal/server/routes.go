@@ -1,0 +1,68 @@
+package server
+
+import (
+	"context"
+	"net/http"
+	"net/http/pprof"
+	"strings"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/ticketd/ticketd/internal/api"
+	"github.com/ticketd/ticketd/internal/desk"
+)
+
+// Handler returns every route of ticketd. Each door lists its own routes in
+// its package's routes file; this file shows the doors.
+func Handler(d Deps, m *Metrics) http.Handler {
+	mux := http.NewServeMux()
+	wrap := m.Wrap(d.Log)
+	handle := func(pattern string, h http.HandlerFunc) { mux.Handle(pattern, wrap(pattern, h)) }
+
+	// Operations.
+	handle("GET /healthz", func(w http.ResponseWriter, r *http.Request) { _, _ = w.Write([]byte("ok\n")) })
+	handle("GET /readyz", readyz(d.Desk.Store))
+	mux.Handle("GET /metrics", promhttp.HandlerFor(m.Registry, promhttp.HandlerOpts{}))
+	if d.Pprof {
+		mux.Handle("/debug/pprof/", adminOnly(d, http.HandlerFunc(pprof.Index)))
+		mux.Handle("/debug/pprof/profile", adminOnly(d, http.HandlerFunc(pprof.Profile)))
+		mux.Handle("/debug/pprof/trace", adminOnly(d, http.HandlerFunc(pprof.Trace)))
+		mux.Handle("/debug/pprof/symbol", adminOnly(d, http.HandlerFunc(pprof.Symbol)))
+	}
+
+	// Native API: /api/v1/...
+	native := &api.API{Desk: d.Desk, Auth: d.Auth}
+	native.Register(mux, wrap)
+
+	return mux
+}
+
+func readyz(st desk.Store) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+		defer cancel()
+		if err := st.Ping(ctx); err != nil {
+			http.Error(w, "store unavailable\n", http.StatusServiceUnavailable)
+			return
+		}
+		_, _ = w.Write([]byte("ok\n"))
+	}
+}
+
+// adminOnly guards operator endpoints with an admin's bearer token.
+func adminOnly(d Deps, h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		scheme, tok, _ := strings.Cut(r.Header.Get("Authorization"), " ")
+		if !strings.EqualFold(scheme, "bearer") {
+			http.Error(w, "admin bearer token required", http.StatusUnauthorized)
+			return
+		}
+		p, err := d.Auth.Token(r.Context(), tok)
+		if err != nil || !p.Can(desk.RoleAdmin) {
+			http.Error(w, "admin bearer token required", http.StatusUnauthorized)
+			return
+		}
+		h.ServeHTTP(w, r)
+	})
+}

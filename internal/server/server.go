@@ -1,0 +1,67 @@
+// Package server assembles ticketd's HTTP surface: the native API, every
+// dialect, health, metrics and profiling, behind shared middleware
+// (recovery, metrics, timeouts), and runs it with graceful shutdown.
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/ticketd/ticketd/internal/auth"
+	"github.com/ticketd/ticketd/internal/desk"
+)
+
+// Deps are what the routes serve.
+type Deps struct {
+	Desk *desk.Service
+	Auth *auth.Service
+	Log  *slog.Logger
+	// Pprof mounts /debug/pprof (admin token required).
+	Pprof bool
+	// DataDir holds uploaded files.
+	DataDir string
+}
+
+// NewDeps assembles the services every door shares over one store: the
+// desk, its routing engine and the authenticator.
+func NewDeps(st desk.Store, log *slog.Logger) Deps {
+	d := desk.NewService(st)
+	return Deps{Desk: d, Auth: auth.NewService(d), Log: log, DataDir: "ticketd-data"}
+}
+
+// Run serves h on ln until ctx ends, then drains in-flight requests for up
+// to grace before returning.
+func Run(ctx context.Context, ln net.Listener, h http.Handler, grace time.Duration, log *slog.Logger) error {
+	srv := &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       60 * time.Second,
+		WriteTimeout:      0, // streams (SSE) stay open; handlers bound their own work
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+		BaseContext:       func(net.Listener) context.Context { return ctx },
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return fmt.Errorf("serve: %w", err)
+	case <-ctx.Done():
+	}
+	log.Info("shutting down", slog.Duration("grace", grace))
+	sctx, cancel := context.WithTimeout(context.Background(), grace)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
