@@ -27,6 +27,7 @@ type Store interface {
 type Reader interface {
 	RoutingReader
 	SearchReader
+	MessageReader
 
 	Workspace(ctx context.Context, id string) (*Workspace, error)
 	WorkspaceByName(ctx context.Context, name string) (*Workspace, error)
