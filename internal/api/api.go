@@ -29,12 +29,11 @@ type route struct {
 	h handler
 }
 
-// Register mounts every native route on mux; wrap decorates each handler
-// (metrics, logging) and receives the route pattern.
-func (a *API) Register(mux *http.ServeMux, wrap func(pattern string, h http.Handler) http.Handler) {
+// Register hands every native route to handle, which mounts it (wrapped
+// with metrics) on the server's mux.
+func (a *API) Register(handle func(pattern string, h http.Handler)) {
 	for _, rt := range a.routes() {
-		pattern := rt.Method + " " + rt.Pattern
-		mux.Handle(pattern, wrap(pattern, a.guard(rt)))
+		handle(rt.Method+" "+rt.Pattern, a.guard(rt))
 	}
 }
 

@@ -16,9 +16,21 @@ import (
 // Handler returns every route of ticketd. Each door lists its own routes in
 // its package's routes file; this file shows the doors.
 func Handler(d Deps, m *Metrics) http.Handler {
+	mux, _ := routes(d, m)
+	return mux
+}
+
+// routes builds the mux and lists the patterns mounted through handle
+// (tests check them against the OpenAPI document).
+func routes(d Deps, m *Metrics) (*http.ServeMux, []string) {
 	mux := http.NewServeMux()
 	wrap := m.Wrap(d.Log)
-	handle := func(pattern string, h http.HandlerFunc) { mux.Handle(pattern, wrap(pattern, h)) }
+	var patterns []string
+	mount := func(pattern string, h http.Handler) {
+		patterns = append(patterns, pattern)
+		mux.Handle(pattern, wrap(pattern, h))
+	}
+	handle := func(pattern string, h http.HandlerFunc) { mount(pattern, h) }
 
 	// Operations.
 	handle("GET /healthz", func(w http.ResponseWriter, r *http.Request) { _, _ = w.Write([]byte("ok\n")) })
@@ -33,9 +45,9 @@ func Handler(d Deps, m *Metrics) http.Handler {
 
 	// Native API: /api/v1/...
 	native := &api.API{Desk: d.Desk, Auth: d.Auth}
-	native.Register(mux, wrap)
+	native.Register(mount)
 
-	return mux
+	return mux, patterns
 }
 
 func readyz(st desk.Store) http.HandlerFunc {
