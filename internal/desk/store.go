@@ -27,6 +27,7 @@ type Store interface {
 type Reader interface {
 	RoutingReader
 	SearchReader
+	DirectoryReader
 	MessageReader
 
 	Workspace(ctx context.Context, id string) (*Workspace, error)
@@ -72,6 +73,7 @@ type Reader interface {
 type Tx interface {
 	Reader
 	RoutingWriter
+	DirectoryWriter
 
 	CreateWorkspace(ctx context.Context, w *Workspace) error
 	CreateAgent(ctx context.Context, a *Agent) error
@@ -136,6 +138,7 @@ type TicketFilter struct {
 	UpdatedFrom  time.Time
 	UpdatedTo    time.Time
 	ContactIdent *Identity // tickets of the contact with this identity
+	CompanyID    string    // tickets of the contacts of this company
 	NationalID   string    // tickets of the contact with this national id
 	Order        TicketOrder
 	After        *Cursor // keyset: rows strictly after this one in Order

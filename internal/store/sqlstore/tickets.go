@@ -249,6 +249,9 @@ func ticketWhere(ws string, f *desk.TicketFilter) (string, []any) {
 	if f.NationalID != "" {
 		b.WriteString(" AND t.contact_id IN (SELECT c.id FROM contacts c WHERE c.workspace_id = $1 AND c.national_id = " + arg(f.NationalID) + ")")
 	}
+	if f.CompanyID != "" {
+		b.WriteString(" AND t.contact_id IN (SELECT p.contact_id FROM contact_profiles p WHERE p.workspace_id = $1 AND p.company_id = " + arg(f.CompanyID) + ")")
+	}
 	return b.String(), args
 }
 
