@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/ticketd/ticketd/internal/server"
+	"github.com/ticketd/ticketd/internal/store/sqlstore"
 )
 
 func serve(ctx context.Context, args []string) error {
@@ -29,7 +30,7 @@ func serve(ctx context.Context, args []string) error {
 	defer st.Close()
 	deps := server.NewDeps(st, log)
 	deps.Pprof, deps.DataDir = *pprof, *dataDir
-	h := server.Handler(deps, server.NewMetrics())
+	h := server.Handler(deps, server.NewMetrics(sqlstore.Collectors()...))
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return fmt.Errorf("listen: %w", err)

@@ -1,7 +1,6 @@
 package api
 
 import (
-	"encoding/json"
 	"errors"
 	"net/http"
 	"time"
@@ -386,6 +385,3 @@ func (a *API) ticketByRef(r *http.Request, ws, ref string) (*desk.Ticket, error)
 	}
 	return nil, desk.ErrNotFound
 }
-
-// rawJSON marks a value documented as free-form JSON.
-type rawJSON = json.RawMessage

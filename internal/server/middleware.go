@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
 )
 
 // Metrics are the HTTP and store instruments, registered on one registry.
@@ -18,8 +19,8 @@ type Metrics struct {
 }
 
 // NewMetrics creates the instruments on a fresh registry (with the Go and
-// process collectors).
-func NewMetrics() *Metrics {
+// process collectors, and extra collectors such as the store's).
+func NewMetrics(extra ...prometheus.Collector) *Metrics {
 	reg := prometheus.NewRegistry()
 	m := &Metrics{
 		Registry: reg,
@@ -32,7 +33,8 @@ func NewMetrics() *Metrics {
 		}, []string{"route"}),
 	}
 	reg.MustRegister(m.requests, m.latency,
-		prometheus.NewGoCollector(), prometheus.NewProcessCollector(prometheus.ProcessCollectorOpts{}))
+		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	reg.MustRegister(extra...)
 	return m
 }
 

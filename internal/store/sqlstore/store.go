@@ -9,6 +9,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/ticketd/ticketd/internal/desk"
 )
@@ -74,9 +75,12 @@ func (s *Store) Close() error {
 
 // Update runs fn in one transaction.
 func (s *Store) Update(ctx context.Context, fn func(desk.Tx) error) error {
-	return s.fl.RunTx(ctx, func(stx *sql.Tx) error {
+	start := time.Now()
+	err := s.fl.RunTx(ctx, func(stx *sql.Tx) error {
 		return fn(&tx{conn: conn{q: stx, fl: s.fl}, tx: stx})
 	})
+	storeMetrics.observe(s.fl.Name, start, err)
+	return err
 }
 
 // tx is a desk.Tx.
