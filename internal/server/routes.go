@@ -11,6 +11,8 @@ import (
 
 	"github.com/ticketd/ticketd/internal/api"
 	"github.com/ticketd/ticketd/internal/desk"
+	"github.com/ticketd/ticketd/internal/dialect/oneview"
+	"github.com/ticketd/ticketd/internal/live"
 )
 
 // Handler returns every route of ticketd. Each door lists its own routes in
@@ -44,8 +46,15 @@ func routes(d Deps, m *Metrics) (*http.ServeMux, []string) {
 	}
 
 	// Native API: /api/v1/...
-	native := &api.API{Desk: d.Desk, Auth: d.Auth}
+	native := &api.API{Desk: d.Desk, Auth: d.Auth, ExtraDocs: live.OpenAPI()}
 	native.Register(mount)
+
+	// Live ticket streams (server-sent events): /live/v1/tickets/{id}.
+	hub := live.New(d.Desk, d.Auth, d.Secret, d.Log)
+	mount("GET "+live.Path, hub)
+
+	// pd-oneview chat-ticket: /chat-ticket/v1/... and /cs-chat-ticket/v1/...
+	oneview.New(d.Desk, d.Auth, hub, d.Log).Register(mount, "/chat-ticket", "/cs-chat-ticket")
 
 	return mux, patterns
 }

@@ -25,6 +25,9 @@ type Deps struct {
 	Pprof bool
 	// DataDir holds uploaded files.
 	DataDir string
+	// Secret signs live-stream credentials (room tokens, agent JWTs); every
+	// node behind one load balancer needs the same. Empty: random per start.
+	Secret []byte
 }
 
 // NewDeps assembles the services every door shares over one store: the

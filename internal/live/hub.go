@@ -1,0 +1,193 @@
+// Package live streams ticket changes as they happen: a Hub hears every
+// committed desk change (desk.Service.Subscribe) and wakes the streams
+// watching the touched tickets; each stream then reads the ticket's event
+// log and sends what its client has not seen as server-sent events (new
+// messages and status changes). On PostgreSQL, hubs of different nodes
+// wake each other through LISTEN/NOTIFY, so a message written on one node
+// reaches a stream held by another.
+//
+// Streams read from the store rather than from the change itself, so the
+// local path, the cross-node path and Last-Event-ID resume are one code
+// path and a stream can never skip an event it was woken for.
+package live
+
+import (
+	"crypto/rand"
+	"database/sql"
+	"encoding/hex"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/ticketd/ticketd/internal/auth"
+	"github.com/ticketd/ticketd/internal/desk"
+)
+
+// Hub fans ticket changes out to the streams watching them.
+type Hub struct {
+	Desk *desk.Service
+	// Auth, when set, lets native API tokens open streams of their workspace.
+	Auth *auth.Service
+	Log  *slog.Logger
+	// Heartbeat is how often an idle stream sends a comment line, so
+	// proxies and load balancers keep the connection open.
+	Heartbeat time.Duration
+	// WriteTimeout bounds each write to a client; a client that stops
+	// reading is dropped rather than holding the stream forever.
+	WriteTimeout time.Duration
+	// MaxStreams bounds the streams one node holds open.
+	MaxStreams int
+
+	keys keys
+	node string // this hub's id, to ignore its own notifications
+
+	mu      sync.Mutex
+	rooms   map[room]map[*watcher]struct{}
+	streams int
+
+	pg *pgBridge // nil unless the store is PostgreSQL
+}
+
+// room is one ticket's stream audience.
+type room struct{ ws, ticket string }
+
+// watcher is one open stream; wake is signalled (never blocking, so
+// bursts coalesce) when its ticket changes.
+type watcher struct {
+	room room
+	wake chan struct{}
+}
+
+// Defaults for a Hub's knobs.
+const (
+	DefaultHeartbeat    = 15 * time.Second
+	DefaultWriteTimeout = 10 * time.Second
+	DefaultMaxStreams   = 10_000
+)
+
+// New returns a hub over d, subscribed to its changes. Credentials are
+// signed with keys derived from secret, which every node behind one load
+// balancer must share; an empty secret picks a random one, so this node's
+// room tokens and agent JWTs stop working when it restarts.
+func New(d *desk.Service, a *auth.Service, secret []byte, log *slog.Logger) *Hub {
+	if log == nil {
+		log = slog.Default()
+	}
+	var node [8]byte
+	_, _ = rand.Read(node[:])
+	h := &Hub{Desk: d, Auth: a, Log: log, Heartbeat: DefaultHeartbeat, WriteTimeout: DefaultWriteTimeout,
+		MaxStreams: DefaultMaxStreams, keys: deriveKeys(secret), node: hex.EncodeToString(node[:]),
+		rooms: make(map[room]map[*watcher]struct{})}
+	if db, ok := d.Store.(interface{ DB() *sql.DB }); ok && d.Store.Backend() == "postgres" {
+		h.pg = newPGBridge(h, db.DB())
+	}
+	d.Subscribe(h.changed)
+	return h
+}
+
+// RoomToken is the credential that opens ticket's public stream.
+func (h *Hub) RoomToken(ws, ticket string) string { return h.keys.roomToken(ws, ticket) }
+
+// AgentJWT is a short-lived credential letting agent watch ticket's stream,
+// internal notes included.
+func (h *Hub) AgentJWT(ws, agent, ticket string) string {
+	return h.keys.agentJWT(ws, agent, ticket, h.Desk.Clock())
+}
+
+// changed runs after every committed change; it must not block.
+func (h *Hub) changed(ch desk.Change) {
+	touched := make(map[room]struct{}, len(ch.Tickets))
+	for id, t := range ch.Tickets {
+		touched[room{t.WorkspaceID, id}] = struct{}{}
+	}
+	for _, e := range ch.Events {
+		touched[room{e.WorkspaceID, e.TicketID}] = struct{}{}
+	}
+	for _, m := range ch.Messages {
+		touched[room{m.WorkspaceID, m.TicketID}] = struct{}{}
+	}
+	for r := range touched {
+		h.wake(r)
+	}
+	if h.pg != nil {
+		h.pg.publish(touched)
+	}
+}
+
+// wake signals every local stream of r.
+func (h *Hub) wake(r room) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	for w := range h.rooms[r] {
+		select {
+		case w.wake <- struct{}{}:
+		default: // already signalled; the stream will read everything new
+		}
+	}
+}
+
+// wakeAll signals every local stream, after a cross-node gap.
+func (h *Hub) wakeAll() {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	for _, ws := range h.rooms {
+		for w := range ws {
+			select {
+			case w.wake <- struct{}{}:
+			default:
+			}
+		}
+	}
+}
+
+// watch registers a stream of ticket; nil when the node is full.
+func (h *Hub) watch(ws, ticket string) *watcher {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.streams >= h.MaxStreams {
+		return nil
+	}
+	w := &watcher{room: room{ws, ticket}, wake: make(chan struct{}, 1)}
+	if h.rooms[w.room] == nil {
+		h.rooms[w.room] = make(map[*watcher]struct{})
+	}
+	h.rooms[w.room][w] = struct{}{}
+	h.streams++
+	if h.streams == 1 && h.pg != nil {
+		h.pg.listen()
+	}
+	return w
+}
+
+// unwatch removes a stream.
+func (h *Hub) unwatch(w *watcher) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if _, ok := h.rooms[w.room][w]; !ok {
+		return
+	}
+	delete(h.rooms[w.room], w)
+	if len(h.rooms[w.room]) == 0 {
+		delete(h.rooms, w.room)
+	}
+	h.streams--
+	if h.streams == 0 && h.pg != nil {
+		h.pg.stop()
+	}
+}
+
+// Streams is how many streams this node holds open.
+func (h *Hub) Streams() int {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.streams
+}
+
+// Listening reports whether this node is subscribed to other nodes'
+// changes (PostgreSQL only, while it holds at least one stream).
+func (h *Hub) Listening() bool {
+	if h.pg == nil {
+		return false
+	}
+	return h.pg.listening()
+}
