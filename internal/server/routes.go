@@ -12,6 +12,8 @@ import (
 	"github.com/ticketd/ticketd/internal/api"
 	"github.com/ticketd/ticketd/internal/desk"
 	"github.com/ticketd/ticketd/internal/dialect/oneview"
+	"github.com/ticketd/ticketd/internal/dialect/postcenter"
+	"github.com/ticketd/ticketd/internal/files"
 	"github.com/ticketd/ticketd/internal/live"
 )
 
@@ -55,6 +57,10 @@ func routes(d Deps, m *Metrics) (*http.ServeMux, []string) {
 
 	// pd-oneview chat-ticket: /chat-ticket/v1/... and /cs-chat-ticket/v1/...
 	oneview.New(d.Desk, d.Auth, hub, d.Log).Register(mount, "/chat-ticket", "/cs-chat-ticket")
+
+	// PostCenter v2: /postcenter/v2/...
+	postcenter.Mount(mount, postcenter.DefaultPrefix, postcenter.Deps{Desk: d.Desk, Auth: d.Auth,
+		Files: &files.Store{Dir: d.DataDir}, Log: d.Log})
 
 	return mux, patterns
 }

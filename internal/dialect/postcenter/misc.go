@@ -1,0 +1,94 @@
+package postcenter
+
+import (
+	"mime"
+	"net/http"
+	"strings"
+
+	"github.com/ticketd/ticketd/internal/desk"
+)
+
+// ping: "GET v2/ping" (vendor page "Integraciones / API", service Ping);
+// the vendor's Python client reads only .message.
+func (d *door) ping(w http.ResponseWriter, r *http.Request) {
+	writeJSON(w, http.StatusOK, okBody{Status: http.StatusOK, Message: "pong"})
+}
+
+// agents: "GET /v2/agents/" (vendor page "Ejecutivos"): every agent with
+// id, name, roles, assignable_to (the connected accounts it may receive
+// tickets from automatically) and is_online. Bots are not "ejecutivos" and
+// are left out. ticketd routes every account's tickets to every agent, so
+// assignable_to lists every active account.
+func (d *door) agents(w http.ResponseWriter, r *http.Request) {
+	ws := principal(r).WorkspaceID
+	agents, err := d.Desk.Store.Agents(r.Context(), ws, desk.AgentFilter{})
+	if err != nil {
+		d.fail(w, r, err, "Not found")
+		return
+	}
+	accounts, err := d.Desk.Store.ChannelAccounts(r.Context(), ws)
+	if err != nil {
+		d.fail(w, r, err, "Not found")
+		return
+	}
+	assignable := []int64{}
+	for _, a := range accounts {
+		if a.Active {
+			assignable = append(assignable, a.Number)
+		}
+	}
+	out := agentsList{Status: http.StatusOK, Agents: []agentItem{}}
+	for i := range agents {
+		if agents[i].Role != desk.RoleBot {
+			out.Agents = append(out.Agents, toAgent(&agents[i], assignable))
+		}
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+// accounts: "GET v2/accounts/all" (service Cuentas; the vendor's Python
+// client reads .accounts): the connected channel accounts. "Si necesita
+// saber cuales son los canales asociados a los tickets de su
+// establecimiento puede utilizar el endpoint /v2/accounts/all/."
+func (d *door) accounts(w http.ResponseWriter, r *http.Request) {
+	accounts, err := d.Desk.Store.ChannelAccounts(r.Context(), principal(r).WorkspaceID)
+	if err != nil {
+		d.fail(w, r, err, "Not found")
+		return
+	}
+	out := accountsList{Status: http.StatusOK, Accounts: make([]accountItem, 0, len(accounts))}
+	for i := range accounts {
+		out.Accounts = append(out.Accounts, toAccount(&accounts[i]))
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+// media serves the file behind a message's "media" URL (ticketd's own
+// route: the vendor's media URLs point at its storage). Only files that
+// belong to a message are served.
+func (d *door) media(w http.ResponseWriter, r *http.Request) {
+	id, err := parseTicketID(r.PathValue("attachment_id"))
+	if err != nil {
+		writeError(w, http.StatusBadRequest, "Invalid attachment_id: want a 24-character hexadecimal id")
+		return
+	}
+	a, err := d.Desk.Store.Attachment(r.Context(), principal(r).WorkspaceID, id)
+	if err == nil && (a.MessageID == "" || strings.Contains(a.Path, "://")) {
+		err = desk.ErrNotFound
+	}
+	if err != nil {
+		d.fail(w, r, err, "Media not found")
+		return
+	}
+	f, err := d.Files.Open(a.Path)
+	if err != nil {
+		d.fail(w, r, err, "Media not found")
+		return
+	}
+	defer f.Close()
+	w.Header().Set("Content-Type", a.ContentType)
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	w.Header().Set("Content-Security-Policy", "sandbox")
+	w.Header().Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": a.FileName}))
+	http.ServeContent(w, r, "", a.CreatedAt, f)
+}
