@@ -77,6 +77,9 @@ const (
 	SortUpdated  = "updated"
 	SortPriority = "priority"
 	SortNumber   = "number"
+	// SortRelevance ranks by how well the words match, among a capped
+	// number of the newest matches (the store decides how many).
+	SortRelevance = "relevance"
 
 	OrderAsc  = "asc"
 	OrderDesc = "desc"

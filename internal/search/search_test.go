@@ -356,7 +356,7 @@ func TestErrors(t *testing.T) {
 		{"created:2017-07-01,2017-07-02", `search: at 18: expected one date after "created:", not a list`},
 
 		// Sort and order.
-		{"sort:bogus", `search: at 5: unknown sort "bogus" (expected created, updated, priority or number)`},
+		{"sort:bogus", `search: at 5: unknown sort "bogus" (expected created, updated, priority, number or relevance)`},
 		{"order:up", `search: at 6: unknown order "up" (expected asc or desc)`},
 		{"sort:number sort:updated", `search: at 12: sort: given twice`},
 		{"-sort:number", `search: at 1: sort: cannot be negated`},

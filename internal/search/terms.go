@@ -244,10 +244,10 @@ func (p *parser) sortTerm(t token, negated bool) *Error {
 			return errAt(t.pos, "sort: given twice")
 		}
 		switch val {
-		case SortCreated, SortUpdated, SortPriority, SortNumber:
+		case SortCreated, SortUpdated, SortPriority, SortNumber, SortRelevance:
 			p.result.Sort = val
 		default:
-			return errorf(v.pos, "unknown sort %q (expected created, updated, priority or number)", v.text)
+			return errorf(v.pos, "unknown sort %q (expected created, updated, priority, number or relevance)", v.text)
 		}
 	} else {
 		if p.result.Order != "" {

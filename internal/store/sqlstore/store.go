@@ -77,7 +77,11 @@ func (s *Store) Close() error {
 func (s *Store) Update(ctx context.Context, fn func(desk.Tx) error) error {
 	start := time.Now()
 	err := s.fl.RunTx(ctx, func(stx *sql.Tx) error {
-		return fn(&tx{conn: conn{q: stx, fl: s.fl}, tx: stx})
+		t := &tx{conn: conn{q: stx, fl: s.fl}, tx: stx}
+		if err := fn(t); err != nil {
+			return err
+		}
+		return t.syncSearch(ctx) // search_index.go
 	})
 	storeMetrics.observe(s.fl.Name, start, err)
 	return err

@@ -1,0 +1,237 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/ticketd/ticketd/internal/desk"
+	"github.com/ticketd/ticketd/internal/search"
+)
+
+// SearchTickets runs a compiled search. The plan:
+//
+//   - The default order is newest first: by ticket number, which is given
+//     in creation order (sort:created and sort:number are the same order).
+//   - On SQLite, when the query's top level requires words (a Text, alone
+//     or in an And), FTS5 drives: it walks the workspace's rowid range
+//     newest first and the rest of the query filters each candidate, so a
+//     page costs about as much as finding its rows.
+//   - Otherwise the WHERE clause is handed to the planner, with the
+//     (workspace_id, number) index giving the order.
+//   - sort:relevance ranks (bm25 / ts_rank) only the newest
+//     desk.RelevanceCandidates matches.
+//
+// ctx's deadline bounds the whole search; past it the answer is
+// desk.ErrTimeout.
+func (c *conn) SearchTickets(ctx context.Context, ws string, q desk.SearchQuery) (desk.SearchResult, error) {
+	res, err := c.searchTickets(ctx, ws, q)
+	if err != nil {
+		if ctx.Err() != nil && errors.Is(ctx.Err(), context.DeadlineExceeded) {
+			return desk.SearchResult{}, fmt.Errorf("search: %w", desk.ErrTimeout)
+		}
+		return desk.SearchResult{}, c.mapErr(err, "search")
+	}
+	return res, nil
+}
+
+func (c *conn) searchTickets(ctx context.Context, ws string, q desk.SearchQuery) (desk.SearchResult, error) {
+	res := desk.SearchResult{Total: -1}
+	limit := q.Limit
+	if limit <= 0 || limit > MaxPage {
+		limit = MaxPage
+	}
+	if t, ok := c.q.(*sql.Tx); ok && t != nil {
+		// A search inside a write transaction sees that transaction's writes.
+		if err := c.syncSearch(ctx); err != nil {
+			return res, err
+		}
+	}
+	var wsNum int64
+	if !c.postgres() {
+		if err := c.q.QueryRowContext(ctx, `SELECT number FROM workspaces WHERE id = $1`, ws).Scan(&wsNum); err != nil {
+			if errors.Is(err, sql.ErrNoRows) {
+				return res, nil // no such workspace: nothing matches
+			}
+			return res, err
+		}
+	}
+	p, err := c.plan(ws, wsNum, &q)
+	if err != nil {
+		return res, err
+	}
+	if q.Count {
+		if err := c.q.QueryRowContext(ctx, p.count, p.countArgs...).Scan(&res.Total); err != nil {
+			return res, err
+		}
+	}
+	query, args := p.page(limit+1, q.Offset)
+	rows, err := c.q.QueryContext(ctx, query, args...)
+	ts, err := collect(rows, err, func(r *sql.Rows, t *desk.Ticket) error { return scanTicket(r, t) })
+	if err != nil {
+		return res, err
+	}
+	if len(ts) > limit {
+		ts, res.More = ts[:limit], true
+	}
+	res.Tickets = ts
+	return res, nil
+}
+
+// searchPlan is a compiled search: the SQL of a page and of the count.
+type searchPlan struct {
+	from      string // FROM … WHERE …, without order and paging
+	args      []any
+	order     string
+	score     string // relevance: the score expression and its direction
+	scoreDesc bool
+	count     string
+	countArgs []any
+}
+
+// page renders the page query for limit rows after offset.
+func (p *searchPlan) page(limit, offset int) (string, []any) {
+	paging := " LIMIT " + strconv.Itoa(limit)
+	if offset > 0 {
+		paging += " OFFSET " + strconv.Itoa(offset)
+	}
+	if p.score == "" {
+		return "SELECT " + ticketCols + " " + p.from + " ORDER BY " + p.order + paging, p.args
+	}
+	dir := "ASC"
+	if p.scoreDesc {
+		dir = "DESC"
+	}
+	inner := "SELECT " + ticketCols + ", " + p.score + " AS score " + p.from + " ORDER BY " + p.order +
+		" LIMIT " + strconv.Itoa(desk.RelevanceCandidates)
+	return "SELECT " + strings.ReplaceAll(ticketCols, "t.", "") + " FROM (" + inner + ") ranked ORDER BY score " + dir +
+		", number DESC" + paging, p.args
+}
+
+// orderSpec of a search sort: the key expression (beside t.number).
+var searchKeys = map[string]string{
+	search.SortUpdated:  "t.updated_at",
+	search.SortPriority: "CASE t.priority WHEN 'low' THEN 1 WHEN 'normal' THEN 2 WHEN 'high' THEN 3 WHEN 'urgent' THEN 4 ELSE 0 END",
+}
+
+func (c *conn) plan(ws string, wsNum int64, q *desk.SearchQuery) (*searchPlan, error) {
+	pg := c.postgres()
+	cp := newCompiler(pg, ws, q.AgentID, wsNum)
+	desc := q.Order != search.OrderAsc
+	dir, cmp := "DESC", "<"
+	if !desc {
+		dir, cmp = "ASC", ">"
+	}
+	relevance := q.Sort == search.SortRelevance
+	key, keyed := searchKeys[q.Sort]
+	if relevance {
+		if q.After != nil {
+			return nil, fmt.Errorf("%w: sort:relevance pages by offset, not cursor", desk.ErrInvalid)
+		}
+		dir, cmp, keyed = "DESC", "<", false
+	}
+
+	// Words required at the top level drive the query (SQLite) or give
+	// relevance its terms.
+	var lead []phrase
+	rest := []search.Node{q.Root}
+	if q.Root != nil {
+		lead, rest = leadingText(q.Root)
+	}
+	p := &searchPlan{}
+	var conds []string
+	drive := !pg && len(lead) > 0 && !keyed
+	if drive {
+		lo := cp.arg(cp.wsKey)
+		p.from = "FROM ticket_fts f CROSS JOIN tickets t WHERE f.ticket_fts MATCH " + cp.arg(ftsQuery(lead)) +
+			" AND f.rowid > " + lo + " AND f.rowid < " + cp.arg(cp.wsKey+1<<keyBits) +
+			" AND t.workspace_id = $1 AND t.number = f.rowid - " + lo
+		p.order = "f.rowid " + dir
+		if q.After != nil {
+			conds = append(conds, "f.rowid "+cmp+" "+cp.arg(cp.wsKey+q.After.Number))
+		}
+		if relevance {
+			// Subject weighs most, then contact name, then the body.
+			p.score = "bm25(ticket_fts, 5.0, 1.0, 3.0)"
+		}
+	} else {
+		p.from = "FROM tickets t WHERE t.workspace_id = $1"
+		if len(lead) > 0 {
+			if pg && relevance {
+				cond, tsq := cp.docCondQ(lead)
+				p.from = "FROM tickets t JOIN ticket_docs d ON d.ticket_id = t.id WHERE t.workspace_id = $1 AND d.workspace_id = $1 AND " + cond
+				p.score, p.scoreDesc = "ts_rank(d.tsv, "+tsq+"::tsquery)", true
+			} else {
+				conds = append(conds, cp.match(lead))
+			}
+		}
+		p.order = "t.number " + dir
+		if keyed {
+			p.order = key + " " + dir + ", t.number " + dir
+		}
+		if q.After != nil {
+			if keyed {
+				conds = append(conds, "("+key+", t.number) "+cmp+" ("+cp.arg(q.After.Key)+", "+cp.arg(q.After.Number)+")")
+			} else {
+				conds = append(conds, "t.number "+cmp+" "+cp.arg(q.After.Number))
+			}
+		}
+	}
+	for _, n := range rest {
+		if n == nil {
+			continue
+		}
+		w, err := cp.where(n)
+		if err != nil {
+			return nil, err
+		}
+		conds = append(conds, w)
+	}
+	for _, w := range conds {
+		p.from += " AND " + w
+	}
+	p.args = cp.args
+	// The count ignores the cursor: it is the total of the whole search.
+	if q.After == nil {
+		p.count, p.countArgs = "SELECT COUNT(*) "+p.from, p.args
+	} else {
+		cq := *q
+		cq.After, cq.Count = nil, false
+		cp2, err := c.plan(ws, wsNum, &cq)
+		if err != nil {
+			return nil, err
+		}
+		p.count, p.countArgs = cp2.count, cp2.countArgs
+	}
+	return p, nil
+}
+
+// leadingText splits a root into the phrases every match must hold (free
+// words and quoted phrases standing at the top level, without an all-digit
+// word, which may match the ticket number instead) and the other nodes.
+func leadingText(root search.Node) ([]phrase, []search.Node) {
+	kids := []search.Node{root}
+	if a, ok := root.(search.And); ok {
+		kids = a.Children
+	}
+	var lead []phrase
+	var rest []search.Node
+	for _, k := range kids {
+		if t, ok := k.(search.Text); ok {
+			ps, digits := textPhrases(t)
+			pure := true
+			for _, d := range digits {
+				pure = pure && d < 0
+			}
+			if pure {
+				lead = append(lead, ps...)
+				continue
+			}
+		}
+		rest = append(rest, k)
+	}
+	return lead, rest
+}

@@ -1,0 +1,411 @@
+package sqlstore
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/ticketd/ticketd/internal/desk"
+	"github.com/ticketd/ticketd/internal/search"
+)
+
+// compiler turns a search AST into a parameterized WHERE clause over
+// "tickets t". Only the field table below reaches SQL: values always travel
+// as arguments, never as SQL text, so no query can inject SQL.
+//
+// Every predicate it emits is true or false, never NULL (a negation is
+// compiled as "IS NOT TRUE"), so -assignee:me includes unassigned tickets.
+type compiler struct {
+	pg      bool
+	agentID string
+	wsKey   int64 // SQLite: the workspace's lowest search key (docKey(wsNum, 0))
+	args    []any // $1 is the workspace id
+}
+
+func newCompiler(pg bool, ws, agentID string, wsNum int64) *compiler {
+	return &compiler{pg: pg, agentID: agentID, wsKey: docKey(wsNum, 0), args: []any{ws}}
+}
+
+func (c *compiler) arg(v any) string {
+	c.args = append(c.args, v)
+	return "$" + strconv.Itoa(len(c.args))
+}
+
+func (c *compiler) list(vals []string) string {
+	ph := make([]string, len(vals))
+	for i, v := range vals {
+		ph[i] = c.arg(v)
+	}
+	return strings.Join(ph, ", ")
+}
+
+// where compiles n; nil matches everything.
+func (c *compiler) where(n search.Node) (string, error) {
+	if n == nil {
+		return "1 = 1", nil
+	}
+	switch n := n.(type) {
+	case search.And:
+		return c.join(n.Children, " AND ")
+	case search.Or:
+		return c.join(n.Children, " OR ")
+	case search.Not:
+		inner, err := c.where(n.Child)
+		if err != nil {
+			return "", err
+		}
+		return "((" + inner + ") IS NOT TRUE)", nil
+	case search.Text:
+		return c.text(n), nil
+	case search.Compare:
+		return c.compare(n)
+	case search.DateRange:
+		return c.dates(n)
+	}
+	return "", fmt.Errorf("%w: cannot search %T", desk.ErrInvalid, n)
+}
+
+func (c *compiler) join(kids []search.Node, op string) (string, error) {
+	parts := make([]string, len(kids))
+	for i, k := range kids {
+		s, err := c.where(k)
+		if err != nil {
+			return "", err
+		}
+		parts[i] = s
+	}
+	return "(" + strings.Join(parts, op) + ")", nil
+}
+
+// phrase is a run of tokens that must stand together in a field ("" = any).
+type phrase struct {
+	toks  []string
+	field string // "", "subject"
+}
+
+// textPhrases splits a Text node into phrases that must all match: one per
+// word, or one for a quoted phrase. Words with no token (only symbols) are
+// dropped: they match every ticket. digits holds, per phrase, the ticket
+// number an all-digit word also matches, or -1.
+func textPhrases(n search.Text) (ps []phrase, digits []int64) {
+	words := n.Words
+	if n.Phrase {
+		words = []string{strings.Join(n.Words, " ")}
+	}
+	for _, w := range words {
+		toks := search.Tokens(w)
+		if len(toks) == 0 {
+			continue
+		}
+		num := int64(-1)
+		if !n.Phrase && allDigits(w) {
+			if v, err := strconv.ParseInt(w, 10, 64); err == nil {
+				num = v
+			}
+		}
+		ps = append(ps, phrase{toks: toks})
+		digits = append(digits, num)
+	}
+	return ps, digits
+}
+
+func allDigits(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// text compiles free words or a phrase. An all-digit word also matches the
+// ticket with that number.
+func (c *compiler) text(n search.Text) string {
+	ps, digits := textPhrases(n)
+	if len(ps) == 0 {
+		return "1 = 1"
+	}
+	var plain []phrase
+	var parts []string
+	for i, p := range ps {
+		if digits[i] < 0 {
+			plain = append(plain, p)
+			continue
+		}
+		parts = append(parts, "("+c.match([]phrase{p})+" OR t.number = "+c.arg(digits[i])+")")
+	}
+	if len(plain) > 0 {
+		parts = append([]string{c.match(plain)}, parts...)
+	}
+	return "(" + strings.Join(parts, " AND ") + ")"
+}
+
+// match is true for tickets whose document holds every phrase.
+func (c *compiler) match(ps []phrase) string {
+	if c.pg {
+		return "t.id IN (SELECT d.ticket_id FROM ticket_docs d WHERE d.workspace_id = $1 AND " + c.docCond(ps) + ")"
+	}
+	lo := c.arg(c.wsKey)
+	return "t.number IN (SELECT rowid - " + lo + " FROM ticket_fts WHERE ticket_fts MATCH " + c.arg(ftsQuery(ps)) +
+		" AND rowid > " + lo + " AND rowid < " + c.arg(c.wsKey+1<<keyBits) + ")"
+}
+
+// docCond is the PostgreSQL condition on "ticket_docs d" for phrases: every
+// token in the tsvector (GIN), and each phrase of several tokens found on
+// token boundaries in the words (or subject) text.
+func (c *compiler) docCond(ps []phrase) string {
+	cond, _ := c.docCondQ(ps)
+	return cond
+}
+
+// docCondQ is docCond and the placeholder of its tsquery.
+func (c *compiler) docCondQ(ps []phrase) (cond, tsq string) {
+	seen := map[string]bool{}
+	var lex []string
+	var conds []string
+	for _, p := range ps {
+		for _, t := range p.toks {
+			if !seen[t] {
+				seen[t] = true
+				lex = append(lex, lexeme(t))
+			}
+		}
+		col := "d.words"
+		if p.field == "subject" {
+			col = "d.subject"
+		}
+		if len(p.toks) > 1 || p.field != "" {
+			conds = append(conds, col+" LIKE "+c.arg("% "+likeEscape(strings.Join(p.toks, " "))+" %")+` ESCAPE '\'`)
+		}
+	}
+	tsq = c.arg(strings.Join(lex, " & "))
+	return strings.Join(append([]string{"d.tsv @@ " + tsq + "::tsquery"}, conds...), " AND "), tsq
+}
+
+// ftsQuery is the FTS5 query for phrases, all of which must match: each a
+// quoted string (tokens never hold a quote), optionally limited to a column.
+func ftsQuery(ps []phrase) string {
+	parts := make([]string, len(ps))
+	for i, p := range ps {
+		parts[i] = `"` + strings.Join(p.toks, " ") + `"`
+		if p.field != "" {
+			parts[i] = p.field + " : " + parts[i]
+		}
+	}
+	return strings.Join(parts, " AND ")
+}
+
+func likeEscape(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+}
+
+// asciiLower folds A-Z only, as SQLite's lower() and PostgreSQL's lower()
+// under the "C" collation do.
+func asciiLower(s string) string {
+	return strings.Map(func(r rune) rune {
+		if 'A' <= r && r <= 'Z' {
+			return r + 'a' - 'A'
+		}
+		return r
+	}, s)
+}
+
+func (c *compiler) lowerC(col string) string {
+	if c.pg {
+		return "lower(" + col + ` COLLATE "C")`
+	}
+	return "lower(" + col + ")"
+}
+
+// columns of the enumerations a Compare may name.
+var enumColumns = map[string]string{
+	"status":   "t.status",
+	"priority": "t.priority",
+	"type":     "t.type",
+	"channel":  "t.channel",
+}
+
+func (c *compiler) compare(n search.Compare) (string, error) {
+	if len(n.Values) == 0 {
+		return "", fmt.Errorf("%w: %s needs a value", desk.ErrInvalid, n.Field)
+	}
+	if key, ok := strings.CutPrefix(n.Field, "custom:"); ok {
+		return c.custom(key, n.Values), nil
+	}
+	switch n.Field {
+	case "status", "priority", "type", "channel":
+		return enumColumns[n.Field] + " IN (" + c.list(n.Values) + ")", nil
+	case "tag":
+		return "EXISTS (SELECT 1 FROM ticket_tags g WHERE g.ticket_id = t.id AND g.tag IN (" + c.list(n.Values) + "))", nil
+	case "number":
+		return c.number(n)
+	case "assignee":
+		return c.ref("t.assignee_id", "agents", n.Values, false)
+	case "group":
+		return c.ref("t.group_id", "groups", n.Values, true)
+	case "contact":
+		return c.ref("t.contact_id", "contacts", n.Values, false)
+	case "contact_email":
+		return c.contactLike("c.email", n.Values, asciiLower), nil
+	case "contact_phone":
+		return c.contactLike(phoneSQL("c.phone"), n.Values, phoneDigits), nil
+	case "subject":
+		var ps []phrase
+		var parts []string
+		for _, v := range n.Values {
+			if toks := search.Tokens(v); len(toks) > 0 {
+				ps = append(ps, phrase{toks: toks, field: "subject"})
+				parts = append(parts, c.match(ps[len(ps)-1:]))
+			}
+		}
+		if len(parts) == 0 {
+			return "1 = 1", nil
+		}
+		return "(" + strings.Join(parts, " OR ") + ")", nil
+	}
+	return "", fmt.Errorf("%w: cannot search field %q", desk.ErrInvalid, n.Field)
+}
+
+func (c *compiler) number(n search.Compare) (string, error) {
+	nums := make([]any, len(n.Values))
+	for i, v := range n.Values {
+		x, err := strconv.ParseInt(v, 10, 64)
+		if err != nil {
+			return "", fmt.Errorf("%w: invalid number %q", desk.ErrInvalid, v)
+		}
+		nums[i] = x
+	}
+	if n.Op != search.OpEq {
+		return "t.number " + n.Op.String() + " " + c.arg(nums[0]), nil
+	}
+	ph := make([]string, len(nums))
+	for i, x := range nums {
+		ph[i] = c.arg(x)
+	}
+	return "t.number IN (" + strings.Join(ph, ", ") + ")", nil
+}
+
+// ref matches a reference column against ids, numbers, names (groups),
+// search.Me and search.None.
+func (c *compiler) ref(col, table string, vals []string, byName bool) (string, error) {
+	var parts, ids, names []string
+	var nums []any
+	for _, v := range vals {
+		switch {
+		case v == search.None:
+			parts = append(parts, col+" IS NULL")
+		case v == search.Me:
+			if c.agentID == "" {
+				return "", fmt.Errorf("%w: assignee:me needs an agent to search as", desk.ErrInvalid)
+			}
+			ids = append(ids, c.agentID)
+		case allDigits(v) && len(v) <= 18:
+			n, _ := strconv.ParseInt(v, 10, 64)
+			nums = append(nums, n)
+		default:
+			ids = append(ids, v)
+			if byName {
+				names = append(names, v)
+			}
+		}
+	}
+	if len(ids) > 0 {
+		parts = append(parts, "("+col+" IS NOT NULL AND "+col+" IN ("+c.list(ids)+"))")
+	}
+	var sub []string
+	if len(nums) > 0 {
+		ph := make([]string, len(nums))
+		for i, n := range nums {
+			ph[i] = c.arg(n)
+		}
+		sub = append(sub, "r.number IN ("+strings.Join(ph, ", ")+")")
+	}
+	if len(names) > 0 {
+		sub = append(sub, "r.name IN ("+c.list(names)+")")
+	}
+	if len(sub) > 0 {
+		parts = append(parts, "("+col+" IS NOT NULL AND "+col+" IN (SELECT r.id FROM "+table+
+			" r WHERE r.workspace_id = $1 AND ("+strings.Join(sub, " OR ")+")))")
+	}
+	return "(" + strings.Join(parts, " OR ") + ")", nil
+}
+
+// contactLike matches tickets whose contact's column (an SQL expression
+// over "contacts c") contains one of vals, normalized by norm.
+func (c *compiler) contactLike(expr string, vals []string, norm func(string) string) string {
+	var ors []string
+	for _, v := range vals {
+		ors = append(ors, c.lowerC(expr)+" LIKE "+c.arg("%"+likeEscape(norm(v))+"%")+` ESCAPE '\'`)
+	}
+	return "(t.contact_id IS NOT NULL AND t.contact_id IN (SELECT c.id FROM contacts c WHERE c.workspace_id = $1 AND (" +
+		strings.Join(ors, " OR ") + ")))"
+}
+
+// phoneSQL strips the separators people type in phone numbers.
+func phoneSQL(col string) string {
+	for _, s := range phoneSeparators {
+		col = "replace(" + col + ", '" + s + "', '')"
+	}
+	return col
+}
+
+var phoneSeparators = []string{" ", "-", "(", ")", ".", "+"}
+
+func phoneDigits(s string) string {
+	for _, sep := range phoneSeparators {
+		s = strings.ReplaceAll(s, sep, "")
+	}
+	return asciiLower(s)
+}
+
+// custom matches tickets whose custom field key holds (as text, ignoring
+// ASCII case) one of vals.
+func (c *compiler) custom(key string, vals []string) string {
+	k := c.arg(key)
+	var val, elems, keyExpr string
+	if c.pg {
+		elems = "jsonb_array_elements(t.custom_fields::jsonb) e"
+		keyExpr, val = "e->>'key'", "(e->>'value')"
+	} else {
+		elems = "json_each(t.custom_fields) e"
+		keyExpr, val = "json_extract(e.value, '$.key')", "CAST(json_extract(e.value, '$.value') AS TEXT)"
+	}
+	var ors []string
+	for _, v := range vals {
+		ors = append(ors, c.lowerC(val)+" LIKE "+c.arg("%"+likeEscape(asciiLower(v))+"%")+` ESCAPE '\'`)
+	}
+	return "EXISTS (SELECT 1 FROM " + elems + " WHERE " + keyExpr + " = " + k + " AND (" + strings.Join(ors, " OR ") + "))"
+}
+
+var dateColumns = map[string]string{"created": "t.created_at", "updated": "t.updated_at"}
+
+func (c *compiler) dates(n search.DateRange) (string, error) {
+	col, ok := dateColumns[n.Field]
+	if !ok {
+		return "", fmt.Errorf("%w: cannot search date %q", desk.ErrInvalid, n.Field)
+	}
+	var parts []string
+	// Instants are stored in whole milliseconds: t >= From holds for the
+	// stored ms m exactly when m >= From rounded up to a millisecond.
+	if n.From != nil {
+		parts = append(parts, col+" >= "+c.arg(ceilMS(n.From.UnixNano())))
+	}
+	if n.To != nil {
+		parts = append(parts, col+" < "+c.arg(ceilMS(n.To.UnixNano())))
+	}
+	if len(parts) == 0 {
+		return "1 = 1", nil
+	}
+	return "(" + strings.Join(parts, " AND ") + ")", nil
+}
+
+func ceilMS(ns int64) int64 {
+	ms := ns / 1e6
+	if ns%1e6 > 0 {
+		ms++
+	}
+	return ms
+}

@@ -1,0 +1,240 @@
+package sqlstore
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/ticketd/ticketd/internal/search"
+)
+
+// The full-text index holds tokens made by search.Tokens, not by a database
+// tokenizer, so both stores match exactly the same text (CJK characters one
+// by one, diacritics folded) and the equivalence test can check them.
+//
+// Triggers (migration 0003) record in search_dirty every ticket whose text
+// changed: a new ticket, a new or edited message, a changed subject,
+// description or contact, a renamed contact. Before each write transaction
+// commits, syncSearch re-indexes those tickets and empties search_dirty, so
+// the index is always exactly as current as the rows it describes. A ticket
+// is indexed once however many statements of one transaction touched it
+// (creating a ticket with its first message and routing it costs one
+// index write).
+//
+// SQLite: ticket_fts, a contentless FTS5 table (contentless_delete) with
+// the 'ascii' tokenizer, which only splits the space-separated tokens again.
+// Its rowid is the ticket's search key (docKey): the workspace number in
+// the high bits, the ticket number in the low 40, so a workspace's tickets
+// are one rowid range and FTS5's rowid order is newest first.
+//
+// PostgreSQL: ticket_docs, a row per ticket with a tsvector of its distinct
+// tokens (GIN-indexed, for candidates) and the tokens as text (for phrase
+// checks: ' a b ' LIKE-matched on token boundaries).
+
+// keyBits is how many low bits of a search key hold the ticket number.
+const keyBits = 40
+
+// docKey is the FTS rowid of ticket number n in workspace number wsNum.
+func docKey(wsNum, n int64) int64 { return wsNum<<keyBits | n }
+
+// dirtyDoc is one ticket to re-index.
+type dirtyDoc struct {
+	id, ws          string
+	wsNum, number   int64
+	fresh           bool // never indexed (SQLite: nothing to delete first)
+	subject, descr  string
+	names           [3]string
+	messages        []string
+	hasDescr, found bool
+}
+
+func (c *conn) postgres() bool { return c.fl.Name == "postgres" }
+
+// syncSearch brings the index up to date with every ticket marked dirty in
+// this transaction.
+func (t *tx) syncSearch(ctx context.Context) error {
+	if err := t.conn.syncSearch(ctx); err != nil {
+		return fmt.Errorf("update search index: %w", err)
+	}
+	return nil
+}
+
+func (c *conn) syncSearch(ctx context.Context) error {
+	freshCol := "d.fresh"
+	if c.postgres() {
+		freshCol = "false"
+	}
+	rows, err := c.q.QueryContext(ctx, `SELECT d.ticket_id, `+freshCol+` FROM search_dirty d ORDER BY d.ticket_id`)
+	if err != nil {
+		return err
+	}
+	var docs []*dirtyDoc
+	byID := map[string]*dirtyDoc{}
+	for rows.Next() {
+		d := &dirtyDoc{}
+		if err := rows.Scan(&d.id, &d.fresh); err != nil {
+			rows.Close()
+			return err
+		}
+		docs = append(docs, d)
+		byID[d.id] = d
+	}
+	if err := rows.Close(); err != nil {
+		return err
+	}
+	if len(docs) == 0 {
+		return nil
+	}
+	ids := make([]any, len(docs))
+	for i, d := range docs {
+		ids[i] = d.id
+	}
+	for start := 0; start < len(ids); start += 500 {
+		chunk := ids[start:min(start+500, len(ids))]
+		if err := c.loadDocs(ctx, chunk, byID); err != nil {
+			return err
+		}
+	}
+	// Ascending keys keep FTS5 writing one segment per transaction.
+	sort.Slice(docs, func(i, j int) bool {
+		if docs[i].wsNum != docs[j].wsNum {
+			return docs[i].wsNum < docs[j].wsNum
+		}
+		return docs[i].number < docs[j].number
+	})
+	for _, d := range docs {
+		if !d.found {
+			continue // deleted since (tickets are not deleted today)
+		}
+		doc := search.NewDocument(d.subject, d.descr, d.messages, d.names[:]...)
+		if err := c.writeDoc(ctx, d, doc); err != nil {
+			return err
+		}
+	}
+	for start := 0; start < len(ids); start += 500 {
+		chunk := ids[start:min(start+500, len(ids))]
+		if _, err := c.q.ExecContext(ctx, `DELETE FROM search_dirty WHERE ticket_id IN (`+placeholders(1, len(chunk))+`)`, chunk...); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// loadDocs reads the text of the tickets ids into byID.
+func (c *conn) loadDocs(ctx context.Context, ids []any, byID map[string]*dirtyDoc) error {
+	in := placeholders(1, len(ids))
+	lock := ""
+	if c.postgres() {
+		// Two transactions indexing one ticket (a message and a contact
+		// rename) must not each write a document missing the other's
+		// change: the second waits here, then reads the first's rows.
+		lock = " ORDER BY t.id FOR UPDATE OF t"
+	}
+	rows, err := c.q.QueryContext(ctx, `SELECT t.id, t.workspace_id, w.number, t.number, t.subject, t.description,
+		COALESCE(ct.name, ''), COALESCE(ct.first_name, ''), COALESCE(ct.last_name, '')
+		FROM tickets t JOIN workspaces w ON w.id = t.workspace_id LEFT JOIN contacts ct ON ct.id = t.contact_id
+		WHERE t.id IN (`+in+`)`+lock, ids...)
+	if err != nil {
+		return err
+	}
+	for rows.Next() {
+		var id string
+		var d dirtyDoc
+		if err := rows.Scan(&id, &d.ws, &d.wsNum, &d.number, &d.subject, &d.descr, &d.names[0], &d.names[1], &d.names[2]); err != nil {
+			rows.Close()
+			return err
+		}
+		if p := byID[id]; p != nil {
+			d.id, d.fresh, d.found = p.id, p.fresh, true
+			*p = d
+		}
+	}
+	if err := rows.Close(); err != nil {
+		return err
+	}
+	rows, err = c.q.QueryContext(ctx, `SELECT ticket_id, text FROM messages WHERE ticket_id IN (`+in+`) ORDER BY ticket_id, number`, ids...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id, text string
+		if err := rows.Scan(&id, &text); err != nil {
+			return err
+		}
+		if p := byID[id]; p != nil {
+			p.messages = append(p.messages, text)
+		}
+	}
+	return rows.Err()
+}
+
+func (c *conn) writeDoc(ctx context.Context, d *dirtyDoc, doc search.Document) error {
+	if c.postgres() {
+		_, err := c.q.ExecContext(ctx, `INSERT INTO ticket_docs (ticket_id, workspace_id, subject, words, tsv)
+			VALUES ($1, $2, $3, $4, $5::tsvector)
+			ON CONFLICT (ticket_id) DO UPDATE SET subject = excluded.subject, words = excluded.words, tsv = excluded.tsv`,
+			d.id, d.ws, spaced(doc.Subject), docWords(doc), tsvector(doc))
+		return err
+	}
+	key := docKey(d.wsNum, d.number)
+	if !d.fresh {
+		if _, err := c.q.ExecContext(ctx, `DELETE FROM ticket_fts WHERE rowid = $1`, key); err != nil {
+			return err
+		}
+	}
+	_, err := c.q.ExecContext(ctx, `INSERT INTO ticket_fts (rowid, subject, body, contact) VALUES ($1, $2, $3, $4)`,
+		key, strings.Join(doc.Subject, " "), strings.Join(doc.Body, " "), strings.Join(doc.Contact, " "))
+	return err
+}
+
+// spaced joins tokens with spaces and pads both ends, so ' a b ' finds a
+// phrase on token boundaries with LIKE.
+func spaced(toks []string) string {
+	return " " + strings.Join(toks, " ") + " "
+}
+
+// docWords is the PostgreSQL phrase-check text: the three fields spaced,
+// separated by a newline that no phrase pattern spans.
+func docWords(doc search.Document) string {
+	return spaced(doc.Subject) + "\n" + spaced(doc.Body) + "\n" + spaced(doc.Contact)
+}
+
+// tsvector renders the distinct tokens of doc as a tsvector literal (no
+// positions: phrases are checked on the words text).
+func tsvector(doc search.Document) string {
+	seen := map[string]bool{}
+	var b strings.Builder
+	for _, f := range [][]string{doc.Subject, doc.Body, doc.Contact} {
+		for _, t := range f {
+			if seen[t] {
+				continue
+			}
+			seen[t] = true
+			if b.Len() > 0 {
+				b.WriteByte(' ')
+			}
+			b.WriteString(lexeme(t))
+		}
+	}
+	return b.String()
+}
+
+// lexeme quotes a token for tsvector and tsquery input.
+func lexeme(t string) string {
+	return "'" + strings.NewReplacer(`'`, `''`, `\`, `\\`).Replace(t) + "'"
+}
+
+// placeholders returns "$from, $from+1, …" for n arguments.
+func placeholders(from, n int) string {
+	var b strings.Builder
+	for i := 0; i < n; i++ {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		fmt.Fprintf(&b, "$%d", from+i)
+	}
+	return b.String()
+}
+
