@@ -11,6 +11,8 @@ import (
 
 	"github.com/ticketd/ticketd/internal/api"
 	"github.com/ticketd/ticketd/internal/desk"
+	"github.com/ticketd/ticketd/internal/dialect/bangwo8"
+	"github.com/ticketd/ticketd/internal/dialect/dolphins"
 	"github.com/ticketd/ticketd/internal/dialect/oneview"
 	"github.com/ticketd/ticketd/internal/dialect/postcenter"
 	"github.com/ticketd/ticketd/internal/files"
@@ -61,6 +63,12 @@ func routes(d Deps, m *Metrics) (*http.ServeMux, []string) {
 	// PostCenter v2: /postcenter/v2/...
 	postcenter.Mount(mount, postcenter.DefaultPrefix, postcenter.Deps{Desk: d.Desk, Auth: d.Auth,
 		Files: &files.Store{Dir: d.DataDir}, Log: d.Log})
+
+	// Bangwo8 v1: /bangwo8/api/v1/...
+	bangwo8.New(d.Desk, d.Auth, d.DataDir, d.Log).Register(mount)
+
+	// 3Dolphins graph tickets: /dolphin/apiv1/graph/...
+	dolphins.New(dolphins.Config{Desk: d.Desk, Auth: d.Auth, Routing: d.Routing, Log: d.Log, DataDir: d.DataDir}).Register(mount)
 
 	return mux, patterns
 }
