@@ -32,6 +32,10 @@ func run(ctx context.Context, args []string) error {
 		return setup(ctx, args, os.Stdout)
 	case "migrate":
 		return migrate(ctx, args)
+	case "seed":
+		return seedCmd(ctx, args, os.Stdout)
+	case "bench":
+		return bench(ctx, args, os.Stdout)
 	case "version":
 		fmt.Println("ticketd", version())
 		return nil
@@ -48,6 +52,8 @@ commands:
   serve     run the server (default)
   setup     create a workspace and its first admin; prints an API token
   migrate   bring the database schema up to date and exit
+  seed      fill a workspace with generated tickets (bulk load); prints ids and tokens as JSON
+  bench     load-test a running server (or --spawn one) and print one JSON line per scenario
   version   print the version
 
 Run "ticketd COMMAND -h" for a command's flags. Every flag also reads
