@@ -137,6 +137,12 @@ type AgentPatch struct {
 func (s *Service) UpdateAgent(ctx context.Context, ws, id string, p AgentPatch) (*Agent, error) {
 	var out *Agent
 	err := s.Update(ctx, ws, func(tx Tx, ch *Change) error {
+		if s.Router != nil {
+			// Capacity, role and groups feed routing: lock as routing does.
+			if err := tx.LockRouting(ctx, ws); err != nil {
+				return err
+			}
+		}
 		a, err := tx.Agent(ctx, ws, id)
 		if err != nil {
 			return err

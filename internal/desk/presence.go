@@ -7,7 +7,8 @@ import (
 
 // SetPresence changes an agent's availability. Coming online drains waiting
 // tickets to the agent at once; going offline or away stops new work and,
-// when the workspace says so, returns the agent's active tickets to the queue.
+// when the workspace says so (RequeueOnOffline), going offline returns the
+// agent's active tickets to the queue.
 func (s *Service) SetPresence(ctx context.Context, ws, agentID string, p Presence, actor Actor) (*Agent, error) {
 	if _, err := ParsePresence(string(p)); err != nil {
 		return nil, err
@@ -36,7 +37,8 @@ func (s *Service) SetPresence(ctx context.Context, ws, agentID string, p Presenc
 		if err := tx.UpdateAgent(ctx, a); err != nil {
 			return err
 		}
-		if p != PresenceOnline {
+		if p == PresenceOffline {
+			// Away is a short absence: the agent keeps its tickets.
 			w, err := tx.Workspace(ctx, ws)
 			if err != nil {
 				return err

@@ -10,17 +10,28 @@ import (
 )
 
 // Router is the routing engine as the desk's use cases need it; package
-// routing implements it. Each method runs inside the caller's transaction.
+// routing implements it. Each method runs inside the caller's transaction
+// and takes the workspace's routing lock (tx.LockRouting) itself; callers
+// that will route should take it before locking tickets, so that routing
+// transactions queue on one lock instead of deadlocking on rows. Methods
+// change t in memory; the caller writes t before the next routing decision
+// of the transaction.
 type Router interface {
 	// Enqueue routes a ticket that has just entered its queue (created,
-	// transferred, handed off by a bot, reassigned): it assigns an agent or
-	// leaves the ticket waiting, and records why.
+	// transferred, handed off by a bot, reassigned): it assigns an agent
+	// (never exclude) or leaves the ticket waiting, and records why.
 	Enqueue(ctx context.Context, tx Tx, ch *Change, t *Ticket, actor Actor, exclude string) error
 	// Assign gives t to agent, refusing with ErrCapacity when that would put
 	// the agent over capacity unless force is set.
 	Assign(ctx context.Context, tx Tx, ch *Change, t *Ticket, agentID string, actor Actor, force bool, reason string) error
 	// Drain assigns waiting tickets of ws after capacity freed.
 	Drain(ctx context.Context, tx Tx, ch *Change, ws string) error
+	// Reopen routes a ticket that became active again after solved or
+	// closed: it stays with its owner if the owner has room, else it goes
+	// back to the queue.
+	Reopen(ctx context.Context, tx Tx, ch *Change, t *Ticket, actor Actor) error
+	// Due stamps t's SLA due times from its workspace's policy.
+	Due(ctx context.Context, tx Tx, t *Ticket) error
 }
 
 // Change collects what one committed transaction did, for subscribers

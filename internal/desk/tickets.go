@@ -78,6 +78,12 @@ func (s *Service) CreateTicket(ctx context.Context, ws string, actor Actor, in N
 		t.Description = in.Message.Text
 	}
 	err := s.Update(ctx, ws, func(tx Tx, ch *Change) error {
+		if s.Router != nil {
+			// Routing locks come first in every transaction that routes.
+			if err := tx.LockRouting(ctx, ws); err != nil {
+				return err
+			}
+		}
 		if err := s.checkRefs(ctx, tx, t); err != nil {
 			return err
 		}
@@ -116,6 +122,11 @@ func (s *Service) CreateTicket(ctx context.Context, ws string, actor Actor, in N
 
 // placeNewTicket gives a fresh ticket its owner and starting status.
 func (s *Service) placeNewTicket(ctx context.Context, tx Tx, ch *Change, t *Ticket, actor Actor, in NewTicket) error {
+	if s.Router != nil {
+		if err := s.Router.Due(ctx, tx, t); err != nil {
+			return err
+		}
+	}
 	switch {
 	case in.AssigneeID != "":
 		if s.Router != nil {
@@ -128,6 +139,8 @@ func (s *Service) placeNewTicket(ctx context.Context, tx Tx, ch *Change, t *Tick
 				return err
 			}
 		}
+	case in.NoRoute && in.Status != StatusUnassigned:
+		// Not routed: it stays new, in no queue, until a door routes it.
 	case in.Status == "" || in.Status == StatusNew || in.Status == StatusUnassigned:
 		if err := s.SetStatus(ctx, tx, ch, t, StatusUnassigned, actor, "entered the queue"); err != nil {
 			return err
@@ -390,7 +403,14 @@ func (s *Service) addMessage(ctx context.Context, tx Tx, ch *Change, t *Ticket, 
 	case ActorContact:
 		t.LastCustomerMsgAt = at
 		if t.Status == StatusPending || t.Status == StatusSolved {
-			return m, s.SetStatus(ctx, tx, ch, t, StatusOpen, m.Author, "customer replied")
+			reopened := t.Status == StatusSolved
+			if err := s.SetStatus(ctx, tx, ch, t, StatusOpen, m.Author, "customer replied"); err != nil {
+				return nil, err
+			}
+			if reopened && s.Router != nil {
+				// Active again: it counts against its owner's capacity.
+				return m, s.Router.Reopen(ctx, tx, ch, t, m.Author)
+			}
 		}
 	case ActorAgent, ActorBot:
 		if t.FirstResponseAt.IsZero() && !t.CreatedAt.IsZero() {

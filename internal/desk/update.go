@@ -34,6 +34,13 @@ type TicketPatch struct {
 func (s *Service) UpdateTicket(ctx context.Context, ws, id string, actor Actor, p TicketPatch) (*Ticket, error) {
 	var out *Ticket
 	err := s.Update(ctx, ws, func(tx Tx, ch *Change) error {
+		if s.Router != nil && (p.Status != nil || p.AssigneeID != nil || p.GroupID != nil) {
+			// This patch may route: take the routing lock before the
+			// ticket's, as every routing transaction does.
+			if err := tx.LockRouting(ctx, ws); err != nil {
+				return err
+			}
+		}
 		t, err := tx.LockTicket(ctx, ws, id)
 		if err != nil {
 			return err
@@ -81,6 +88,11 @@ func (s *Service) ApplyPatch(ctx context.Context, tx Tx, ch *Change, t *Ticket, 
 			}
 			t.Priority = *p.Priority
 			t.PriorityRank = 0
+			if s.Router != nil {
+				if err := s.Router.Due(ctx, tx, t); err != nil {
+					return err
+				}
+			}
 		}
 	}
 	if p.PriorityRank != nil {
@@ -163,14 +175,15 @@ func (s *Service) ApplyPatch(ctx context.Context, tx Tx, ch *Change, t *Ticket, 
 		t.TransferredAt = now
 		if p.AssigneeID == nil && !t.Status.Terminal() {
 			// A transfer puts the ticket in the new group's queue.
-			if t.AssigneeID != "" {
+			prev := t.AssigneeID
+			if prev != "" {
 				freed = true
 				if err := s.Unassign(ctx, tx, ch, t, actor, "transferred to another group"); err != nil {
 					return err
 				}
 			}
 			if s.Router != nil {
-				if err := s.Router.Enqueue(ctx, tx, ch, t, actor, ""); err != nil {
+				if err := s.Router.Enqueue(ctx, tx, ch, t, actor, prev); err != nil {
 					return err
 				}
 			}
@@ -196,12 +209,18 @@ func (s *Service) ApplyPatch(ctx context.Context, tx Tx, ch *Change, t *Ticket, 
 		if _, err := ParseStatus(string(st)); err != nil {
 			return err
 		}
-		if st != t.Status {
+		if from := t.Status; st != from {
 			if st.Terminal() && t.AssigneeID != "" {
 				freed = true
 			}
 			if err := s.SetStatus(ctx, tx, ch, t, st, actor, p.Reason); err != nil {
 				return err
+			}
+			if from.Terminal() && !st.Terminal() && s.Router != nil {
+				// Reopened: it counts against its owner's capacity again.
+				if err := s.Router.Reopen(ctx, tx, ch, t, actor); err != nil {
+					return err
+				}
 			}
 		}
 		if st == StatusClosed {

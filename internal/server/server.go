@@ -14,13 +14,16 @@ import (
 
 	"github.com/ticketd/ticketd/internal/auth"
 	"github.com/ticketd/ticketd/internal/desk"
+	"github.com/ticketd/ticketd/internal/routing"
 )
 
 // Deps are what the routes serve.
 type Deps struct {
 	Desk *desk.Service
-	Auth *auth.Service
-	Log  *slog.Logger
+	// Routing is the routing engine, installed as Desk.Router.
+	Routing *routing.Engine
+	Auth    *auth.Service
+	Log     *slog.Logger
 	// Pprof mounts /debug/pprof (admin token required).
 	Pprof bool
 	// DataDir holds uploaded files.
@@ -34,7 +37,7 @@ type Deps struct {
 // desk, its routing engine and the authenticator.
 func NewDeps(st desk.Store, log *slog.Logger) Deps {
 	d := desk.NewService(st)
-	return Deps{Desk: d, Auth: auth.NewService(d), Log: log, DataDir: "ticketd-data"}
+	return Deps{Desk: d, Routing: routing.New(d), Auth: auth.NewService(d), Log: log, DataDir: "ticketd-data"}
 }
 
 // Run serves h on ln until ctx ends, then drains in-flight requests for up

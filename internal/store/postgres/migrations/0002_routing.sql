@@ -1,0 +1,115 @@
+-- Routing: the live workload of every agent, the queue index, SLA policies
+-- and per-agent channel-account eligibility.
+--
+-- agent_loads mirrors each agent's routing inputs (role, presence, capacity)
+-- and counts its active assigned tickets. Triggers on agents and tickets keep
+-- it exact in the same transaction as every write, whichever code path makes
+-- it, so a routing decision reads one indexed row per candidate instead of
+-- counting tickets. "available" is 1 for an online, non-bot agent with room.
+
+CREATE TABLE agent_loads (
+    agent_id         TEXT PRIMARY KEY REFERENCES agents(id),
+    workspace_id     TEXT NOT NULL,
+    number           BIGINT NOT NULL,
+    role             TEXT NOT NULL,
+    presence         TEXT NOT NULL,
+    capacity         BIGINT NOT NULL,
+    active           BIGINT NOT NULL DEFAULT 0,
+    last_assigned_at BIGINT NOT NULL DEFAULT 0,
+    restricted       BIGINT NOT NULL DEFAULT 0,
+    available        BIGINT GENERATED ALWAYS AS (CASE WHEN presence = 'online' AND role <> 'bot'
+                         AND (capacity = 0 OR active < capacity) THEN 1 ELSE 0 END) STORED
+);
+CREATE INDEX agent_loads_pick ON agent_loads (workspace_id, available, active, last_assigned_at, number);
+
+INSERT INTO agent_loads (agent_id, workspace_id, number, role, presence, capacity, active, last_assigned_at)
+SELECT a.id, a.workspace_id, a.number, a.role, a.presence, a.capacity,
+       (SELECT COUNT(*) FROM tickets t WHERE t.assignee_id = a.id
+           AND t.status IN ('new', 'unassigned', 'assigned', 'open', 'pending', 'on_hold')),
+       COALESCE((SELECT MAX(t.assigned_at) FROM tickets t WHERE t.assignee_id = a.id), 0)
+FROM agents a;
+
+CREATE FUNCTION agent_loads_agent() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP = 'INSERT' THEN
+        INSERT INTO agent_loads (agent_id, workspace_id, number, role, presence, capacity)
+        VALUES (NEW.id, NEW.workspace_id, NEW.number, NEW.role, NEW.presence, NEW.capacity);
+    ELSE
+        UPDATE agent_loads SET role = NEW.role, presence = NEW.presence, capacity = NEW.capacity
+        WHERE agent_id = NEW.id;
+    END IF;
+    RETURN NULL;
+END $$;
+
+CREATE TRIGGER agent_loads_agent_insert AFTER INSERT ON agents
+    FOR EACH ROW EXECUTE FUNCTION agent_loads_agent();
+CREATE TRIGGER agent_loads_agent_update AFTER UPDATE OF role, presence, capacity ON agents
+    FOR EACH ROW WHEN (OLD.role IS DISTINCT FROM NEW.role OR OLD.presence IS DISTINCT FROM NEW.presence
+        OR OLD.capacity IS DISTINCT FROM NEW.capacity)
+    EXECUTE FUNCTION agent_loads_agent();
+
+CREATE FUNCTION agent_loads_ticket() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    was boolean := false;
+    now_counted boolean := false;
+BEGIN
+    IF TG_OP <> 'INSERT' THEN
+        was := OLD.assignee_id IS NOT NULL
+            AND OLD.status IN ('new', 'unassigned', 'assigned', 'open', 'pending', 'on_hold');
+    END IF;
+    IF TG_OP <> 'DELETE' THEN
+        now_counted := NEW.assignee_id IS NOT NULL
+            AND NEW.status IN ('new', 'unassigned', 'assigned', 'open', 'pending', 'on_hold');
+    END IF;
+    IF TG_OP = 'UPDATE' AND OLD.assignee_id IS NOT DISTINCT FROM NEW.assignee_id THEN
+        IF was <> now_counted THEN
+            UPDATE agent_loads SET active = active + CASE WHEN now_counted THEN 1 ELSE -1 END
+            WHERE agent_id = NEW.assignee_id;
+        END IF;
+        RETURN NULL;
+    END IF;
+    IF was THEN
+        UPDATE agent_loads SET active = active - 1 WHERE agent_id = OLD.assignee_id;
+    END IF;
+    IF TG_OP <> 'DELETE' AND NEW.assignee_id IS NOT NULL THEN
+        UPDATE agent_loads SET last_assigned_at = NEW.updated_at,
+            active = active + CASE WHEN now_counted THEN 1 ELSE 0 END
+        WHERE agent_id = NEW.assignee_id;
+    END IF;
+    RETURN NULL;
+END $$;
+
+CREATE TRIGGER agent_loads_ticket_insert AFTER INSERT ON tickets
+    FOR EACH ROW WHEN (NEW.assignee_id IS NOT NULL) EXECUTE FUNCTION agent_loads_ticket();
+CREATE TRIGGER agent_loads_ticket_update AFTER UPDATE OF assignee_id, status ON tickets
+    FOR EACH ROW WHEN (OLD.assignee_id IS DISTINCT FROM NEW.assignee_id OR OLD.status IS DISTINCT FROM NEW.status)
+    EXECUTE FUNCTION agent_loads_ticket();
+CREATE TRIGGER agent_loads_ticket_delete AFTER DELETE ON tickets
+    FOR EACH ROW WHEN (OLD.assignee_id IS NOT NULL) EXECUTE FUNCTION agent_loads_ticket();
+
+-- The queues: waiting tickets of each group (NULL = the general queue) in
+-- drain order. Heads, positions and queue pages are range scans of it.
+CREATE INDEX tickets_queue ON tickets (workspace_id, group_id, queue_rank, created_at, number)
+    WHERE status = 'unassigned' AND assignee_id IS NULL;
+
+-- Channel accounts an agent may be routed tickets from (PostCenter
+-- assignable_to); an agent with no rows takes every account.
+CREATE TABLE agent_channel_accounts (
+    workspace_id       TEXT NOT NULL,
+    agent_id           TEXT NOT NULL REFERENCES agents(id),
+    channel_account_id TEXT NOT NULL REFERENCES channel_accounts(id),
+    PRIMARY KEY (agent_id, channel_account_id)
+);
+
+-- SLA targets per workspace and priority ('' = the default policy).
+CREATE TABLE sla_policies (
+    workspace_id  TEXT NOT NULL REFERENCES workspaces(id),
+    priority      TEXT NOT NULL,
+    first_reply_s BIGINT NOT NULL DEFAULT 0,
+    resolve_s     BIGINT NOT NULL DEFAULT 0,
+    timezone      TEXT NOT NULL DEFAULT '',
+    hours         TEXT NOT NULL DEFAULT '[]',
+    created_at    BIGINT NOT NULL,
+    updated_at    BIGINT NOT NULL,
+    PRIMARY KEY (workspace_id, priority)
+);
