@@ -49,7 +49,7 @@ func (c *fakeClock) now() time.Time {
 // (so the index is maintained the way production maintains it), changes
 // some afterwards (messages, subjects, contact renames), and reads it all
 // back.
-func build(t *testing.T, st desk.Store, seed uint64, nTickets int) *world {
+func build(t testing.TB, st desk.Store, seed uint64, nTickets int) *world {
 	t.Helper()
 	ctx := context.Background()
 	r := rand.New(rand.NewPCG(seed, 7))
@@ -191,7 +191,7 @@ func build(t *testing.T, st desk.Store, seed uint64, nTickets int) *world {
 }
 
 // read loads the workspace back from the store.
-func (w *world) read(t *testing.T, st desk.Store) {
+func (w *world) read(t testing.TB, st desk.Store) {
 	t.Helper()
 	ctx := context.Background()
 	f := desk.TicketFilter{Order: desk.OrderNumberAsc, Limit: sqlstore.MaxPage}
