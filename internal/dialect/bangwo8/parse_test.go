@@ -65,7 +65,7 @@ func TestParseIDList(t *testing.T) {
 		{`"123,456,789"`, []int64{123, 456, 789}, false},
 		{`"123, 456 ,,789,"`, []int64{123, 456, 789}, false},
 		{`"123，456"`, []int64{123, 456}, false}, // full-width comma
-		{`123`, []int64{123}, false},             // the update table types it int
+		{`123`, []int64{123}, false},            // the update table types it int
 		{`[123, "456"]`, []int64{123, 456}, false},
 		{`"1,1,2"`, []int64{1, 2}, false},
 		{`""`, nil, false},

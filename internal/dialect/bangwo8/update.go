@@ -207,6 +207,13 @@ func (d *Door) update(ctx context.Context, p *auth.Principal, n int64, in *ticke
 		if err != nil {
 			return err
 		}
+		if d.Desk.Router != nil && (in.Status != 0 || in.ServicerUserID != nil || in.ServicerGroupID != nil) {
+			// This change may route: take the routing lock before the
+			// ticket's, in the order every routing transaction does.
+			if err := tx.LockRouting(ctx, ws); err != nil {
+				return err
+			}
+		}
 		t, err := tx.LockTicket(ctx, ws, found.ID)
 		if err != nil {
 			return err
