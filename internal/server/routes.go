@@ -61,7 +61,7 @@ func routes(d Deps, m *Metrics) (*http.ServeMux, []string) {
 	oneview.New(d.Desk, d.Auth, hub, d.Log).Register(mount, "/chat-ticket", "/cs-chat-ticket")
 
 	// PostCenter v2: /postcenter/v2/...
-	postcenter.Mount(mount, postcenter.DefaultPrefix, postcenter.Deps{Desk: d.Desk, Auth: d.Auth,
+	postcenter.Mount(mount, postcenter.DefaultPrefix, postcenter.Deps{Desk: d.Desk, Auth: d.Auth, Routing: d.Routing,
 		Files: &files.Store{Dir: d.DataDir}, Log: d.Log})
 
 	// Bangwo8 v1: /bangwo8/api/v1/...

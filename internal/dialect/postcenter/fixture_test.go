@@ -203,6 +203,10 @@ func newFixture(t *testing.T, se *servertest.Env) *fixture {
 	f.francisco, _ = se.Agent(desk.NewAgent{Name: "Francisco Pinto", Email: "fapint@somecorporate.com"})
 	f.sofia, _ = se.Agent(desk.NewAgent{Name: "Sofía Reyes", Email: "sreyes@somecorporate.com", Role: desk.RoleSupervisor})
 	f.bot, _ = se.Agent(desk.NewAgent{Name: "Bot", Role: desk.RoleBot})
+	// Sofía works Twitter only.
+	if err := se.Deps.Routing.SetAssignableAccounts(ctx, f.ws, f.sofia.ID, []string{f.search.ID, f.twitter.ID}); err != nil {
+		t.Fatal(err)
+	}
 
 	contact := must[*desk.Contact](t)
 	f.carlos = contact(d.CreateContact(ctx, f.ws, desk.NewContact{Name: "Carlos Palma", NationalID: "12.345.678-k",

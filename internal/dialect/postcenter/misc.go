@@ -3,6 +3,7 @@ package postcenter
 import (
 	"mime"
 	"net/http"
+	"slices"
 	"strings"
 
 	"github.com/ticketd/ticketd/internal/desk"
@@ -17,31 +18,50 @@ func (d *door) ping(w http.ResponseWriter, r *http.Request) {
 // agents: "GET /v2/agents/" (vendor page "Ejecutivos"): every agent with
 // id, name, roles, assignable_to (the connected accounts it may receive
 // tickets from automatically) and is_online. Bots are not "ejecutivos" and
-// are left out. ticketd routes every account's tickets to every agent, so
-// assignable_to lists every active account.
+// are left out. An agent the routing engine does not restrict to some
+// accounts takes tickets from every active account, and lists them all.
 func (d *door) agents(w http.ResponseWriter, r *http.Request) {
-	ws := principal(r).WorkspaceID
-	agents, err := d.Desk.Store.Agents(r.Context(), ws, desk.AgentFilter{})
+	ctx, ws := r.Context(), principal(r).WorkspaceID
+	agents, err := d.Desk.Store.Agents(ctx, ws, desk.AgentFilter{})
 	if err != nil {
 		d.fail(w, r, err, "Not found")
 		return
 	}
-	accounts, err := d.Desk.Store.ChannelAccounts(r.Context(), ws)
+	accounts, err := d.Desk.Store.ChannelAccounts(ctx, ws)
 	if err != nil {
 		d.fail(w, r, err, "Not found")
 		return
 	}
-	assignable := []int64{}
+	number := make(map[string]int64, len(accounts))
+	every := []int64{}
 	for _, a := range accounts {
+		number[a.ID] = a.Number
 		if a.Active {
-			assignable = append(assignable, a.Number)
+			every = append(every, a.Number)
 		}
 	}
 	out := agentsList{Status: http.StatusOK, Agents: []agentItem{}}
 	for i := range agents {
-		if agents[i].Role != desk.RoleBot {
-			out.Agents = append(out.Agents, toAgent(&agents[i], assignable))
+		a := &agents[i]
+		if a.Role == desk.RoleBot {
+			continue
 		}
+		ids, err := d.Desk.Store.AssignableAccounts(ctx, ws, a.ID)
+		if err != nil {
+			d.fail(w, r, err, "Not found")
+			return
+		}
+		assignable := every
+		if len(ids) > 0 {
+			assignable = make([]int64, 0, len(ids))
+			for _, id := range ids {
+				if n, ok := number[id]; ok {
+					assignable = append(assignable, n)
+				}
+			}
+			slices.Sort(assignable)
+		}
+		out.Agents = append(out.Agents, toAgent(a, assignable))
 	}
 	writeJSON(w, http.StatusOK, out)
 }
