@@ -268,8 +268,8 @@ func TestMetadata(t *testing.T) {
 		// A bad value, or one unknown key among good ones, changes nothing.
 		before := snapshot(t, se, f.ws)
 		for body, msg := range map[string]string{
-			`{"MOTIVO":"OTRO"}`:                    `"OTRO" is not an option of custom field "MOTIVO"`,
-			`{"URGENTE":"quizás"}`:                 `Custom field "URGENTE" wants true or false`,
+			`{"MOTIVO":"OTRO"}`:                     `"OTRO" is not an option of custom field "MOTIVO"`,
+			`{"URGENTE":"quizás"}`:                  `Custom field "URGENTE" wants true or false`,
 			`{"COMENTARIO_USUARIO":"x","NOPE":"y"}`: "Unknown integration_key: NOPE",
 		} {
 			res := f.pc("PUT", put, body)
