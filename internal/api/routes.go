@@ -68,5 +68,9 @@ func (a *API) routes() []route {
 			Request: messageRequest{}, Response: messageJSON{}, Status: 201, Errors: []int{400, 404, 422}}}, a.addMessage},
 		{Route{"GET", "/api/v1/tickets/{id}/events", Doc{Summary: "A ticket's event log, oldest first", Tag: "tickets",
 			Response: eventList{}, Errors: []int{404}}}, a.events},
+
+		// Search (search.go, docs/search.md): the same handler under both paths.
+		{Route{"GET", "/api/v1/tickets/search", searchTicketsDoc(q)}, a.searchTickets},
+		{Route{"GET", "/api/v1/search", searchTicketsDoc(q)}, a.searchTickets},
 	}
 }
