@@ -211,3 +211,9 @@ func wantErr(t *testing.T, err, target error) {
 		t.Fatalf("err = %v, want %v", err, target)
 	}
 }
+
+func routingAction(kind, agentID string, force bool) routing.Action {
+	return routing.Action{Kind: routing.ActionKind(kind), AgentID: agentID, Force: force}
+}
+
+func routingTrail(f *fx, t *desk.Ticket) routing.Trail { return routing.TrailOf(f.events(t)) }
