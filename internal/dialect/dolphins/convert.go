@@ -501,7 +501,8 @@ func (v *view) root(t *desk.Ticket) (*TicketDoc, error) {
 	// E-mail addressing.
 	doc.CCList = nonNil(t.CC.Emails)
 	doc.CCListFormatted = strings.Join(t.CC.Emails, ",")
-	doc.BCCList = nonNil(t.CC.BCCEmails)
+	bcc := nonNil(t.CC.BCCEmails)
+	doc.BCCList = &bcc
 	doc.BCCListFormatted = sp(strings.Join(t.CC.BCCEmails, ","))
 	doc.ReplyCC, doc.EmailRecipient = t.CC.ReplyCC, t.CC.EmailRecipient
 

@@ -61,6 +61,7 @@ type fx struct {
 	tAgent string
 	tAg2   string
 	tBot   string
+	nAgent string // the agent's ticketd API token, which never expires
 	ct     *desk.Contact
 	acct   *desk.ChannelAccount
 }
@@ -78,7 +79,7 @@ func setup(t *testing.T, e *servertest.Env) *fx {
 	if f.group2, err = d.CreateGroup(f.ctx, f.ws.ID, "billing", f.sup.ID); err != nil {
 		t.Fatal(err)
 	}
-	f.agent, _ = e.Agent(desk.NewAgent{Name: "Ani Agent", Email: "ani@acme.test", GroupIDs: []string{f.group.ID}, AvatarURL: "https://img.test/ani.png"})
+	f.agent, f.nAgent = e.Agent(desk.NewAgent{Name: "Ani Agent", Email: "ani@acme.test", GroupIDs: []string{f.group.ID}, AvatarURL: "https://img.test/ani.png"})
 	f.agent2, _ = e.Agent(desk.NewAgent{Name: "Budi Agent", Email: "budi@acme.test", GroupIDs: []string{f.group2.ID}})
 	f.bot, _ = e.Agent(desk.NewAgent{Name: "Dolphin Bot", Email: "bot@acme.test", Role: desk.RoleBot})
 	f.admin = f.login("admin@acme.test")

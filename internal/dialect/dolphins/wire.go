@@ -157,12 +157,12 @@ type TicketDoc struct {
 	FollowerCount *int   `json:"followerCount,omitempty"`
 	FriendCount   *int   `json:"friendCount,omitempty"`
 
-	CCList           []string `json:"ccList"`
-	CCListFormatted  string   `json:"ccListFormatted"`
-	BCCList          []string `json:"bccList,omitempty"`
-	BCCListFormatted *string  `json:"bccListFormatted,omitempty"`
-	ReplyCC          string   `json:"replyCc,omitempty"`
-	EmailRecipient   string   `json:"emailRecipient"`
+	CCList           []string  `json:"ccList"`
+	CCListFormatted  string    `json:"ccListFormatted"`
+	BCCList          *[]string `json:"bccList,omitempty"`
+	BCCListFormatted *string   `json:"bccListFormatted,omitempty"`
+	ReplyCC          string    `json:"replyCc,omitempty"`
+	EmailRecipient   string    `json:"emailRecipient"`
 
 	StatusStyle        string `json:"statusStyle"`
 	SeverityStyle      string `json:"severityStyle"`
