@@ -281,7 +281,7 @@ func newFixture(t *testing.T, se *servertest.Env) *fixture {
 	e.clock.setAt("2019-06-01T12:00:00.000")
 	for name, id := range map[string]string{"ticket:tweet": f.tweet.ID, "ticket:email": f.email.ID, "ticket:fb": f.fb.ID,
 		"ticket:search": f.searchTicket.ID, "ticket:ignored": f.ignored.ID, "contact:carlos": f.carlos.ID,
-		"contact:jhon": f.jhon.ID, "agent:francisco": f.francisco.ID, "agent:sofia": f.sofia.ID, "media": f.media.ID} {
+		"contact:jhon": f.jhon.ID, "agent:francisco": f.francisco.ID, "agent:sofia": f.sofia.ID, "agent:admin": se.Admin.ID, "media": f.media.ID} {
 		e.names[id] = name
 	}
 	return f
