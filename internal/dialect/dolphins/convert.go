@@ -232,7 +232,8 @@ type timeline struct {
 	hasModifier    bool
 	subjectChanged bool
 	reassigned     bool
-	transferred    bool // moved to another group, or handed over by a bot
+	transferred    bool // moved to another group
+	moved          bool // transferred, or handed over by a bot within its group
 	transferFrom   string
 	transferTo     string
 	fromGroup      string
@@ -257,12 +258,11 @@ func readTimeline(evs []desk.Event) timeline {
 			}
 		case e.Type == desk.EventUnassigned:
 			owner = ""
-		case e.Type == desk.EventTransferred || strings.Contains(e.Type, "handoff"):
-			tl.transferred = true
-			if e.Type == desk.EventTransferred {
+		case e.Type == desk.EventTransferred:
+			tl.moved = true
+			if e.From != e.To {
+				tl.transferred = true
 				tl.fromGroup, tl.toGroup = e.From, e.To
-			} else {
-				tl.reassigned = true
 			}
 			tl.transferFrom = owner
 			if tl.transferFrom == "" && e.Actor.Kind == desk.ActorBot {
@@ -405,9 +405,14 @@ func (v *view) root(t *desk.Ticket) (*TicketDoc, error) {
 	doc.ReassignedText = boolText(tl.reassigned)
 	doc.Transfered = bp(tl.transferred)
 	doc.TransferedText = boolText(tl.transferred)
-	if tl.transferred {
+	if tl.moved {
 		doc.TransferedFrom = v.agentRef(tl.transferFrom)
 		doc.TransferedTo = v.agentRef(tl.transferTo)
+		if doc.TransferedFrom == "Bot" {
+			// A bot handing its customer over counts as a reassignment
+			// (the vendor's transferToAgent example).
+			doc.Reassigned, doc.ReassignedText = bp(true), "true"
+		}
 	}
 	if !t.TransferredAt.IsZero() {
 		doc.TransferedDate = ms(t.TransferredAt)
