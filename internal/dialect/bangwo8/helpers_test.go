@@ -8,6 +8,7 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -97,11 +98,17 @@ func wantError(t *testing.T, res *servertest.Response, status int, code, msg str
 	}
 }
 
-// golden compares body (with the server's address replaced by HOST) to
-// testdata/name, or rewrites it with -update.
+// random32 matches upload tokens, which are random.
+var random32 = regexp.MustCompile(`\b[0-9a-f]{32}\b`)
+
+// golden compares body to testdata/name, or rewrites it with -update. The
+// server's address reads HOST, the workspace id WORKSPACE and upload
+// tokens TOKEN.
 func (e *env) golden(t *testing.T, name string, body []byte) {
 	t.Helper()
 	got := bytes.ReplaceAll(body, []byte(e.URL), []byte("http://HOST"))
+	got = bytes.ReplaceAll(got, []byte(e.Workspace.ID), []byte("WORKSPACE"))
+	got = random32.ReplaceAll(got, []byte("TOKEN"))
 	var pretty bytes.Buffer
 	if err := json.Indent(&pretty, got, "", "  "); err != nil {
 		t.Fatalf("%s: not JSON: %v: %s", name, err, got)
