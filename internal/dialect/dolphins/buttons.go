@@ -130,8 +130,8 @@ func (d *Door) transformButtons(w http.ResponseWriter, r *http.Request) {
 		ct = strings.ToLower(in.ChannelType)
 	}
 	label := severityLabel(sev)
-	style, text := slaStyle(routing.SLAOngoing)
+	slaClass, slaText := slaStyle(routing.SLAOngoing)
 	writeJSON(w, http.StatusOK, buttonDoc{Message: text, CleanedMessage: cleanText(text), ChannelType: ct,
-		Severity: label, SeverityStyle: severityStyle(label), CCList: []string{}, SLAStyle: style,
-		SLAText: text, ConferenceParticipantObject: []any{}, CallParticipantObject: []any{}, CallVariableObject: []any{}})
+		Severity: label, SeverityStyle: severityStyle(label), CCList: []string{}, SLAStyle: slaClass,
+		SLAText: slaText, ConferenceParticipantObject: []any{}, CallParticipantObject: []any{}, CallVariableObject: []any{}})
 }

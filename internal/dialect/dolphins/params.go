@@ -236,7 +236,7 @@ func decodeBody(r io.Reader, v any) error {
 		return fmt.Errorf("%w: body larger than %d bytes", desk.ErrInvalid, maxBody)
 	}
 	if len(bytes.TrimSpace(raw)) == 0 {
-		return fmt.Errorf("%w: %v", desk.ErrInvalid, errEmptyBody)
+		return fmt.Errorf("%w: %w", desk.ErrInvalid, errEmptyBody)
 	}
 	dec := json.NewDecoder(bytes.NewReader(relaxJSON(raw)))
 	dec.UseNumber()
