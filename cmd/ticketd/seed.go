@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"runtime/pprof"
 	"time"
 
 	"github.com/ticketd/ticketd/internal/auth"
@@ -36,8 +37,20 @@ func seedCmd(ctx context.Context, args []string, out io.Writer) error {
 	fs.StringVar(&o.Password, "password", "bench-password", "password of the admin and every generated agent")
 	outFile := fs.String("out", "", "write the JSON result to this file instead of stdout")
 	quiet := fs.Bool("quiet", false, "no progress lines on stderr")
+	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the run to this file")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if *cpuProfile != "" {
+		f, err := os.Create(*cpuProfile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
 	}
 	if *until != "" {
 		t, err := time.Parse(time.DateOnly, *until)

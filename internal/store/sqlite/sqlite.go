@@ -64,10 +64,12 @@ func Open(ctx context.Context, path string, opt Options) (*sqlstore.Store, error
 	if opt.ReadConns <= 0 {
 		opt.ReadConns = max(4, 2*runtime.GOMAXPROCS(0))
 	}
-	wdb, err := sql.Open("sqlite", dsn(path, false))
+	drv, err := registeredDriver()
 	if err != nil {
-		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
+		return nil, err
 	}
+	// Both pools keep their statements prepared (stmtcache.go).
+	wdb := sql.OpenDB(&connector{dsn: dsn(path, false), drv: drv, noCancel: true})
 	wdb.SetMaxOpenConns(1)
 	wdb.SetMaxIdleConns(1)
 	wdb.SetConnMaxLifetime(0)
@@ -76,11 +78,7 @@ func Open(ctx context.Context, path string, opt Options) (*sqlstore.Store, error
 		wdb.Close()
 		return nil, fmt.Errorf("sqlite %s: %w", path, err)
 	}
-	rdb, err := sql.Open("sqlite", dsn(path, true))
-	if err != nil {
-		wdb.Close()
-		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
-	}
+	rdb := sql.OpenDB(&connector{dsn: dsn(path, true), drv: drv})
 	rdb.SetMaxOpenConns(opt.ReadConns)
 	rdb.SetMaxIdleConns(opt.ReadConns)
 	rdb.SetConnMaxIdleTime(0)
@@ -92,6 +90,21 @@ func Open(ctx context.Context, path string, opt Options) (*sqlstore.Store, error
 		Close:    w.close,
 	}
 	return sqlstore.New(rdb, fl), nil
+}
+
+// registeredDriver is the driver registered as "sqlite", which carries any
+// functions registered with the package-level sqlite.Register* calls.
+func registeredDriver() (*sqlite.Driver, error) {
+	db, err := sql.Open("sqlite", "")
+	if err != nil {
+		return nil, fmt.Errorf("sqlite driver: %w", err)
+	}
+	defer db.Close()
+	drv, ok := db.Driver().(*sqlite.Driver)
+	if !ok {
+		return nil, fmt.Errorf("sqlite driver is a %T", db.Driver())
+	}
+	return drv, nil
 }
 
 func isUnique(err error) bool {

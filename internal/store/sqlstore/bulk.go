@@ -97,8 +97,11 @@ func (s *Store) BulkLoad(ctx context.Context, b *desk.Bulk) error {
 	tables := BulkTables(b)
 	err := s.Update(ctx, func(dtx desk.Tx) error {
 		stx := dtx.(*tx).tx
+		// SQLite looks up every $N parameter's name in a list, a cost
+		// quadratic in the parameters of a statement; anonymous ? skips it.
+		anon := s.fl.Name == "sqlite"
 		for _, t := range tables {
-			if err := insertRows(ctx, stx, t); err != nil {
+			if err := insertRows(ctx, stx, t, anon); err != nil {
 				return err
 			}
 		}
@@ -110,7 +113,7 @@ func (s *Store) BulkLoad(ctx context.Context, b *desk.Bulk) error {
 	return nil
 }
 
-func insertRows(ctx context.Context, tx *sql.Tx, t BulkTable) error {
+func insertRows(ctx context.Context, tx *sql.Tx, t BulkTable, anon bool) error {
 	if len(t.Rows) == 0 {
 		return nil
 	}
@@ -130,13 +133,13 @@ func insertRows(ctx context.Context, tx *sql.Tx, t BulkTable) error {
 		var err error
 		if len(chunk) == bulkRowsPerInsert {
 			if full == nil {
-				if full, err = tx.PrepareContext(ctx, multiInsertSQL(t.Name, t.Cols, bulkRowsPerInsert)); err != nil {
+				if full, err = tx.PrepareContext(ctx, multiInsertSQL(t.Name, t.Cols, bulkRowsPerInsert, anon)); err != nil {
 					return fmt.Errorf("prepare %s insert: %w", t.Name, err)
 				}
 			}
 			_, err = full.ExecContext(ctx, args...)
 		} else {
-			_, err = tx.ExecContext(ctx, multiInsertSQL(t.Name, t.Cols, len(chunk)), args...)
+			_, err = tx.ExecContext(ctx, multiInsertSQL(t.Name, t.Cols, len(chunk), anon), args...)
 		}
 		if err != nil {
 			return fmt.Errorf("insert %d %s rows: %w", len(chunk), t.Name, err)
@@ -145,8 +148,9 @@ func insertRows(ctx context.Context, tx *sql.Tx, t BulkTable) error {
 	return nil
 }
 
-// multiInsertSQL is INSERT INTO name (cols) VALUES (…), (…) for rows rows.
-func multiInsertSQL(name string, cols []string, rows int) string {
+// multiInsertSQL is INSERT INTO name (cols) VALUES (…), (…) for rows rows,
+// with $N placeholders or, when anon, ? ones.
+func multiInsertSQL(name string, cols []string, rows int, anon bool) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "INSERT INTO %s (%s) VALUES ", name, strings.Join(cols, ", "))
 	n := 0
@@ -160,7 +164,11 @@ func multiInsertSQL(name string, cols []string, rows int) string {
 				b.WriteString(", ")
 			}
 			n++
-			fmt.Fprintf(&b, "$%d", n)
+			if anon {
+				b.WriteByte('?')
+			} else {
+				fmt.Fprintf(&b, "$%d", n)
+			}
 		}
 		b.WriteByte(')')
 	}
