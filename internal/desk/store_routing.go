@@ -11,11 +11,12 @@ type RoutingReader interface {
 	RoutingAgent(ctx context.Context, ws, id string) (*RoutingAgent, error)
 	// RoutingAgents lists them for ws (for group when not empty), by number.
 	RoutingAgents(ctx context.Context, ws, group string) ([]RoutingAgent, error)
-	// PickAgent returns the pool's available agent with the fewest active
-	// tickets, ties to the one idle longest (then the lowest number), or
-	// ErrNotFound when nobody in the pool has room.
-	PickAgent(ctx context.Context, p Pool) (*RoutingAgent, error)
-	// CountPool sizes a pool, for the reason of a decision.
+	// Route answers, in one round trip, what a routing decision needs: the
+	// pool's available agent with the fewest active tickets, ties to the
+	// one idle longest (then the lowest number); the pool's size; its
+	// group's name; and whether a ticket waits ahead of q.Ahead.
+	Route(ctx context.Context, q RouteQuery) (*RouteAnswer, error)
+	// CountPool sizes a pool.
 	CountPool(ctx context.Context, p Pool) (PoolCount, error)
 	// Waiting reports whether ws has any ticket waiting in a queue.
 	Waiting(ctx context.Context, ws string) (bool, error)
@@ -77,6 +78,22 @@ type Pool struct {
 	GroupID          string   // "" = the general pool
 	ChannelAccountID string   // the ticket's account; restricted agents must list it
 	Exclude          []string // agents never picked (the current assignee on reassign)
+}
+
+// RouteQuery asks for a routing decision over a pool.
+type RouteQuery struct {
+	Pool
+	// Ahead, when set, asks whether a ticket waiting in the pool's queue
+	// drains before this key.
+	Ahead *QueueKey
+}
+
+// RouteAnswer is what a routing decision reads.
+type RouteAnswer struct {
+	Agent     *RoutingAgent // nil: nobody available
+	Count     PoolCount
+	GroupName string // "" for the general pool
+	Ahead     bool
 }
 
 // PoolCount sizes a pool.

@@ -140,7 +140,7 @@ func (e *Engine) reassign(ctx context.Context, tx desk.Tx, ch *desk.Change, t *d
 		}
 		return e.Assign(ctx, tx, ch, t, a.AgentID, actor, a.Force, reason)
 	}
-	d, err := e.decide(ctx, tx, t, prev)
+	d, err := e.decide(ctx, tx, t, prev, false)
 	if err != nil {
 		return err
 	}

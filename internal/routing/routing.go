@@ -62,6 +62,7 @@ type decision struct {
 	agent *desk.RoutingAgent // nil: nobody available
 	pool  desk.PoolCount
 	where string // " in group cs", or "" for the general pool
+	ahead bool   // a ticket waits before this one in its queue
 }
 
 // poolOf is the pool a ticket routes among.
@@ -76,27 +77,21 @@ func poolOf(t *desk.Ticket, exclude ...string) desk.Pool {
 }
 
 // decide picks the agent for t: an available member of its pool with the
-// fewest active tickets, ties to the one idle longest.
-func (e *Engine) decide(ctx context.Context, r desk.Reader, t *desk.Ticket, exclude string) (*decision, error) {
-	p := poolOf(t, exclude)
-	d := &decision{}
+// fewest active tickets, ties to the one idle longest. With ahead set it
+// also finds out whether another ticket waits before t in its queue.
+func (e *Engine) decide(ctx context.Context, r desk.Reader, t *desk.Ticket, exclude string, ahead bool) (*decision, error) {
+	q := desk.RouteQuery{Pool: poolOf(t, exclude)}
+	if ahead {
+		k := desk.QueueKeyOf(t)
+		q.Ahead = &k
+	}
+	ans, err := r.Route(ctx, q)
+	if err != nil {
+		return nil, fmt.Errorf("route ticket %d: %w", t.Number, err)
+	}
+	d := &decision{agent: ans.Agent, pool: ans.Count, ahead: ans.Ahead}
 	if t.GroupID != "" {
-		g, err := r.Group(ctx, t.WorkspaceID, t.GroupID)
-		if err != nil {
-			return nil, fmt.Errorf("group of ticket %d: %w", t.Number, err)
-		}
-		d.where = " in group " + g.Name
-	}
-	a, err := r.PickAgent(ctx, p)
-	switch {
-	case errors.Is(err, desk.ErrNotFound):
-	case err != nil:
-		return nil, err
-	default:
-		d.agent = a
-	}
-	if d.pool, err = r.CountPool(ctx, p); err != nil {
-		return nil, err
+		d.where = " in group " + ans.GroupName
 	}
 	return d, nil
 }
@@ -144,7 +139,7 @@ func (e *Engine) Suggest(ctx context.Context, ws, ticketID string) (*Suggestion,
 	if t.Status.Terminal() {
 		return &Suggestion{Reason: "no agent available: ticket is " + string(t.Status)}, nil
 	}
-	d, err := e.decide(ctx, e.Desk.Store, t, t.AssigneeID)
+	d, err := e.decide(ctx, e.Desk.Store, t, t.AssigneeID, false)
 	if err != nil {
 		return nil, fmt.Errorf("suggest agent for ticket %s: %w", ticketID, err)
 	}
@@ -172,7 +167,7 @@ func (e *Engine) Enqueue(ctx context.Context, tx desk.Tx, ch *desk.Change, t *de
 			return err
 		}
 	}
-	d, err := e.decide(ctx, tx, t, exclude)
+	d, err := e.decide(ctx, tx, t, exclude, true)
 	if err != nil {
 		return err
 	}
@@ -182,12 +177,12 @@ func (e *Engine) Enqueue(ctx context.Context, tx desk.Tx, ch *desk.Change, t *de
 	// Fairness: a ticket already waiting ahead in this queue goes first.
 	// It can only be there if capacity freed without a drain (a bounded
 	// drain, a skipped ticket), so this is rare.
+	if !d.ahead {
+		return e.give(ctx, tx, ch, t, d.agent.ID, desk.System, d.reason("assigned by workload", false))
+	}
 	ahead, err := tx.QueueAhead(ctx, t.WorkspaceID, t.GroupID, desk.QueueKeyOf(t))
 	if err != nil {
 		return err
-	}
-	if ahead == 0 {
-		return e.give(ctx, tx, ch, t, d.agent.ID, desk.System, d.reason("assigned by workload", false))
 	}
 	if err := tx.UpdateTicket(ctx, t); err != nil {
 		return err
@@ -205,7 +200,7 @@ func (e *Engine) Enqueue(ctx context.Context, tx desk.Tx, ch *desk.Change, t *de
 	}
 	*t = *fresh
 	if t.AssigneeID == "" {
-		d, err := e.decide(ctx, tx, t, exclude)
+		d, err := e.decide(ctx, tx, t, exclude, false)
 		if err != nil {
 			return err
 		}
@@ -331,7 +326,7 @@ func (e *Engine) drain(ctx context.Context, tx desk.Tx, ch *desk.Change, ws stri
 		if err != nil {
 			return n, err
 		}
-		d, err := e.decide(ctx, tx, t, avoid[t.ID])
+		d, err := e.decide(ctx, tx, t, avoid[t.ID], false)
 		if err != nil {
 			return n, err
 		}

@@ -79,15 +79,13 @@ func PolicyFor(ps []desk.SLAPolicy, p desk.Priority) *desk.SLAPolicy {
 }
 
 // policy finds the policy for p in the store: exact, else the default.
+// A workspace has at most five, so one read of all is the cheapest way.
 func policy(ctx context.Context, r desk.Reader, ws string, p desk.Priority) (*desk.SLAPolicy, error) {
-	pol, err := r.SLAPolicy(ctx, ws, p)
-	if errors.Is(err, desk.ErrNotFound) && p != desk.PriorityUnset {
-		pol, err = r.SLAPolicy(ctx, ws, desk.PriorityUnset)
+	ps, err := r.SLAPolicies(ctx, ws)
+	if err != nil {
+		return nil, err
 	}
-	if errors.Is(err, desk.ErrNotFound) {
-		return nil, nil
-	}
-	return pol, err
+	return PolicyFor(ps, p), nil
 }
 
 // dueTimes computes the due instants of a ticket created at created.

@@ -22,6 +22,10 @@ const routingAgentCols = `l.agent_id, l.number, l.workspace_id, a.name, l.role, 
 
 const withName = ` JOIN agents a ON a.id = l.agent_id`
 
+// pickCols are routingAgentCols as the pick subquery p of Route returns them.
+const pickCols = `p.agent_id, p.number, p.workspace_id, p.name, p.role, p.presence, p.capacity, p.active,
+	p.last_assigned_at, p.restricted`
+
 func scanRoutingAgent(r rowScanner, a *desk.RoutingAgent) error {
 	var last, restricted int64
 	err := r.Scan(&a.ID, &a.Number, &a.WorkspaceID, &a.Name, &a.Role, &a.Presence, &a.Capacity, &a.Active, &last, &restricted)
@@ -87,15 +91,46 @@ func excludeSQL(ids []string, args *[]any) string {
 	return ` AND l.agent_id NOT IN (` + strings.Join(ph, ", ") + `)`
 }
 
-func (c *conn) PickAgent(ctx context.Context, p desk.Pool) (*desk.RoutingAgent, error) {
-	from, args := poolSQL(&p, withName)
-	q := `SELECT ` + routingAgentCols + ` ` + from + ` AND l.available = 1` + excludeSQL(p.Exclude, &args) +
-		` ORDER BY l.active, l.last_assigned_at, l.number LIMIT 1`
-	var a desk.RoutingAgent
-	if err := scanRoutingAgent(c.q.QueryRowContext(ctx, q, args...), &a); err != nil {
-		return nil, c.mapErr(err, "pick agent")
+func (c *conn) Route(ctx context.Context, q desk.RouteQuery) (*desk.RouteAnswer, error) {
+	p := &q.Pool
+	// Both subqueries share the pool's placeholders; the pick joins agents
+	// for the name, the count does not need it.
+	from, args := poolSQL(p, "")
+	pickFrom, _ := poolSQL(p, withName)
+	excl := excludeSQL(p.Exclude, &args)
+	group := `''`
+	if p.GroupID != "" {
+		group = `COALESCE((SELECT g.name FROM groups g WHERE g.workspace_id = $1 AND g.id = $2), '')`
 	}
-	return &a, nil
+	ahead := `0`
+	if q.Ahead != nil {
+		where, _ := queueWhere(p.WorkspaceID, p.GroupID)
+		var cmp string
+		cmp, args = keyArgs(args, *q.Ahead)
+		ahead = `CASE WHEN EXISTS (SELECT 1 FROM tickets t WHERE ` + where + ` AND ` + fmt.Sprintf(cmp, "<") + `) THEN 1 ELSE 0 END`
+	}
+	query := `SELECT c.members, c.online, c.avail, ` + group + `, ` + ahead + `, ` + pickCols + `
+		FROM (SELECT COUNT(*) AS members,
+				COALESCE(SUM(CASE WHEN l.presence = 'online' THEN 1 ELSE 0 END), 0) AS online,
+				COALESCE(SUM(CASE WHEN l.available = 1` + excl + ` THEN 1 ELSE 0 END), 0) AS avail ` + from + `) c
+		LEFT JOIN (SELECT ` + routingAgentCols + ` ` + pickFrom + ` AND l.available = 1` + excl + `
+				ORDER BY l.active, l.last_assigned_at, l.number LIMIT 1) p ON 1 = 1`
+	var out desk.RouteAnswer
+	var aheadN int
+	var id, ws, name, role, presence sql.NullString
+	var number, capacity, active, last, restricted sql.NullInt64
+	err := c.q.QueryRowContext(ctx, query, args...).Scan(&out.Count.Members, &out.Count.Online, &out.Count.Available,
+		&out.GroupName, &aheadN, &id, &number, &ws, &name, &role, &presence, &capacity, &active, &last, &restricted)
+	if err != nil {
+		return nil, c.mapErr(err, "route")
+	}
+	out.Ahead = aheadN != 0
+	if id.Valid {
+		out.Agent = &desk.RoutingAgent{ID: id.String, Number: number.Int64, WorkspaceID: ws.String, Name: name.String,
+			Role: desk.Role(role.String), Presence: desk.Presence(presence.String), Capacity: int(capacity.Int64),
+			Active: int(active.Int64), LastAssignedAt: msToTime(last.Int64), Restricted: restricted.Int64 != 0}
+	}
+	return &out, nil
 }
 
 func (c *conn) CountPool(ctx context.Context, p desk.Pool) (desk.PoolCount, error) {

@@ -91,17 +91,24 @@ func (s *Store) Update(ctx context.Context, fn func(desk.Tx) error) error {
 type tx struct {
 	conn
 	tx *sql.Tx
+	// routing holds the workspaces whose routing lock this transaction
+	// has, so taking it again costs no round trip.
+	routing map[string]bool
 }
 
 var _ desk.Tx = (*tx)(nil)
 
 func (t *tx) LockRouting(ctx context.Context, ws string) error {
-	if t.fl.LockRouting == nil {
+	if t.fl.LockRouting == nil || t.routing[ws] {
 		return nil
 	}
 	if err := t.fl.LockRouting(ctx, t.tx, ws); err != nil {
 		return fmt.Errorf("lock routing of %s: %w", ws, err)
 	}
+	if t.routing == nil {
+		t.routing = map[string]bool{}
+	}
+	t.routing[ws] = true
 	return nil
 }
 
