@@ -224,6 +224,7 @@ func Run(ctx context.Context, c *Client, s *Scenario, cfg Config) *Result {
 		measure  atomic.Bool
 		stop     atomic.Bool
 		errs     atomic.Int64
+		finished atomic.Int64 // measured ops, failed or not
 		firstErr atomic.Pointer[string]
 		hists    = make([]Histogram, clients)
 	)
@@ -241,6 +242,7 @@ func Run(ctx context.Context, c *Client, s *Scenario, cfg Config) *Result {
 				if !measure.Load() {
 					continue
 				}
+				finished.Add(1)
 				if err != nil {
 					if ctx.Err() != nil {
 						return
@@ -258,6 +260,11 @@ func Run(ctx context.Context, c *Client, s *Scenario, cfg Config) *Result {
 	measure.Store(true)
 	start := time.Now()
 	sleep(ctx, cfg.Duration)
+	// A run shorter than one operation (a smoke run on a busy machine)
+	// waits for the first to finish, so every result has a figure.
+	for finished.Load() == 0 && ctx.Err() == nil && time.Since(start) < cfg.Duration+30*time.Second {
+		sleep(ctx, 5*time.Millisecond)
+	}
 	measure.Store(false)
 	el := time.Since(start)
 	stop.Store(true)
