@@ -55,7 +55,7 @@ func TestPaginated(t *testing.T) {
 			at := day.Add(time.Duration(i)*5*time.Minute + 17*time.Second)
 			tweets = append(tweets, create(at, desk.ChannelTwitter, tw.ID))
 			if i%50 == 0 {
-				create(at.Add(time.Second), desk.ChannelEmail, "")         // another network
+				create(at.Add(time.Second), desk.ChannelEmail, "")            // another network
 				create(at.Add(2*time.Second), desk.ChannelTwitter, search.ID) // twitter_search, not twitter
 			}
 		}
