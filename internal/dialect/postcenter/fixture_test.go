@@ -47,13 +47,13 @@ func (r *response) String() string { return http.StatusText(r.Status) + " " + st
 // env is a running server, its clock and a PostCenter key.
 type env struct {
 	*servertest.Env
-	t     *testing.T
+	t     testing.TB
 	clock *clock
 	key   string            // the admin's token
 	names map[string]string // ids → names in golden files
 }
 
-func newEnv(t *testing.T, e *servertest.Env) *env {
+func newEnv(t testing.TB, e *servertest.Env) *env {
 	c := &clock{}
 	c.set(time.Now())
 	e.Deps.Desk.Now = c.now
@@ -187,7 +187,7 @@ func must[T any](t testing.TB) func(T, error) T {
 
 // newFixture builds the workspace every scenario reads. All through desk;
 // the scenarios themselves go through HTTP.
-func newFixture(t *testing.T, se *servertest.Env) *fixture {
+func newFixture(t testing.TB, se *servertest.Env) *fixture {
 	e := newEnv(t, se)
 	f := &fixture{env: e, ws: se.Workspace.ID}
 	ctx := context.Background()
