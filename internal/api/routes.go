@@ -1,5 +1,7 @@
 package api
 
+import "github.com/ticketd/ticketd/internal/routing"
+
 // routes is every native API route: method, pattern, documentation, handler.
 func (a *API) routes() []route {
 	q := func(name, typ, desc string) Param { return Param{Name: name, Type: typ, Description: desc} }
@@ -72,5 +74,47 @@ func (a *API) routes() []route {
 		// Search (search.go, docs/search.md): the same handler under both paths.
 		{Route{"GET", "/api/v1/tickets/search", searchTicketsDoc(q)}, a.searchTickets},
 		{Route{"GET", "/api/v1/search", searchTicketsDoc(q)}, a.searchTickets},
+
+		// Routing (routing.go, docs/routing.md). Presence is PUT /api/v1/agents/{id}/presence above.
+		{Route{"GET", "/api/v1/routing/agents", Doc{Summary: "Agents' workload: presence, capacity, active tickets, availability", Tag: "routing",
+			Query: []Param{q("group", "string", "only this group's members")}, Response: routingAgentList{}}}, a.routingAgents},
+		{Route{"GET", "/api/v1/routing/settings", Doc{Summary: "Routing settings of the workspace", Tag: "routing",
+			Response: routingSettingsJSON{}}}, a.routingSettings},
+		{Route{"PATCH", "/api/v1/routing/settings", Doc{Summary: "Change routing settings (requeue on offline)", Tag: "routing", Role: "admin",
+			Request: routingSettingsPatch{}, Response: routingSettingsJSON{}, Errors: []int{400, 403}}}, a.patchRoutingSettings},
+		{Route{"POST", "/api/v1/routing/drain", Doc{Summary: "Assign waiting tickets to agents with room now, urgent first then oldest", Tag: "routing",
+			Role: "supervisor", Response: drainJSON{}, Errors: []int{403}}}, a.drain},
+		{Route{"GET", "/api/v1/queues", Doc{Summary: "Every queue: waiting tickets, the oldest, and the agents that drain it", Tag: "routing",
+			Response: queueSummaryList{}}}, a.queues},
+		{Route{"GET", "/api/v1/queues/{group}", Doc{Summary: "A group's queue (`none`: the general queue) in drain order, with positions", Tag: "routing",
+			Query:    []Param{q("limit", "integer", "page size, 1..100 (default 25)"), q("cursor", "string", "next_cursor of the previous page")},
+			Response: queueJSON{}, Errors: []int{400, 404}}}, a.queue},
+		{Route{"POST", "/api/v1/tickets/{id}/assign", Doc{Summary: "Give a ticket to an agent (capacity-checked)", Tag: "routing",
+			Request: assignRequest{}, Response: ticketJSON{}, Errors: []int{400, 403, 404, 409, 422}}}, a.routingAction(routing.ActAssign)},
+		{Route{"POST", "/api/v1/tickets/{id}/reassign", Doc{Summary: "Take a ticket from its owner: to a named agent, or the best other available one", Tag: "routing",
+			Request: reassignRequest{}, Response: ticketJSON{}, Errors: []int{400, 403, 404, 409, 422}}}, a.routingAction(routing.ActReassign)},
+		{Route{"POST", "/api/v1/tickets/{id}/unassign", Doc{Summary: "Put a ticket back in its queue", Tag: "routing",
+			Request: unassignRequest{}, Response: ticketJSON{}, Errors: []int{400, 404, 409}}}, a.routingAction(routing.ActUnassign)},
+		{Route{"POST", "/api/v1/tickets/{id}/transfer", Doc{Summary: "Move a ticket to another group's queue and route it there", Tag: "routing",
+			Request: transferRequest{}, Response: ticketJSON{}, Errors: []int{400, 404, 409, 422}}}, a.routingAction(routing.ActTransfer)},
+		{Route{"POST", "/api/v1/tickets/{id}/escalate", Doc{Summary: "Flag a ticket and give it to a supervisor (the group's, or a named agent)", Tag: "routing",
+			Request: escalateRequest{}, Response: ticketJSON{}, Errors: []int{400, 403, 404, 409, 422}}}, a.routingAction(routing.ActEscalate)},
+		{Route{"POST", "/api/v1/tickets/{id}/handoff", Doc{Summary: "Hand a bot's ticket to a human: a named agent, or a group's queue", Tag: "routing",
+			Request: handoffRequest{}, Response: ticketJSON{}, Errors: []int{400, 404, 409, 422}}}, a.routingAction(routing.ActHandoff)},
+		{Route{"GET", "/api/v1/tickets/{id}/suggestion", Doc{Summary: "Who would get the ticket now, and why (assigns nothing)", Tag: "routing",
+			Response: suggestionJSON{}, Errors: []int{404}}}, a.suggestion},
+		{Route{"GET", "/api/v1/tickets/{id}/position", Doc{Summary: "The ticket's place in its queue", Tag: "routing",
+			Response: positionJSON{}, Errors: []int{404}}}, a.position},
+		{Route{"GET", "/api/v1/tickets/{id}/sla", Doc{Summary: "The ticket's SLA: due times, breaches, durations", Tag: "routing",
+			Response: slaJSON{}, Errors: []int{404}}}, a.ticketSLA},
+		{Route{"GET", "/api/v1/sla/policies", Doc{Summary: "SLA policies by priority", Tag: "routing", Response: slaPolicyList{}}}, a.slaPolicies},
+		{Route{"PUT", "/api/v1/sla/policies/{priority}", Doc{Summary: "Set the SLA policy of a priority (`default` for the rest)", Tag: "routing",
+			Role: "admin", Request: slaPolicyRequest{}, Response: slaPolicyJSON{}, Errors: []int{400, 403, 404, 422}}}, a.putSLAPolicy},
+		{Route{"DELETE", "/api/v1/sla/policies/{priority}", Doc{Summary: "Remove the SLA policy of a priority", Tag: "routing", Role: "admin",
+			Status: 204, Errors: []int{403, 404}}}, a.deleteSLAPolicy},
+		{Route{"GET", "/api/v1/agents/{id}/channel-accounts", Doc{Summary: "Channel accounts an agent takes routed tickets from", Tag: "routing",
+			Response: assignableJSON{}, Errors: []int{404}}}, a.assignable},
+		{Route{"PUT", "/api/v1/agents/{id}/channel-accounts", Doc{Summary: "Restrict the channel accounts an agent takes routed tickets from", Tag: "routing",
+			Role: "admin", Request: assignableJSON{}, Response: assignableJSON{}, Errors: []int{400, 403, 404, 422}}}, a.putAssignable},
 	}
 }
