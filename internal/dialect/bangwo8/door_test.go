@@ -513,6 +513,19 @@ func TestUpdateManyFailedItemChangesNothing(t *testing.T) {
 		if tk := e.ticket(t, 3); tk.Status != desk.StatusPending {
 			t.Errorf("item 3: %s", tk.Status)
 		}
+		// Items naming one ticket apply in request order; the others run
+		// beside them.
+		for round := 0; round < 5; round++ {
+			res := e.do("PUT", "/tickets/update_many.json", `{"tickets": [{"ticketId": 1, "priorityLevel": 1}, {"ticketId": 3, "priorityLevel": 2},
+				{"ticketId": 1, "priorityLevel": 3}, {"ticketId": 3, "priorityLevel": 1}, {"ticketId": 1, "priorityLevel": 4}]}`)
+			if want(t, res, 200); strings.Contains(string(res.Body), "false") {
+				t.Fatalf("round %d: %s", round, res.Body)
+			}
+			if p1, p3 := e.ticket(t, 1).Priority, e.ticket(t, 3).Priority; p1 != desk.PriorityUrgent || p3 != desk.PriorityLow {
+				t.Fatalf("round %d: priorities %s, %s; want urgent, low", round, p1, p3)
+			}
+			want(t, e.do("PUT", "/tickets/update_many.json?ids=1,3", `{"ticket": {"priorityLevel": 2}}`), 200)
+		}
 		// Limits and forms.
 		ids := make([]string, 101)
 		for i := range ids {

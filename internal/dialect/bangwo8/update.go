@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"strings"
+	"sync"
 
 	"github.com/ticketd/ticketd/internal/auth"
 	"github.com/ticketd/ticketd/internal/desk"
@@ -139,23 +140,48 @@ func (d *Door) updateMany(w http.ResponseWriter, r *http.Request, p *auth.Princi
 			items = append(items, item{number: n, in: in, err: err})
 		}
 	}
+	// Items of different tickets run side by side, so the store commits
+	// them together (one fsync for many on SQLite); items naming the same
+	// ticket run in request order.
 	results := make([]resultJSON, len(items))
+	byTicket := map[int64][]int{}
+	var order []int64
 	for i, it := range items {
-		err := it.err
-		if err == nil {
-			_, err = d.update(r.Context(), p, it.number, it.in)
+		if _, seen := byTicket[it.number]; !seen {
+			order = append(order, it.number)
 		}
-		results[i] = resultJSON{TicketID: it.number, Success: err == nil}
-		if err != nil {
-			status, _, msg := d.classify(err)
-			if status == http.StatusInternalServerError {
-				d.Log.ErrorContext(r.Context(), "bangwo8: update_many item failed", "ticket", it.number, "err", err)
-			}
-			results[i].ErrorLog = msg
-		}
+		byTicket[it.number] = append(byTicket[it.number], i)
 	}
+	sem := make(chan struct{}, updateManyWorkers)
+	var wg sync.WaitGroup
+	for _, n := range order {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func(idx []int) {
+			defer func() { <-sem; wg.Done() }()
+			for _, i := range idx {
+				it := items[i]
+				err := it.err
+				if err == nil {
+					_, err = d.update(r.Context(), p, it.number, it.in)
+				}
+				results[i] = resultJSON{TicketID: it.number, Success: err == nil}
+				if err != nil {
+					status, _, msg := d.classify(err)
+					if status == http.StatusInternalServerError {
+						d.Log.ErrorContext(r.Context(), "bangwo8: update_many item failed", "ticket", it.number, "err", err)
+					}
+					results[i].ErrorLog = msg
+				}
+			}
+		}(byTicket[n])
+	}
+	wg.Wait()
 	writeJSON(w, http.StatusOK, map[string]any{"results": results})
 }
+
+// updateManyWorkers bounds the items of one update_many in flight at once.
+const updateManyWorkers = 8
 
 // update applies in to ticket number n in one transaction: the reply, the
 // source, the description, the patch and the field files together, or
