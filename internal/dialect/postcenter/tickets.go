@@ -1,9 +1,11 @@
 package postcenter
 
 import (
+	"errors"
 	"net/http"
 
 	"github.com/ticketd/ticketd/internal/desk"
+	"github.com/ticketd/ticketd/internal/routing"
 )
 
 // ticket reads the {ticket_id} path value and loads the ticket of the
@@ -104,6 +106,11 @@ func (d *door) reassign(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	_, err := d.Routing.Reassign(r.Context(), t.WorkspaceID, t.ID, principal(r).Actor(), "", false, "reassigned through the PostCenter API")
+	if errors.Is(err, routing.ErrClosed) {
+		// Closed since it was read above.
+		writeError(w, http.StatusBadRequest, "Ticket is closed")
+		return
+	}
 	if err != nil {
 		d.fail(w, r, err, "Ticket not found")
 		return
