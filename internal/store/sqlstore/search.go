@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -59,9 +60,26 @@ func (c *conn) searchTickets(ctx context.Context, ws string, q desk.SearchQuery)
 			return res, err
 		}
 	}
-	p, err := c.plan(ws, wsNum, &q)
+	refs, err := c.resolveRefs(ctx, ws, q.Root)
 	if err != nil {
 		return res, err
+	}
+	p, err := c.plan(ws, wsNum, refs, &q)
+	if err != nil {
+		return res, err
+	}
+	if p.bounds != nil {
+		lo, hi, ok, err := c.createdBounds(ctx, ws, *p.bounds)
+		if err != nil {
+			return res, err
+		}
+		if !ok {
+			if q.Count {
+				res.Total = 0
+			}
+			return res, nil // nothing was created in that range
+		}
+		p.boundNumbers(lo, hi)
 	}
 	if q.Count {
 		if err := c.q.QueryRowContext(ctx, p.count, p.countArgs...).Scan(&res.Total); err != nil {
@@ -90,6 +108,34 @@ type searchPlan struct {
 	scoreDesc bool
 	count     string
 	countArgs []any
+	// bounds is a closed created range at the top level, to be turned into
+	// a number range before running (see createdBounds).
+	bounds *search.DateRange
+}
+
+// boundNumbers adds the number range lo..hi to the page and count queries.
+func (p *searchPlan) boundNumbers(lo, hi int64) {
+	bound := func(q string, args []any) (string, []any) {
+		n := len(args)
+		return q + fmt.Sprintf(" AND t.number >= $%d AND t.number <= $%d", n+1, n+2),
+			append(slices.Clone(args), lo, hi)
+	}
+	p.from, p.args = bound(p.from, p.args)
+	p.count, p.countArgs = bound(p.count, p.countArgs)
+}
+
+// createdBounds returns the lowest and highest ticket number created in
+// r, from the (workspace_id, created_at, number) index alone. Numbers are
+// given in creation order, so those tickets lie in that number range (a few
+// of another range may too; the created condition still filters them), and
+// walking it newest first by number finds a page after reading about a
+// page's worth of rows, where walking the created range would read all of
+// it and sort it.
+func (c *conn) createdBounds(ctx context.Context, ws string, r search.DateRange) (lo, hi int64, ok bool, err error) {
+	var nlo, nhi sql.NullInt64
+	err = c.q.QueryRowContext(ctx, `SELECT MIN(number), MAX(number) FROM tickets WHERE workspace_id = $1 AND created_at >= $2 AND created_at < $3`,
+		ws, ceilMS(r.From.UnixNano()), ceilMS(r.To.UnixNano())).Scan(&nlo, &nhi)
+	return nlo.Int64, nhi.Int64, nlo.Valid, err
 }
 
 // page renders the page query for limit rows after offset.
@@ -117,9 +163,10 @@ var searchKeys = map[string]string{
 	search.SortPriority: "CASE t.priority WHEN 'low' THEN 1 WHEN 'normal' THEN 2 WHEN 'high' THEN 3 WHEN 'urgent' THEN 4 ELSE 0 END",
 }
 
-func (c *conn) plan(ws string, wsNum int64, q *desk.SearchQuery) (*searchPlan, error) {
+func (c *conn) plan(ws string, wsNum int64, refs map[refKey][]string, q *desk.SearchQuery) (*searchPlan, error) {
 	pg := c.postgres()
 	cp := newCompiler(pg, ws, q.AgentID, wsNum)
+	cp.refs = refs
 	desc := q.Order != search.OrderAsc
 	dir, cmp := "DESC", "<"
 	if !desc {
@@ -158,6 +205,10 @@ func (c *conn) plan(ws string, wsNum int64, q *desk.SearchQuery) (*searchPlan, e
 			p.score = "bm25(ticket_fts, 5.0, 1.0, 3.0)"
 		}
 	} else {
+		if !keyed {
+			p.bounds = closedCreated(rest)
+			cp.numberBounded = p.bounds != nil
+		}
 		p.from = "FROM tickets t WHERE t.workspace_id = $1"
 		if len(lead) > 0 {
 			if pg && relevance {
@@ -200,13 +251,36 @@ func (c *conn) plan(ws string, wsNum int64, q *desk.SearchQuery) (*searchPlan, e
 	} else {
 		cq := *q
 		cq.After, cq.Count = nil, false
-		cp2, err := c.plan(ws, wsNum, &cq)
+		cp2, err := c.plan(ws, wsNum, refs, &cq)
 		if err != nil {
 			return nil, err
 		}
 		p.count, p.countArgs = cp2.count, cp2.countArgs
 	}
 	return p, nil
+}
+
+// closedCreated returns the created range that the top-level conjuncts
+// (nodes) require, when it has both bounds (created>=a created<b reads as
+// two nodes), or nil.
+func closedCreated(nodes []search.Node) *search.DateRange {
+	r := search.DateRange{Field: "created"}
+	for _, n := range nodes {
+		d, ok := n.(search.DateRange)
+		if !ok || d.Field != "created" {
+			continue
+		}
+		if d.From != nil && (r.From == nil || d.From.After(*r.From)) {
+			r.From = d.From
+		}
+		if d.To != nil && (r.To == nil || d.To.Before(*r.To)) {
+			r.To = d.To
+		}
+	}
+	if r.From == nil || r.To == nil {
+		return nil
+	}
+	return &r
 }
 
 // leadingText splits a root into the phrases every match must hold (free

@@ -1,6 +1,8 @@
 package sqlstore
 
 import (
+	"context"
+	"database/sql"
 	"fmt"
 	"strconv"
 	"strings"
@@ -20,6 +22,10 @@ type compiler struct {
 	agentID string
 	wsKey   int64 // SQLite: the workspace's lowest search key (docKey(wsNum, 0))
 	args    []any // $1 is the workspace id
+	refs    map[refKey][]string
+	// numberBounded: a number range derived from the created range drives
+	// the query (see createdBounds).
+	numberBounded bool
 }
 
 func newCompiler(pg bool, ws, agentID string, wsNum int64) *compiler {
@@ -242,12 +248,8 @@ func (c *compiler) compare(n search.Compare) (string, error) {
 		return "EXISTS (SELECT 1 FROM ticket_tags g WHERE g.ticket_id = t.id AND g.tag IN (" + c.list(n.Values) + "))", nil
 	case "number":
 		return c.number(n)
-	case "assignee":
-		return c.ref("t.assignee_id", "agents", n.Values, false)
-	case "group":
-		return c.ref("t.group_id", "groups", n.Values, true)
-	case "contact":
-		return c.ref("t.contact_id", "contacts", n.Values, false)
+	case "assignee", "group", "contact":
+		return c.ref("t."+n.Field+"_id", refTables[n.Field], n.Values)
 	case "contact_email":
 		return c.contactLike("c.email", n.Values, asciiLower), nil
 	case "contact_phone":
@@ -288,49 +290,78 @@ func (c *compiler) number(n search.Compare) (string, error) {
 	return "t.number IN (" + strings.Join(ph, ", ") + ")", nil
 }
 
-// ref matches a reference column against ids, numbers, names (groups),
-// search.Me and search.None.
-func (c *compiler) ref(col, table string, vals []string, byName bool) (string, error) {
-	var parts, ids, names []string
-	var nums []any
+// ref matches a reference column against the ids that the values
+// (ids, numbers, group names) resolved to before compiling (refs), and
+// search.Me and search.None. A NULL column compares as NULL, which every
+// operator here treats as false (a negation is IS NOT TRUE).
+func (c *compiler) ref(col, table string, vals []string) (string, error) {
+	var parts, ids []string
 	for _, v := range vals {
-		switch {
-		case v == search.None:
+		switch v {
+		case search.None:
 			parts = append(parts, col+" IS NULL")
-		case v == search.Me:
+		case search.Me:
 			if c.agentID == "" {
 				return "", fmt.Errorf("%w: assignee:me needs an agent to search as", desk.ErrInvalid)
 			}
 			ids = append(ids, c.agentID)
-		case allDigits(v) && len(v) <= 18:
-			n, _ := strconv.ParseInt(v, 10, 64)
-			nums = append(nums, n)
 		default:
-			ids = append(ids, v)
-			if byName {
-				names = append(names, v)
-			}
+			ids = append(ids, c.refs[refKey{table, v}]...)
 		}
 	}
 	if len(ids) > 0 {
-		parts = append(parts, "("+col+" IS NOT NULL AND "+col+" IN ("+c.list(ids)+"))")
+		parts = append(parts, col+" IN ("+c.list(ids)+")")
 	}
-	var sub []string
-	if len(nums) > 0 {
-		ph := make([]string, len(nums))
-		for i, n := range nums {
-			ph[i] = c.arg(n)
-		}
-		sub = append(sub, "r.number IN ("+strings.Join(ph, ", ")+")")
-	}
-	if len(names) > 0 {
-		sub = append(sub, "r.name IN ("+c.list(names)+")")
-	}
-	if len(sub) > 0 {
-		parts = append(parts, "("+col+" IS NOT NULL AND "+col+" IN (SELECT r.id FROM "+table+
-			" r WHERE r.workspace_id = $1 AND ("+strings.Join(sub, " OR ")+")))")
+	if len(parts) == 0 {
+		return "1 = 0", nil // refers to nothing that exists
 	}
 	return "(" + strings.Join(parts, " OR ") + ")", nil
+}
+
+// refKey is a reference value typed in a query, by table.
+type refKey struct{ table, value string }
+
+// refTables maps reference fields to their tables.
+var refTables = map[string]string{"assignee": "agents", "group": "groups", "contact": "contacts"}
+
+// resolveRefs looks up what every reference value of root denotes: an id
+// as typed, the row with that number, and for groups the group of that
+// name. Resolving first lets the planner use the reference indexes with
+// plain IN lists.
+func (c *conn) resolveRefs(ctx context.Context, ws string, root search.Node) (map[refKey][]string, error) {
+	out := map[refKey][]string{}
+	var err error
+	search.Walk(root, func(n search.Node) bool {
+		cmp, ok := n.(search.Compare)
+		if !ok || cmp.Kind != search.KindRef || err != nil {
+			return err == nil
+		}
+		table := refTables[cmp.Field]
+		for _, v := range cmp.Values {
+			k := refKey{table, v}
+			if _, done := out[k]; done || table == "" || v == search.Me || v == search.None {
+				continue
+			}
+			q := `SELECT id FROM ` + table + ` WHERE workspace_id = $1 AND (id = $2`
+			args := []any{ws, v}
+			if allDigits(v) && len(v) <= 18 {
+				n, _ := strconv.ParseInt(v, 10, 64)
+				q += ` OR number = $3`
+				args = append(args, n)
+			}
+			if table == "groups" {
+				q += fmt.Sprintf(` OR name = $%d`, len(args)+1)
+				args = append(args, v)
+			}
+			var rows *sql.Rows
+			rows, err = c.q.QueryContext(ctx, q+`)`, args...)
+			var ids []string
+			ids, err = collect(rows, err, func(r *sql.Rows, id *string) error { return r.Scan(id) })
+			out[k] = ids
+		}
+		return err == nil
+	})
+	return out, err
 }
 
 // contactLike matches tickets whose contact's column (an SQL expression
@@ -340,8 +371,8 @@ func (c *compiler) contactLike(expr string, vals []string, norm func(string) str
 	for _, v := range vals {
 		ors = append(ors, c.lowerC(expr)+" LIKE "+c.arg("%"+likeEscape(norm(v))+"%")+` ESCAPE '\'`)
 	}
-	return "(t.contact_id IS NOT NULL AND t.contact_id IN (SELECT c.id FROM contacts c WHERE c.workspace_id = $1 AND (" +
-		strings.Join(ors, " OR ") + ")))"
+	return "t.contact_id IN (SELECT c.id FROM contacts c WHERE c.workspace_id = $1 AND (" +
+		strings.Join(ors, " OR ") + "))"
 }
 
 // phoneSQL strips the separators people type in phone numbers.
@@ -386,6 +417,9 @@ func (c *compiler) dates(n search.DateRange) (string, error) {
 	col, ok := dateColumns[n.Field]
 	if !ok {
 		return "", fmt.Errorf("%w: cannot search date %q", desk.ErrInvalid, n.Field)
+	}
+	if c.numberBounded && n.Field == "created" {
+		col += " + 0" // the number range drives; keep SQLite off tickets_created
 	}
 	var parts []string
 	// Instants are stored in whole milliseconds: t >= From holds for the
