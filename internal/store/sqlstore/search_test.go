@@ -601,3 +601,39 @@ func runAll(t *testing.T, svc *desk.Service, w *world, q *search.Query, limit in
 	}
 	return got, total
 }
+
+// TestSearchLimits checks the time budget, the caller's identity for
+// assignee:me and the isolation of workspaces on both stores.
+func TestSearchLimits(t *testing.T) {
+	for _, b := range storetest.Backends() {
+		t.Run(b.Name, func(t *testing.T) {
+			st := b.Open(t)
+			w := build(t, st, 5, 30)
+			svc := desk.NewService(st)
+			ctx := context.Background()
+			q, err := search.Parse("status<closed", search.Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, err = svc.Search(ctx, w.ws.ID, w.me.ID, q, desk.SearchPage{Budget: time.Nanosecond, Count: true})
+			if !errors.Is(err, desk.ErrTimeout) {
+				t.Errorf("search past its budget: %v, want desk.ErrTimeout", err)
+			}
+			me, _ := search.Parse("assignee:me", search.Options{})
+			if _, err := svc.Search(ctx, w.ws.ID, "", me, desk.SearchPage{}); !errors.Is(err, desk.ErrInvalid) {
+				t.Errorf("assignee:me without an agent: %v, want desk.ErrInvalid", err)
+			}
+			all, err := svc.Search(ctx, w.ws.ID, w.me.ID, nil, desk.SearchPage{Limit: 1000, Count: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if all.Total != int64(len(w.tickets)) || len(all.Tickets) != desk.MaxSearchPage && len(all.Tickets) != len(w.tickets) {
+				t.Errorf("empty query: %d tickets, total %d; want %d", len(all.Tickets), all.Total, len(w.tickets))
+			}
+			none, err := svc.Search(ctx, "no-such-workspace", w.me.ID, q, desk.SearchPage{Count: true})
+			if err != nil || len(none.Tickets) != 0 || none.Total > 0 {
+				t.Errorf("unknown workspace: %+v, %v", none, err)
+			}
+		})
+	}
+}
