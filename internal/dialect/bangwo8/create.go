@@ -117,6 +117,11 @@ func (d *Door) create(ctx context.Context, p *auth.Principal, in *ticketInput) (
 	if err != nil {
 		return nil, err
 	}
+	if nt.TemplateID != 0 {
+		if err := d.requiredFields(ctx, ws, in.Fields); err != nil {
+			return nil, err
+		}
+	}
 	nt.CustomFields = in.Fields
 	if err := d.Desk.CheckAttachments(ctx, ws, in.Reply.Attachments); err != nil {
 		return nil, err
@@ -223,4 +228,24 @@ func (d *Door) prepareFields(ctx context.Context, ws string, fs desk.Fields, che
 		files[def.Key] = toks
 	}
 	return files, nil
+}
+
+// requiredFields refuses a templated create that leaves out a required
+// field. Required fields belong to the form (工单模板) a ticket is filled
+// with, so a create without ticketTemplateId is not held to them.
+func (d *Door) requiredFields(ctx context.Context, ws string, fs desk.Fields) error {
+	defs, err := d.Desk.Store.FieldDefs(ctx, ws, "ticket")
+	if err != nil {
+		return err
+	}
+	for _, def := range defs {
+		if !def.Required {
+			continue
+		}
+		f, ok := fs.Get(def.Key)
+		if s, isStr := jsonValue(f.Value).(string); !ok || jsonValue(f.Value) == nil || isStr && strings.TrimSpace(s) == "" {
+			return &fieldError{Field: def.Key, Detail: "required"}
+		}
+	}
+	return nil
 }

@@ -372,6 +372,14 @@ func TestCreateRefusesAndStoresNothing(t *testing.T) {
 			}
 			wantError(t, e.do("POST", "/tickets.json", body), 400, "100400", c.msg)
 		}
+		// A required field binds templated creates only.
+		if res := e.Do("PUT", "/api/v1/fields/ticket/field_7", `{"type": "text", "required": true}`, servertest.Bearer(e.AdminToken)); res.Status != 200 {
+			t.Fatalf("define field_7: %s", res.Body)
+		}
+		wantError(t, e.do("POST", "/tickets.json", `{`+ok+`, "ticketTemplateId": 5, "custom_fields": [{"key": "field_1", "value": "x"}]}`),
+			400, "100400", "字段值不合法: field_7 (required)")
+		wantError(t, e.do("POST", "/tickets.json", `{`+ok+`, "ticketTemplateId": 5, "custom_fields": [{"key": "field_7", "value": " "}]}`),
+			400, "100400", "字段值不合法: field_7 (required)")
 		big := `{"subject": "` + strings.Repeat("x", 1<<20) + `", "ticketReply": {"replyMsg": "x"}}`
 		wantError(t, e.do("POST", "/tickets.json", big), 413, "100413", "请求内容过大")
 		n, _ := e.Store.CountTickets(ctx, e.Workspace.ID, desk.TicketFilter{})
@@ -379,6 +387,8 @@ func TestCreateRefusesAndStoresNothing(t *testing.T) {
 		if n != 0 || len(cs) != 0 {
 			t.Errorf("refused creates left %d tickets and %d contacts", n, len(cs))
 		}
+		want(t, e.do("POST", "/tickets.json", `{`+ok+`}`), 200)
+		want(t, e.do("POST", "/tickets.json", `{`+ok+`, "ticketTemplateId": 5, "custom_fields": [{"key": "field_7", "value": "有"}]}`), 200)
 	})
 }
 
