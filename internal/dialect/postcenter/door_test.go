@@ -312,3 +312,53 @@ func queryEscape(s string) string {
 func jsonString(s string) string {
 	return string(mustJSON(s))
 }
+
+// TestSlashForms sends every route in both slash forms: neither redirects
+// nor falls through to the door's 404.
+func TestSlashForms(t *testing.T) {
+	servertest.Run(t, func(t *testing.T, se *servertest.Env) {
+		f := newFixture(t, se)
+		num := strconv.FormatInt(f.fb.Number, 10)
+		routes := []struct{ method, path, body string }{
+			{"GET", "/v2/ping", ""},
+			{"GET", "/v2/agents", ""},
+			{"GET", "/v2/accounts/all", ""},
+			{"GET", "/v2/ticket/" + f.fb.ID, ""},
+			{"GET", "/v2/ticket/" + f.fb.ID + "/messages", ""},
+			{"GET", "/v2/ticket/" + f.fb.ID + "/get_possible_agent", ""},
+			{"GET", "/v2/ticket/" + num + "/by_agent_id", ""},
+			{"POST", "/v2/ticket/" + num + "/by_agent_id", ""},
+			{"POST", "/v2/ticket/" + f.fb.ID + "/reassign", ""},
+			{"GET", "/v2/tickets/state/open", ""},
+			{"GET", "/v2/tickets/facebook?page_id=PAGE1&uid=FBUSER1", ""},
+			{"GET", "/v2/tickets?country_id=12345678-K", ""},
+			{"GET", "/v2/tickets/paginated/facebook?from=18-04-2019&to=19-04-2019", ""},
+			{"GET", "/v2/tickets/facebook?from=18-04-2019&to=19-04-2019", ""},
+			{"GET", "/v2/tickets/facebook/from=18-04-2019&to=19-04-2019", ""},
+			{"GET", "/v2/tickets/paginated/facebook/from=18-04-2019&to=19-04-2019", ""},
+			{"GET", "/v2/metadata/tickets", ""},
+			{"GET", "/v2/metadata/clients", ""},
+			{"PUT", "/v2/metadata/ticket/" + f.fb.ID, "{}"},
+			{"PUT", "/v2/metadata/client/" + f.carlos.ID, "{}"},
+			{"GET", "/v2/media/" + f.media.ID, ""},
+			{"POST", "/v2/message/hsm", `{"account":"56900000000","phone":"56911111111","name":"hola"}`},
+			{"POST", "/v2/ticket/" + f.fb.ID + "/close", ""},
+		}
+		for _, rt := range routes {
+			path, query, _ := strings.Cut(rt.path, "?")
+			if query != "" {
+				query = "?" + query
+			}
+			for _, p := range []string{path + query, path + "/" + query} {
+				var body any
+				if rt.body != "" {
+					body = rt.body
+				}
+				res := f.pc(rt.method, "/postcenter"+p, body)
+				if res.Status != 200 {
+					t.Errorf("%s %s: %s", rt.method, p, res)
+				}
+			}
+		}
+	})
+}
