@@ -15,9 +15,9 @@ func at(ms int64) time.Time { return time.UnixMilli(ms).UTC() }
 // lifecycle is a ticket's instants as a seed example shows them.
 type lifecycle struct {
 	created, queued, assigned, opened, pending, closed, firstResponse int64
-	priority                                                       desk.Priority
-	resolveDue                                                     int64 // 0 = no SLA
-	fields                                                         desk.Fields
+	priority                                                          desk.Priority
+	resolveDue                                                        int64 // 0 = no SLA
+	fields                                                            desk.Fields
 }
 
 // seedTicket creates a ticket at the example's creation instant and sets

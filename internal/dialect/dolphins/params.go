@@ -348,6 +348,9 @@ func scalars(v any) ([]string, error) {
 		}
 		var out []string
 		for _, e := range x {
+			if _, nested := e.([]any); nested {
+				return nil, errors.New("a list may hold only strings, numbers and booleans")
+			}
 			s, err := scalars(e)
 			if err != nil || len(s) != 1 {
 				return nil, errors.New("a list may hold only strings, numbers and booleans")
