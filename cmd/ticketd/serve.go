@@ -19,6 +19,8 @@ func serve(ctx context.Context, args []string) error {
 	logLevel := fs.String("log-level", env("log_level", "info"), "debug, info, warn or error (env TICKETD_LOG_LEVEL)")
 	grace := fs.Duration("shutdown-grace", envDuration("shutdown_grace", 15*time.Second), "how long shutdown waits for in-flight requests")
 	pprof := fs.Bool("pprof", envBool("pprof", false), "serve /debug/pprof to admin tokens (env TICKETD_PPROF)")
+	dolphinsTTL := fs.Duration("dolphins-token-ttl", envDuration("dolphins_token_ttl", 24*time.Hour),
+		"lifetime of tokens from the 3Dolphins door's POST /graph/auth (env TICKETD_DOLPHINS_TOKEN_TTL)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -30,6 +32,7 @@ func serve(ctx context.Context, args []string) error {
 	defer st.Close()
 	deps := server.NewDeps(st, log)
 	deps.Pprof, deps.DataDir = *pprof, *dataDir
+	deps.DolphinsTokenTTL = *dolphinsTTL
 	h := server.Handler(deps, server.NewMetrics(sqlstore.Collectors()...))
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {

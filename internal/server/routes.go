@@ -68,7 +68,8 @@ func routes(d Deps, m *Metrics) (*http.ServeMux, []string) {
 	bangwo8.New(d.Desk, d.Auth, d.DataDir, d.Log).Register(mount)
 
 	// 3Dolphins graph tickets: /dolphin/apiv1/graph/...
-	dolphins.New(dolphins.Config{Desk: d.Desk, Auth: d.Auth, Routing: d.Routing, Log: d.Log, DataDir: d.DataDir}).Register(mount)
+	dolphins.New(dolphins.Config{Desk: d.Desk, Auth: d.Auth, Routing: d.Routing, Log: d.Log, DataDir: d.DataDir,
+		TokenTTL: d.DolphinsTokenTTL}).Register(mount)
 
 	return mux, patterns
 }

@@ -31,6 +31,9 @@ type Deps struct {
 	// Secret signs live-stream credentials (room tokens, agent JWTs); every
 	// node behind one load balancer needs the same. Empty: random per start.
 	Secret []byte
+	// DolphinsTokenTTL is the lifetime of tokens from the 3Dolphins door's
+	// POST /graph/auth (0: its default, 24 h).
+	DolphinsTokenTTL time.Duration
 }
 
 // NewDeps assembles the services every door shares over one store: the
