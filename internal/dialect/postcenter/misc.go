@@ -93,7 +93,7 @@ func (d *door) media(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	a, err := d.Desk.Store.Attachment(r.Context(), principal(r).WorkspaceID, id)
-	if err == nil && (a.MessageID == "" || strings.Contains(a.Path, "://")) {
+	if err == nil && (a.MessageID == "" || strings.Contains(a.Path, "://") || d.Files == nil) {
 		err = desk.ErrNotFound
 	}
 	if err != nil {

@@ -1,6 +1,7 @@
 package postcenter
 
 import (
+	"log/slog"
 	"net/http"
 	"strings"
 )
@@ -11,6 +12,9 @@ import (
 // Every route answers with and without its trailing slash and never
 // redirects: a redirect turns POST into GET in some clients.
 func Mount(handle func(pattern string, h http.Handler), prefix string, deps Deps) {
+	if deps.Log == nil {
+		deps.Log = slog.Default()
+	}
 	d := &door{Deps: deps, prefix: strings.TrimSuffix(prefix, "/")}
 	m := &mounter{handle: handle, prefix: d.prefix, auth: d.authenticate, known: http.NewServeMux()}
 
