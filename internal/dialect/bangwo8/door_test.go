@@ -405,12 +405,21 @@ func TestCreateRoutes(t *testing.T) {
 		if tk["servicerUserId"] != float64(e.agent.Number) || tk["ticketStatus"] != 2.0 {
 			t.Errorf("routed ticket: servicerUserId %v ticketStatus %v", tk["servicerUserId"], tk["ticketStatus"])
 		}
+		// An agent at capacity cannot be given more (no force through this door).
+		full, _ := e.Agent(desk.NewAgent{Name: "满员", Email: "full@acme.test", Capacity: 1})
+		want(t, e.do("POST", "/tickets.json", fmt.Sprintf(`{"subject": "s", "ticketReply": {"replyMsg": "x"}, "servicerUserId": %d}`, full.Number)), 200)
+		wantError(t, e.do("POST", "/tickets.json", fmt.Sprintf(`{"subject": "s", "ticketReply": {"replyMsg": "x"}, "servicerUserId": %d}`, full.Number)),
+			409, "100409", "客服已达接待上限")
+		wantError(t, e.do("PUT", "/tickets/1.json", fmt.Sprintf(`{"servicerUserId": %d}`, full.Number)), 409, "100409", "客服已达接待上限")
+		if tk := e.ticket(t, 1); tk.AssigneeID != e.agent.ID {
+			t.Errorf("refused reassignment moved the ticket to %s", tk.AssigneeID)
+		}
 		// A written status reads back as written (canonical.md §3.1).
 		m = want(t, e.do("POST", "/tickets.json", `{"subject": "s", "ticketReply": {"replyMsg": "x"}, "ticketStatus": 5}`), 200)
 		if st := m["ticket"].(map[string]any)["ticketStatus"]; st != 5.0 {
 			t.Errorf("ticketStatus 5 reads %v", st)
 		}
-		if tk := e.ticket(t, 2); tk.Status != desk.StatusClosed || tk.ClosedReason != "auto" {
+		if tk := e.ticket(t, 3); tk.Status != desk.StatusClosed || tk.ClosedReason != "auto" {
 			t.Errorf("stored %s/%s", tk.Status, tk.ClosedReason)
 		}
 	})
@@ -633,6 +642,26 @@ func TestOtherDoors(t *testing.T) {
 		res = e.Do("GET", "/api/v1/tickets/1", nil, servertest.Bearer(e.AdminToken))
 		if !strings.Contains(string(res.Body), `"status":"closed"`) {
 			t.Errorf("native read: %s", res.Body)
+		}
+	})
+}
+
+// TestZone: dates render, and date filters read, in the workspace's zone.
+func TestZone(t *testing.T) {
+	servertest.Run(t, func(t *testing.T, se *servertest.Env) {
+		e := newEnv(t, se) // clock at 2017-05-04 06:08:22 UTC
+		_, admin, _ := e.NewWorkspace("jakarta", "Asia/Jakarta")
+		h := basic(admin.Email, servertest.Password)
+		res := e.Do("POST", "/bangwo8/api/v1/tickets.json", `{"subject": "s", "ticketReply": {"replyMsg": "x"}}`, h)
+		if m := want(t, res, 200); m["ticket"].(map[string]any)["createDT"] != "2017-05-04 13:08:22" {
+			t.Errorf("createDT = %v, want Jakarta time", m["ticket"].(map[string]any)["createDT"])
+		}
+		for q, n := range map[string]float64{"created_start=2017-05-04+13:08:22": 1, "created_start=2017-05-04+13:08:23": 0,
+			"created_end=2017-05-04+13:08:22": 1, "created_end=2017-05-04+13:08:21": 0} {
+			m := want(t, e.Do("GET", "/bangwo8/api/v1/tickets.json?"+q, nil, h), 200)
+			if m["count"] != n {
+				t.Errorf("%s: count %v, want %v", q, m["count"], n)
+			}
 		}
 	})
 }
