@@ -40,6 +40,9 @@ type querier interface {
 type conn struct {
 	q  querier
 	fl *Flavor
+	// written holds, in a transaction, the ticket rows it inserted or
+	// locked, so UpdateTicket writes only what changed (tickets.go).
+	written map[string]*ticketRow
 }
 
 // Store is a desk.Store over database/sql.
