@@ -112,7 +112,11 @@ func (d *Door) Register(mount func(pattern string, h http.Handler)) {
 		if !rt.public {
 			h = d.authenticated(h)
 		}
-		mount(rt.method+" "+d.cfg.Prefix+rt.path, h)
+		pattern := d.cfg.Prefix + rt.path
+		if rt.method != "" {
+			pattern = rt.method + " " + pattern
+		}
+		mount(pattern, h)
 	}
 }
 

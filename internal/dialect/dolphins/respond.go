@@ -91,3 +91,9 @@ func forbidden(msg string) error { return fmt.Errorf("%w: %s", desk.ErrForbidden
 
 // invalid is a desk.ErrInvalid with a reason.
 func invalid(msg string) error { return fmt.Errorf("%w: %s", desk.ErrInvalid, msg) }
+
+// noRoute answers requests no endpoint of the door serves (an unknown path,
+// or a known path with another method) in the door's own error shape.
+func (d *Door) noRoute(w http.ResponseWriter, r *http.Request) {
+	failed(w, http.StatusNotFound, "No such endpoint: "+r.Method+" "+r.URL.Path)
+}

@@ -46,5 +46,8 @@ func (d *Door) routes() []route {
 		{method: "GET", path: "/graph/tickets/conversations/channelId/{channelId}/{socialId}", h: d.historyByChannelID}, // E24
 		{method: "POST", path: "/graph/tickets/transformButtonMessage", h: d.transformButtons},                          // E25 Do Transform Button Message
 		{method: "POST", path: "/graph/report/conversations", h: d.report},                                              // E26 report conversations (T3)
+
+		// Anything else under the prefix answers the failure envelope.
+		{path: "/", h: d.noRoute, public: true},
 	}
 }
