@@ -73,7 +73,16 @@ func (h *Hub) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	defer h.unwatch(wt)
 	s := &stream{hub: h, w: w, rc: http.NewResponseController(w), acc: *acc, sent: make(map[string]struct{})}
-	if err := s.run(r, wt); err != nil && r.Context().Err() == nil {
+	// Read the log before the client sees the stream open: whatever it
+	// writes once it has seen the 200 is then news, never history. The
+	// watcher is already registered, so nothing between is lost.
+	replay, err := s.prime(r.Context(), lastEventID(r))
+	if err != nil {
+		h.Log.Error("live: read ticket events", slog.String("ticket", acc.ticket), slog.Any("err", err))
+		writeError(w, http.StatusInternalServerError, "internal", "internal error")
+		return
+	}
+	if err := s.run(r, wt, replay); err != nil && r.Context().Err() == nil {
 		h.Log.Debug("live: stream ended", slog.String("ticket", acc.ticket), slog.Any("err", err))
 	}
 }
@@ -158,22 +167,17 @@ type stream struct {
 	sent map[string]struct{} // ids of events already accounted for
 }
 
-func (s *stream) run(r *http.Request, wt *watcher) error {
+func (s *stream) run(r *http.Request, wt *watcher, replay []desk.Event) error {
 	ctx := r.Context()
 	h := s.w.Header()
 	h.Set("Content-Type", "text/event-stream")
 	h.Set("Cache-Control", "no-cache, no-transform")
 	h.Set("X-Accel-Buffering", "no") // nginx: do not buffer the stream
 	s.w.WriteHeader(http.StatusOK)
-	// The server's ReadTimeout would otherwise cancel a long stream's
-	// context; dead clients are found by the heartbeat's write deadline.
-	_ = s.rc.SetReadDeadline(time.Time{})
 	if err := s.send(fmt.Sprintf("retry: %d\n: connected\n\n", retryMillis)); err != nil {
 		return err
 	}
-	// The watcher is registered before this first read, so a change
-	// committed from here on wakes the loop below.
-	if err := s.start(ctx, lastEventID(r)); err != nil {
+	if err := s.deliver(ctx, replay); err != nil {
 		return err
 	}
 	beat := time.NewTicker(s.hub.Heartbeat)
@@ -201,12 +205,12 @@ func lastEventID(r *http.Request) string {
 	return r.URL.Query().Get("last_event_id")
 }
 
-// start marks the log as seen: all of it for a new client, up to last for
-// a client resuming, whose missed events are then sent.
-func (s *stream) start(ctx context.Context, last string) error {
+// prime marks the log as seen: all of it for a new client, up to last
+// for a client resuming, and returns the events that client missed.
+func (s *stream) prime(ctx context.Context, last string) ([]desk.Event, error) {
 	evs, err := s.hub.Desk.Store.Events(ctx, s.acc.ws, s.acc.ticket)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	cut := len(evs)
 	if last != "" {
@@ -220,7 +224,7 @@ func (s *stream) start(ctx context.Context, last string) error {
 	for _, e := range evs[:cut] {
 		s.sent[e.ID] = struct{}{}
 	}
-	return s.deliver(ctx, evs[cut:])
+	return evs[cut:], nil
 }
 
 // catchUp sends every event of the log the client has not seen. Seen

@@ -55,7 +55,9 @@ func mac(key []byte, parts ...string) []byte {
 	return h.Sum(nil)
 }
 
-var b64 = base64.RawURLEncoding
+// b64 encodes MACs and JWT parts; decoding is strict, so each token has
+// exactly one accepted spelling.
+var b64 = base64.RawURLEncoding.Strict()
 
 // roomToken mints the room token of ticket in workspace ws.
 func (k keys) roomToken(ws, ticket string) string {
