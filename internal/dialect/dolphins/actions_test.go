@@ -335,3 +335,23 @@ func TestRoutingActions(t *testing.T) {
 		f.unchanged(before)
 	})
 }
+
+// TestCapacity: a named reassignment never puts an agent over capacity.
+func TestCapacity(t *testing.T) {
+	servertest.Run(t, func(t *testing.T, e *servertest.Env) {
+		f := setup(t, e)
+		full, _ := e.Agent(desk.NewAgent{Name: "Full Agent", Email: "full@acme.test", Capacity: 1, GroupIDs: []string{f.group.ID}})
+		f.online(full)
+		f.ticket(desk.NewTicket{GroupID: f.group.ID}) // takes full's only slot
+		tk := f.ticket(desk.NewTicket{GroupID: f.group.ID})
+		if tk.AssigneeID != "" {
+			t.Fatalf("second ticket assigned to %s past capacity", tk.AssigneeID)
+		}
+		before := f.reload(tk.ID)
+		env := f.failed(f.do("PUT", "/graph/tickets/update/reassign", map[string]any{"ticketNumber": tn(tk), "teamMember": map[string]string{"id": full.ID}}, f.tSup), 409)
+		if env.Message == "" {
+			t.Fatal("no message")
+		}
+		f.unchanged(before)
+	})
+}
