@@ -11,7 +11,7 @@ import (
 // and how many messages one read may return.
 const (
 	MaxHistoryTickets  = 1000
-	MaxHistoryMessages = 100
+	MaxHistoryMessages = 1000
 )
 
 // HistoryFilter says whose conversation history to read.

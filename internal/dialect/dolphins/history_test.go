@@ -91,6 +91,7 @@ func TestHistory(t *testing.T) {
 		check("/graph/tickets/conversations/telegram/951759877", false, "c1")
 		check("/graph/tickets/conversations/telegrambot/951759877/history", false, "c1")
 		check("/graph/tickets/conversations/webchat/nobody", false)
+		check("/graph/tickets/conversations/webchat/"+sid+"/history?count=100", false, "a3", "b2", "b1", "a2", "a1")
 
 		// Answers name who wrote them and how fast.
 		all := docs(t, f.ok(f.do("GET", "/graph/tickets/conversations/webchat/OtherBot/"+sid, nil, f.tAgent)).Data)
