@@ -91,10 +91,10 @@ func (d *Door) respondRoot(w http.ResponseWriter, r *http.Request, c *call, id s
 }
 
 type sendRequest struct {
-	TicketNumber string `json:"ticketNumber"`
-	ChannelType  string `json:"channelType"`
-	ReplyAgent   string `json:"replyAgent"`
-	Message      string `json:"message"`
+	TicketNumber json.RawMessage `json:"ticketNumber"`
+	ChannelType  string          `json:"channelType"`
+	ReplyAgent   string          `json:"replyAgent"`
+	Message      string          `json:"message"`
 	// Files are attachment tokens or ids from POST /graph/tickets/files
 	// (a ticketd extension).
 	Files []string `json:"files"`
@@ -128,7 +128,7 @@ func (d *Door) sendMessage(w http.ResponseWriter, r *http.Request) {
 		d.fail(w, r, invalid("message is required"))
 		return
 	}
-	t, err := d.target(ctx, c.ws.ID, in.TicketNumber)
+	t, err := d.target(ctx, c.ws.ID, refString(in.TicketNumber))
 	if err != nil {
 		d.fail(w, r, err)
 		return

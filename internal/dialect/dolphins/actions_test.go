@@ -77,7 +77,7 @@ func TestSendMessage(t *testing.T) {
 
 		// A supervisor may answer for the agent; a bot answers as "Bot".
 		f.ok(f.do("POST", "/graph/tickets/sendMessage", map[string]string{"ticketNumber": tn(tk), "message": "dari supervisor", "replyAgent": f.agent.ID}, f.tSup))
-		f.ok(f.do("POST", "/graph/tickets/sendMessage", map[string]string{"ticketNumber": tn(tk), "message": "dari bot", "replyAgent": "Bot"}, f.tSup))
+		f.ok(f.do("POST", "/graph/tickets/sendMessage", `{"ticketNumber": `+tn(tk)+`, "message": "dari bot", "replyAgent": "Bot"}`, f.tSup))
 		all := docs(t, f.ok(f.do("GET", "/graph/tickets/conversations/"+tn(tk), nil, f.tAgent)).Data)
 		if len(all) != 5 {
 			t.Fatalf("%d documents", len(all))
