@@ -12,11 +12,13 @@
 package live
 
 import (
+	"context"
 	"crypto/rand"
 	"database/sql"
 	"encoding/hex"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/ticketd/ticketd/internal/auth"
@@ -42,7 +44,7 @@ type Hub struct {
 	node string // this hub's id, to ignore its own notifications
 
 	mu      sync.Mutex
-	rooms   map[room]map[*watcher]struct{}
+	rooms   map[room]*roomState
 	streams int
 
 	pg *pgBridge // nil unless the store is PostgreSQL
@@ -51,11 +53,27 @@ type Hub struct {
 // room is one ticket's stream audience.
 type room struct{ ws, ticket string }
 
+// roomState is one watched ticket: its streams and the last read of its
+// log, which all its streams share (one store read per change, not one
+// per stream).
+type roomState struct {
+	watchers map[*watcher]struct{}
+	gen      atomic.Uint64 // bumped by every wake
+
+	mu     sync.Mutex // held while reading, so streams of a room read once
+	readAt uint64     // gen the cached read reflects
+	valid  bool
+	log    []desk.Event
+	msgs   map[string]*desk.Message // nil until a stream needs them
+	msgsAt uint64
+}
+
 // watcher is one open stream; wake is signalled (never blocking, so
 // bursts coalesce) when its ticket changes.
 type watcher struct {
-	room room
-	wake chan struct{}
+	room  room
+	state *roomState
+	wake  chan struct{}
 }
 
 // Defaults for a Hub's knobs.
@@ -77,7 +95,7 @@ func New(d *desk.Service, a *auth.Service, secret []byte, log *slog.Logger) *Hub
 	_, _ = rand.Read(node[:])
 	h := &Hub{Desk: d, Auth: a, Log: log, Heartbeat: DefaultHeartbeat, WriteTimeout: DefaultWriteTimeout,
 		MaxStreams: DefaultMaxStreams, keys: deriveKeys(secret), node: hex.EncodeToString(node[:]),
-		rooms: make(map[room]map[*watcher]struct{})}
+		rooms: make(map[room]*roomState)}
 	if db, ok := d.Store.(interface{ DB() *sql.DB }); ok && d.Store.Backend() == "postgres" {
 		h.pg = newPGBridge(h, db.DB())
 	}
@@ -118,7 +136,12 @@ func (h *Hub) changed(ch desk.Change) {
 func (h *Hub) wake(r room) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	for w := range h.rooms[r] {
+	rs := h.rooms[r]
+	if rs == nil {
+		return
+	}
+	rs.gen.Add(1)
+	for w := range rs.watchers {
 		select {
 		case w.wake <- struct{}{}:
 		default: // already signalled; the stream will read everything new
@@ -130,8 +153,9 @@ func (h *Hub) wake(r room) {
 func (h *Hub) wakeAll() {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	for _, ws := range h.rooms {
-		for w := range ws {
+	for _, rs := range h.rooms {
+		rs.gen.Add(1)
+		for w := range rs.watchers {
 			select {
 			case w.wake <- struct{}{}:
 			default:
@@ -147,11 +171,14 @@ func (h *Hub) watch(ws, ticket string) *watcher {
 	if h.streams >= h.MaxStreams {
 		return nil
 	}
-	w := &watcher{room: room{ws, ticket}, wake: make(chan struct{}, 1)}
-	if h.rooms[w.room] == nil {
-		h.rooms[w.room] = make(map[*watcher]struct{})
+	r := room{ws, ticket}
+	rs := h.rooms[r]
+	if rs == nil {
+		rs = &roomState{watchers: make(map[*watcher]struct{})}
+		h.rooms[r] = rs
 	}
-	h.rooms[w.room][w] = struct{}{}
+	w := &watcher{room: r, state: rs, wake: make(chan struct{}, 1)}
+	rs.watchers[w] = struct{}{}
 	h.streams++
 	if h.streams == 1 && h.pg != nil {
 		h.pg.listen()
@@ -163,11 +190,15 @@ func (h *Hub) watch(ws, ticket string) *watcher {
 func (h *Hub) unwatch(w *watcher) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	if _, ok := h.rooms[w.room][w]; !ok {
+	rs := h.rooms[w.room]
+	if rs == nil {
 		return
 	}
-	delete(h.rooms[w.room], w)
-	if len(h.rooms[w.room]) == 0 {
+	if _, ok := rs.watchers[w]; !ok {
+		return
+	}
+	delete(rs.watchers, w)
+	if len(rs.watchers) == 0 {
 		delete(h.rooms, w.room)
 	}
 	h.streams--
@@ -190,4 +221,45 @@ func (h *Hub) Listening() bool {
 		return false
 	}
 	return h.pg.listening()
+}
+
+// events is the ticket's log as of the room's latest wake, read once for
+// all of the room's streams. The generation is taken before the read, so a
+// wake during it makes the next caller read again. Callers must not modify
+// the slice.
+func (rs *roomState) events(ctx context.Context, st desk.Reader, r room) ([]desk.Event, error) {
+	rs.mu.Lock()
+	defer rs.mu.Unlock()
+	g := rs.gen.Load()
+	if rs.valid && rs.readAt == g {
+		return rs.log, nil
+	}
+	evs, err := st.Events(ctx, r.ws, r.ticket)
+	if err != nil {
+		return nil, err
+	}
+	rs.log, rs.readAt, rs.valid = evs, g, true
+	return evs, nil
+}
+
+// messages is the ticket's recent messages by id, shared like events (a
+// woken stream needs only the newest few; the bound keeps a long ticket
+// cheap).
+func (rs *roomState) messages(ctx context.Context, st desk.Reader, r room) (map[string]*desk.Message, error) {
+	rs.mu.Lock()
+	defer rs.mu.Unlock()
+	g := rs.gen.Load()
+	if rs.msgs != nil && rs.msgsAt == g {
+		return rs.msgs, nil
+	}
+	list, err := st.Messages(ctx, r.ws, r.ticket, desk.MessageFilter{NewestFirst: true, Limit: 200})
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]*desk.Message, len(list))
+	for i := range list {
+		out[list[i].ID] = &list[i]
+	}
+	rs.msgs, rs.msgsAt = out, g
+	return out, nil
 }

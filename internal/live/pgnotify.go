@@ -22,7 +22,7 @@ const maxPayload = 7000
 // pgBridge carries "these tickets changed" between nodes. Publishing is
 // coalesced: one goroutine at most sends, taking every ticket touched
 // since its last send, so a burst of writes costs a few NOTIFYs, not one
-// each. Listening holds one pooled connection, and only while this node has
+// each (notifyGap). Listening holds one pooled connection, and only while this node has
 // streams open.
 type pgBridge struct {
 	hub *Hub
@@ -52,9 +52,17 @@ func (b *pgBridge) publish(rooms map[room]struct{}) {
 	}
 }
 
+// notifyGap spaces a node's NOTIFYs under load: rooms touched meanwhile
+// ride in the next one, so a node sends at most ~100 a second however
+// many writes it serves, at the cost of up to this much delay.
+const notifyGap = 10 * time.Millisecond
+
 // flush sends pending rooms until none are left.
 func (b *pgBridge) flush() {
-	for {
+	for first := true; ; first = false {
+		if !first {
+			time.Sleep(notifyGap)
+		}
 		b.mu.Lock()
 		if len(b.pending) == 0 {
 			b.flushing = false

@@ -72,7 +72,7 @@ func (h *Hub) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	defer h.unwatch(wt)
-	s := &stream{hub: h, w: w, rc: http.NewResponseController(w), acc: *acc, sent: make(map[string]struct{})}
+	s := &stream{hub: h, w: w, rc: http.NewResponseController(w), acc: *acc, wt: wt, sent: make(map[string]struct{})}
 	// Read the log before the client sees the stream open: whatever it
 	// writes once it has seen the 200 is then news, never history. The
 	// watcher is already registered, so nothing between is lost.
@@ -82,7 +82,7 @@ func (h *Hub) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusInternalServerError, "internal", "internal error")
 		return
 	}
-	if err := s.run(r, wt, replay); err != nil && r.Context().Err() == nil {
+	if err := s.run(r, replay); err != nil && r.Context().Err() == nil {
 		h.Log.Debug("live: stream ended", slog.String("ticket", acc.ticket), slog.Any("err", err))
 	}
 }
@@ -164,10 +164,11 @@ type stream struct {
 	w    http.ResponseWriter
 	rc   *http.ResponseController
 	acc  access
+	wt   *watcher
 	sent map[string]struct{} // ids of events already accounted for
 }
 
-func (s *stream) run(r *http.Request, wt *watcher, replay []desk.Event) error {
+func (s *stream) run(r *http.Request, replay []desk.Event) error {
 	ctx := r.Context()
 	h := s.w.Header()
 	h.Set("Content-Type", "text/event-stream")
@@ -186,7 +187,7 @@ func (s *stream) run(r *http.Request, wt *watcher, replay []desk.Event) error {
 		select {
 		case <-ctx.Done():
 			return nil
-		case <-wt.wake:
+		case <-s.wt.wake:
 			if err := s.catchUp(ctx); err != nil {
 				return err
 			}
@@ -231,7 +232,7 @@ func (s *stream) prime(ctx context.Context, last string) ([]desk.Event, error) {
 // events are tracked by id rather than by position, so an event committed
 // late (another node, clock skew) is still sent once.
 func (s *stream) catchUp(ctx context.Context) error {
-	evs, err := s.hub.Desk.Store.Events(ctx, s.acc.ws, s.acc.ticket)
+	evs, err := s.wt.state.events(ctx, s.hub.Desk.Store, s.wt.room)
 	if err != nil {
 		return err
 	}
@@ -259,7 +260,7 @@ func (s *stream) deliver(ctx context.Context, evs []desk.Event) error {
 		case e.Type == desk.EventMessageAdded && (s.acc.notes || e.To != "note"):
 			if msgs == nil {
 				var err error
-				if msgs, err = s.messages(ctx); err != nil {
+				if msgs, err = s.wt.state.messages(ctx, s.hub.Desk.Store, s.wt.room); err != nil {
 					return err
 				}
 			}
@@ -280,20 +281,6 @@ func (s *stream) deliver(ctx context.Context, evs []desk.Event) error {
 		}
 	}
 	return nil
-}
-
-// messages reads the ticket's recent messages by id (a woken stream needs
-// only the newest few; the bound keeps a long ticket cheap).
-func (s *stream) messages(ctx context.Context) (map[string]*desk.Message, error) {
-	list, err := s.hub.Desk.Store.Messages(ctx, s.acc.ws, s.acc.ticket, desk.MessageFilter{NewestFirst: true, Limit: 200})
-	if err != nil {
-		return nil, err
-	}
-	out := make(map[string]*desk.Message, len(list))
-	for i := range list {
-		out[list[i].ID] = &list[i]
-	}
-	return out, nil
 }
 
 func toMessageEvent(m *desk.Message) MessageEvent {

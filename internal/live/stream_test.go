@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -454,5 +455,95 @@ func TestStreamAcrossNodes(t *testing.T) {
 			t.Fatal("node B still listens after its last stream closed")
 		}
 		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// TestStreamDocumented: the native OpenAPI document describes the stream,
+// and the documented path is served.
+func TestStreamDocumented(t *testing.T) {
+	e := servertest.New(t, storetest.OpenSQLite(t))
+	res := e.Do("GET", "/api/v1/openapi.json", nil)
+	var doc struct {
+		Paths map[string]map[string]struct {
+			Summary   string                    `json:"summary"`
+			Responses map[string]map[string]any `json:"responses"`
+		} `json:"paths"`
+	}
+	res.JSON(t, &doc)
+	op, ok := doc.Paths["/live/v1/tickets/{id}"]["get"]
+	if !ok || op.Summary == "" {
+		t.Fatalf("the stream is not in the OpenAPI document")
+	}
+	content, _ := op.Responses["200"]["content"].(map[string]any)
+	sse, _ := content["text/event-stream"].(map[string]any)
+	events, _ := sse["x-events"].(map[string]any)
+	if events["message"] == nil || events["status"] == nil {
+		t.Fatalf("200 response = %v", op.Responses["200"])
+	}
+	for _, code := range []string{"401", "403", "404", "503"} {
+		if op.Responses[code] == nil {
+			t.Errorf("response %s undocumented", code)
+		}
+	}
+	id := ticket(t, e, map[string]any{"subject": "served"})
+	if res := e.Do("GET", "/live/v1/tickets/"+id, nil); res.Status != 401 {
+		t.Fatalf("documented path answers %d without a token, want 401", res.Status)
+	}
+}
+
+// BenchmarkFanout measures one change reaching every open stream of a
+// ticket (durable commit, wake, one shared log read, each stream writing
+// its event), on SQLite, with 1 and 100 streams.
+func BenchmarkFanout(b *testing.B) {
+	for _, n := range []int{1, 100} {
+		b.Run(fmt.Sprintf("streams=%d", n), func(b *testing.B) { benchFanout(b, n) })
+	}
+}
+
+func benchFanout(b *testing.B, streams int) {
+	e := servertest.New(b, storetest.OpenSQLite(b))
+	hub := live.New(e.Deps.Desk, e.Deps.Auth, []byte("s"), quiet)
+	mux := http.NewServeMux()
+	mux.Handle("GET "+live.Path, hub)
+	srv := httptest.NewServer(mux)
+	b.Cleanup(srv.Close)
+	tk, err := e.Deps.Desk.CreateTicket(context.Background(), e.Workspace.ID, desk.System, desk.NewTicket{Subject: "bench"})
+	if err != nil {
+		b.Fatal(err)
+	}
+	tr := &http.Transport{MaxIdleConnsPerHost: streams}
+	b.Cleanup(tr.CloseIdleConnections)
+	client := &http.Client{Transport: tr}
+	got := make(chan struct{}, streams*4)
+	ctx, cancel := context.WithCancel(context.Background())
+	b.Cleanup(cancel)
+	for range streams {
+		req, _ := http.NewRequestWithContext(ctx, "GET", srv.URL+"/live/v1/tickets/"+tk.ID+"?token="+hub.RoomToken(e.Workspace.ID, tk.ID), nil)
+		res, err := client.Do(req)
+		if err != nil || res.StatusCode != 200 {
+			b.Fatalf("open: %v", err)
+		}
+		go func() {
+			defer res.Body.Close()
+			er := live.NewEventReader(res.Body)
+			for {
+				if _, err := er.Next(); err != nil {
+					return
+				}
+				got <- struct{}{}
+			}
+		}()
+	}
+	for hub.Streams() < streams {
+		time.Sleep(time.Millisecond)
+	}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if _, _, err := e.Deps.Desk.AddMessage(context.Background(), e.Workspace.ID, tk.ID, desk.NewMessage{Text: "hi", Author: desk.System}); err != nil {
+			b.Fatal(err)
+		}
+		for range streams {
+			<-got
+		}
 	}
 }
