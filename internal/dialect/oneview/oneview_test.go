@@ -683,3 +683,49 @@ func (s *stream) next(t *testing.T) live.Event {
 	}
 	return live.Event{}
 }
+
+// BenchmarkAgentTickets measures GET /chat-ticket/v1/{agentID}/tickets over
+// real HTTP on SQLite for an agent holding 10 tickets of 3 messages each.
+func BenchmarkAgentTickets(b *testing.B) {
+	e := servertest.New(b, storetest.OpenSQLite(b))
+	ws := e.Workspace.ID
+	g, err := e.Deps.Desk.CreateGroup(ctx, ws, "english", "")
+	if err != nil {
+		b.Fatal(err)
+	}
+	ag, tok := e.Agent(desk.NewAgent{Name: "Ana", Email: "ana@acme.test", GroupIDs: []string{g.ID}})
+	c, err := e.Deps.Desk.CreateContact(ctx, ws, desk.NewContact{FirstName: "hugo", LastName: "dan"})
+	if err != nil {
+		b.Fatal(err)
+	}
+	for i := range 10 {
+		tk, err := e.Deps.Desk.CreateTicket(ctx, ws, desk.System, desk.NewTicket{Subject: "order " + string(rune('a'+i)),
+			Message: &desk.NewMessage{Text: "where is it?"}, ContactID: c.ID, GroupID: g.ID, AssigneeID: ag.ID})
+		if err != nil {
+			b.Fatal(err)
+		}
+		for _, text := range []string{"checking", "on its way"} {
+			if _, _, err := e.Deps.Desk.AddMessage(ctx, ws, tk.ID, desk.NewMessage{Text: text, Author: desk.Actor{Kind: desk.ActorAgent, ID: ag.ID}}); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+	req, _ := http.NewRequest("GET", e.URL+"/chat-ticket/v1/"+ag.ID+"/tickets", nil)
+	req.Header.Set("Authorization", "bearer "+tok)
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			res, err := http.DefaultClient.Do(req.Clone(ctx))
+			if err != nil {
+				b.Error(err)
+				return
+			}
+			_, _ = io.Copy(io.Discard, res.Body)
+			res.Body.Close()
+			if res.StatusCode != 200 {
+				b.Errorf("status %d", res.StatusCode)
+				return
+			}
+		}
+	})
+}
