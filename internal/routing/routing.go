@@ -146,6 +146,9 @@ func (e *Engine) Suggest(ctx context.Context, ws, ticketID string) (*Suggestion,
 	s := &Suggestion{Reason: d.reason("would assign by workload", t.AssigneeID != ""), Agent: d.agent, Pool: d.pool}
 	if d.agent != nil {
 		s.AgentID = d.agent.ID
+		if a, err := e.Desk.Store.Agent(ctx, ws, d.agent.ID); err == nil {
+			d.agent.Name = a.Name
+		}
 	}
 	return s, nil
 }

@@ -56,18 +56,17 @@ func (c *conn) RoutingAgents(ctx context.Context, ws, group string) ([]desk.Rout
 	return out, c.mapErr(err, "routing agents")
 }
 
-// poolSQL returns the FROM … WHERE of a pool's members, with agents a
-// joined when join is set; args start with ws. The general pool is every
-// agent and supervisor of the workspace; a group's pool is its members of
-// any role but bot.
-func poolSQL(p *desk.Pool, join string) (string, []any) {
+// poolSQL returns the FROM … WHERE of a pool's members; args start with ws.
+// The general pool is every agent and supervisor of the workspace; a
+// group's pool is its members of any role but bot.
+func poolSQL(p *desk.Pool) (string, []any) {
 	args := []any{p.WorkspaceID}
 	var b strings.Builder
 	if p.GroupID == "" {
-		b.WriteString(`FROM agent_loads l` + join + ` WHERE l.workspace_id = $1 AND l.role IN ('agent', 'supervisor')`)
+		b.WriteString(`FROM agent_loads l WHERE l.workspace_id = $1 AND l.role IN ('agent', 'supervisor')`)
 	} else {
 		args = append(args, p.GroupID)
-		b.WriteString(`FROM agent_groups m JOIN agent_loads l ON l.agent_id = m.agent_id` + join + `
+		b.WriteString(`FROM agent_groups m JOIN agent_loads l ON l.agent_id = m.agent_id
 			WHERE m.workspace_id = $1 AND m.group_id = $2 AND l.role <> 'bot'`)
 	}
 	if p.ChannelAccountID != "" {
@@ -93,10 +92,9 @@ func excludeSQL(ids []string, args *[]any) string {
 
 func (c *conn) Route(ctx context.Context, q desk.RouteQuery) (*desk.RouteAnswer, error) {
 	p := &q.Pool
-	// Both subqueries share the pool's placeholders; the pick joins agents
-	// for the name, the count does not need it.
-	from, args := poolSQL(p, "")
-	pickFrom, _ := poolSQL(p, withName)
+	// Both subqueries share the pool's placeholders. The pick leaves the
+	// name out: a decision does not need it.
+	from, args := poolSQL(p)
 	excl := excludeSQL(p.Exclude, &args)
 	group := `''`
 	if p.GroupID != "" {
@@ -113,7 +111,7 @@ func (c *conn) Route(ctx context.Context, q desk.RouteQuery) (*desk.RouteAnswer,
 		FROM (SELECT COUNT(*) AS members,
 				COALESCE(SUM(CASE WHEN l.presence = 'online' THEN 1 ELSE 0 END), 0) AS online,
 				COALESCE(SUM(CASE WHEN l.available = 1` + excl + ` THEN 1 ELSE 0 END), 0) AS avail ` + from + `) c
-		LEFT JOIN (SELECT ` + routingAgentCols + ` ` + pickFrom + ` AND l.available = 1` + excl + `
+		LEFT JOIN (SELECT ` + strings.Replace(routingAgentCols, "a.name", "'' AS name", 1) + ` ` + from + ` AND l.available = 1` + excl + `
 				ORDER BY l.active, l.last_assigned_at, l.number LIMIT 1) p ON 1 = 1`
 	var out desk.RouteAnswer
 	var aheadN int
@@ -134,7 +132,7 @@ func (c *conn) Route(ctx context.Context, q desk.RouteQuery) (*desk.RouteAnswer,
 }
 
 func (c *conn) CountPool(ctx context.Context, p desk.Pool) (desk.PoolCount, error) {
-	from, args := poolSQL(&p, "")
+	from, args := poolSQL(&p)
 	avail := `l.available = 1`
 	if ex := excludeSQL(p.Exclude, &args); ex != "" {
 		avail += ex

@@ -6,6 +6,10 @@
 -- it exact in the same transaction as every write, whichever code path makes
 -- it, so a routing decision reads one indexed row per candidate instead of
 -- counting tickets. "available" is 1 for an online, non-bot agent with room.
+-- Only columns that never change are indexed, so that on PostgreSQL the
+-- frequent counter updates stay heap-only (HOT) and are pruned in place
+-- even before autovacuum comes by; a pool is at most a few thousand rows
+-- to filter and sort.
 
 CREATE TABLE agent_loads (
     agent_id         TEXT PRIMARY KEY REFERENCES agents(id),
@@ -19,8 +23,8 @@ CREATE TABLE agent_loads (
     restricted       BIGINT NOT NULL DEFAULT 0,
     available        BIGINT GENERATED ALWAYS AS (CASE WHEN presence = 'online' AND role <> 'bot'
                          AND (capacity = 0 OR active < capacity) THEN 1 ELSE 0 END) STORED
-);
-CREATE INDEX agent_loads_pick ON agent_loads (workspace_id, available, active, last_assigned_at, number);
+) WITH (fillfactor = 50);
+CREATE INDEX agent_loads_workspace ON agent_loads (workspace_id);
 
 INSERT INTO agent_loads (agent_id, workspace_id, number, role, presence, capacity, active, last_assigned_at)
 SELECT a.id, a.workspace_id, a.number, a.role, a.presence, a.capacity,
