@@ -140,6 +140,11 @@ func (e *Engine) reassign(ctx context.Context, tx desk.Tx, ch *desk.Change, t *d
 		}
 		return e.Assign(ctx, tx, ch, t, a.AgentID, actor, a.Force, reason)
 	}
+	if prev == "" {
+		// Nobody to take it from: route it as if it had just arrived
+		// (this is also how a door routes a ticket created with NoRoute).
+		return e.Enqueue(ctx, tx, ch, t, actor, "")
+	}
 	d, err := e.decide(ctx, tx, t, prev, false)
 	if err != nil {
 		return err
@@ -147,12 +152,10 @@ func (e *Engine) reassign(ctx context.Context, tx desk.Tx, ch *desk.Change, t *d
 	if d.agent != nil {
 		return e.give(ctx, tx, ch, t, d.agent.ID, desk.System, join(a.Reason, d.reason("reassigned by workload", false)))
 	}
-	if prev != "" {
-		if err := e.Desk.Unassign(ctx, tx, ch, t, actor, join(a.Reason, "reassigned")); err != nil {
-			return err
-		}
+	if err := e.Desk.Unassign(ctx, tx, ch, t, actor, join(a.Reason, "reassigned")); err != nil {
+		return err
 	}
-	return e.Desk.Record(ctx, tx, ch, t, desk.System, desk.EventQueued, "", t.GroupID, d.reason("no agent available", prev != ""))
+	return e.Desk.Record(ctx, tx, ch, t, desk.System, desk.EventQueued, "", t.GroupID, d.reason("no agent available", true))
 }
 
 func (e *Engine) unassign(ctx context.Context, tx desk.Tx, ch *desk.Change, t *desk.Ticket, actor desk.Actor, a Action) error {

@@ -380,3 +380,26 @@ func TestChannelAccountRestriction(t *testing.T) {
 		wantErr(t, err, desk.ErrInvalid)
 	})
 }
+
+func TestNoRouteTicketRoutedLater(t *testing.T) {
+	each(t, func(t *testing.T, f *fx) {
+		ana := f.agent("Ana", desk.RoleAgent, 0)
+		f.online(ana)
+		tk := f.ticket(desk.NewTicket{NoRoute: true})
+		if tk.Status != desk.StatusNew || tk.AssigneeID != "" {
+			t.Fatalf("NoRoute ticket %s %q", tk.Status, tk.AssigneeID)
+		}
+		// Drains pass it by: it is in no queue.
+		f.close(f.inGroup(nil, ""), desk.System)
+		wantAssignee(t, f.reload(tk), nil)
+		// A door routes it when it is ready (a reassign with no owner).
+		got, err := f.e.Reassign(f.ctx, f.ws.ID, tk.ID, desk.System, "", false, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		wantAssignee(t, got, ana)
+		if got.Status != desk.StatusAssigned || f.last(got, desk.EventAssigned).Reason != "assigned by workload: 0 open, no limit, 1 agent online" {
+			t.Fatalf("routed: %s, events %+v", got.Status, f.events(got))
+		}
+	})
+}
