@@ -5,17 +5,13 @@ import (
 	"context"
 	"encoding/json"
 	"io"
-	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/ticketd/ticketd/internal/desk"
 	"github.com/ticketd/ticketd/internal/live"
-	"github.com/ticketd/ticketd/internal/routing"
-	"github.com/ticketd/ticketd/internal/server"
 	"github.com/ticketd/ticketd/internal/server/servertest"
 	"github.com/ticketd/ticketd/internal/store/storetest"
 )
@@ -26,25 +22,6 @@ var ctx = context.Background()
 const wait = 10 * time.Second
 
 func bearer(tok string) string { return "Authorization: bearer " + tok }
-
-// routed runs fn on every store against a server whose desk has the
-// routing engine installed before the server starts.
-func routed(t *testing.T, fn func(t *testing.T, e *servertest.Env)) {
-	servertest.ForEachBackend(t, func(t *testing.T, open storetest.Opener) {
-		st := open(t)
-		deps := server.NewDeps(st, slog.New(slog.NewTextHandler(io.Discard, nil)))
-		deps.Auth.Hasher = servertest.CheapHasher
-		deps.DataDir = t.TempDir()
-		if deps.Desk.Router == nil { // once NewDeps installs the engine, this is a no-op
-			routing.New(deps.Desk)
-		}
-		srv := httptest.NewServer(server.Handler(deps, server.NewMetrics()))
-		t.Cleanup(srv.Close)
-		e := &servertest.Env{T: t, URL: srv.URL, Deps: deps, Store: st}
-		e.Workspace, e.Admin, e.AdminToken = e.NewWorkspace("acme", "Asia/Shanghai")
-		fn(t, e)
-	})
-}
 
 // decodeExact decodes a JSON body keeping numbers as written, so a test
 // can tell 1572499999 from 1572499999.0.
@@ -375,7 +352,10 @@ func TestOnlineOffline(t *testing.T) {
 // tickets of its group at once (the routing engine drains in the same
 // transaction); offline stops new work but keeps what the agent has.
 func TestOnlineDrainsQueue(t *testing.T) {
-	routed(t, func(t *testing.T, e *servertest.Env) {
+	servertest.Run(t, func(t *testing.T, e *servertest.Env) {
+		if e.Deps.Desk.Router == nil {
+			t.Fatal("no routing engine installed on the desk")
+		}
 		ws := e.Workspace.ID
 		g, err := e.Deps.Desk.CreateGroup(ctx, ws, "english", "")
 		if err != nil {
