@@ -40,13 +40,13 @@ func docKey(wsNum, n int64) int64 { return wsNum<<keyBits | n }
 
 // dirtyDoc is one ticket to re-index.
 type dirtyDoc struct {
-	id, ws          string
-	wsNum, number   int64
-	fresh           bool // never indexed (SQLite: nothing to delete first)
-	subject, descr  string
-	names           [3]string
-	messages        []string
-	hasDescr, found bool
+	id, ws         string
+	wsNum, number  int64
+	fresh          bool // never indexed (SQLite: nothing to delete first)
+	subject, descr string
+	names          [3]string
+	messages       []string
+	found          bool
 }
 
 func (c *conn) postgres() bool { return c.fl.Name == "postgres" }
@@ -61,19 +61,28 @@ func (t *tx) syncSearch(ctx context.Context) error {
 }
 
 func (c *conn) syncSearch(ctx context.Context) error {
-	freshCol := "d.fresh"
+	fresh, lock := "d.fresh", ""
 	if c.postgres() {
-		freshCol = "false"
+		// Two transactions indexing one ticket (a message and a contact
+		// rename) must not each write a document missing the other's
+		// change: the second waits here, then reads the first's rows.
+		fresh, lock = "false", " ORDER BY t.id FOR UPDATE OF t"
 	}
-	rows, err := c.q.QueryContext(ctx, `SELECT d.ticket_id, `+freshCol+` FROM search_dirty d ORDER BY d.ticket_id`)
+	// One query reads what is dirty and the ticket text; a write that
+	// changed no searchable text pays only for it.
+	rows, err := c.q.QueryContext(ctx, `SELECT t.id, `+fresh+`, t.workspace_id, w.number, t.number, t.subject, t.description,
+		COALESCE(ct.name, ''), COALESCE(ct.first_name, ''), COALESCE(ct.last_name, '')
+		FROM search_dirty d JOIN tickets t ON t.id = d.ticket_id JOIN workspaces w ON w.id = t.workspace_id
+		LEFT JOIN contacts ct ON ct.id = t.contact_id`+lock)
 	if err != nil {
 		return err
 	}
 	var docs []*dirtyDoc
 	byID := map[string]*dirtyDoc{}
 	for rows.Next() {
-		d := &dirtyDoc{}
-		if err := rows.Scan(&d.id, &d.fresh); err != nil {
+		d := &dirtyDoc{found: true}
+		if err := rows.Scan(&d.id, &d.fresh, &d.ws, &d.wsNum, &d.number, &d.subject, &d.descr,
+			&d.names[0], &d.names[1], &d.names[2]); err != nil {
 			rows.Close()
 			return err
 		}
@@ -91,8 +100,7 @@ func (c *conn) syncSearch(ctx context.Context) error {
 		ids[i] = d.id
 	}
 	for start := 0; start < len(ids); start += 500 {
-		chunk := ids[start:min(start+500, len(ids))]
-		if err := c.loadDocs(ctx, chunk, byID); err != nil {
+		if err := c.loadMessages(ctx, ids[start:min(start+500, len(ids))], byID); err != nil {
 			return err
 		}
 	}
@@ -104,13 +112,15 @@ func (c *conn) syncSearch(ctx context.Context) error {
 		return docs[i].number < docs[j].number
 	})
 	for _, d := range docs {
-		if !d.found {
-			continue // deleted since (tickets are not deleted today)
-		}
 		doc := search.NewDocument(d.subject, d.descr, d.messages, d.names[:]...)
 		if err := c.writeDoc(ctx, d, doc); err != nil {
 			return err
 		}
+	}
+	if !c.postgres() {
+		// The only writer: every dirty row was read above.
+		_, err := c.q.ExecContext(ctx, `DELETE FROM search_dirty`)
+		return err
 	}
 	for start := 0; start < len(ids); start += 500 {
 		chunk := ids[start:min(start+500, len(ids))]
@@ -121,39 +131,10 @@ func (c *conn) syncSearch(ctx context.Context) error {
 	return nil
 }
 
-// loadDocs reads the text of the tickets ids into byID.
-func (c *conn) loadDocs(ctx context.Context, ids []any, byID map[string]*dirtyDoc) error {
-	in := placeholders(1, len(ids))
-	lock := ""
-	if c.postgres() {
-		// Two transactions indexing one ticket (a message and a contact
-		// rename) must not each write a document missing the other's
-		// change: the second waits here, then reads the first's rows.
-		lock = " ORDER BY t.id FOR UPDATE OF t"
-	}
-	rows, err := c.q.QueryContext(ctx, `SELECT t.id, t.workspace_id, w.number, t.number, t.subject, t.description,
-		COALESCE(ct.name, ''), COALESCE(ct.first_name, ''), COALESCE(ct.last_name, '')
-		FROM tickets t JOIN workspaces w ON w.id = t.workspace_id LEFT JOIN contacts ct ON ct.id = t.contact_id
-		WHERE t.id IN (`+in+`)`+lock, ids...)
-	if err != nil {
-		return err
-	}
-	for rows.Next() {
-		var id string
-		var d dirtyDoc
-		if err := rows.Scan(&id, &d.ws, &d.wsNum, &d.number, &d.subject, &d.descr, &d.names[0], &d.names[1], &d.names[2]); err != nil {
-			rows.Close()
-			return err
-		}
-		if p := byID[id]; p != nil {
-			d.id, d.fresh, d.found = p.id, p.fresh, true
-			*p = d
-		}
-	}
-	if err := rows.Close(); err != nil {
-		return err
-	}
-	rows, err = c.q.QueryContext(ctx, `SELECT ticket_id, text FROM messages WHERE ticket_id IN (`+in+`) ORDER BY ticket_id, number`, ids...)
+// loadMessages appends the message texts of the tickets ids, oldest first.
+func (c *conn) loadMessages(ctx context.Context, ids []any, byID map[string]*dirtyDoc) error {
+	rows, err := c.q.QueryContext(ctx, `SELECT ticket_id, text FROM messages WHERE ticket_id IN (`+placeholders(1, len(ids))+`)
+		ORDER BY ticket_id, number`, ids...)
 	if err != nil {
 		return err
 	}
@@ -237,4 +218,3 @@ func placeholders(from, n int) string {
 	}
 	return b.String()
 }
-
