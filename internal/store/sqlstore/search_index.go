@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/ticketd/ticketd/internal/desk"
 	"github.com/ticketd/ticketd/internal/search"
 )
 
@@ -217,4 +218,12 @@ func placeholders(from, n int) string {
 		fmt.Fprintf(&b, "$%d", from+i)
 	}
 	return b.String()
+}
+
+// IndexPending indexes tickets written outside a ticketd transaction (a
+// COPY load, an upgrade from before migration 0003), which the triggers
+// left marked in search_dirty: every ticketd write does it anyway before it
+// commits; this is that step alone.
+func (s *Store) IndexPending(ctx context.Context) error {
+	return s.Update(ctx, func(desk.Tx) error { return nil })
 }
