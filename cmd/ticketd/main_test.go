@@ -121,3 +121,21 @@ func TestEnvFallback(t *testing.T) {
 		t.Fatalf("env(nope) = %q", got)
 	}
 }
+
+func TestLoadSecret(t *testing.T) {
+	dir := t.TempDir()
+	a, err := loadSecret("", dir)
+	if err != nil || len(a) < 32 {
+		t.Fatalf("generated secret %q, %v", a, err)
+	}
+	b, _ := loadSecret("", dir)
+	if string(a) != string(b) {
+		t.Fatal("secret not kept across restarts")
+	}
+	if _, err := loadSecret("short", dir); err == nil {
+		t.Fatal("short secret accepted")
+	}
+	if c, _ := loadSecret("0123456789abcdef-shared", dir); string(c) != "0123456789abcdef-shared" {
+		t.Fatal("configured secret ignored")
+	}
+}

@@ -2,9 +2,14 @@ package main
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net"
+	"os"
+	"path/filepath"
 	"time"
 
 	"github.com/ticketd/ticketd/internal/server"
@@ -21,10 +26,16 @@ func serve(ctx context.Context, args []string) error {
 	pprof := fs.Bool("pprof", envBool("pprof", false), "serve /debug/pprof to admin tokens (env TICKETD_PPROF)")
 	dolphinsTTL := fs.Duration("dolphins-token-ttl", envDuration("dolphins_token_ttl", 24*time.Hour),
 		"lifetime of tokens from the 3Dolphins door's POST /graph/auth (env TICKETD_DOLPHINS_TOKEN_TTL)")
+	secret := fs.String("secret", env("secret", ""), "signs live-stream room tokens; every node of one deployment needs the same one "+
+		"(env TICKETD_SECRET; default: a random secret kept in the data folder)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	log := newLogger(*logLevel)
+	key, err := loadSecret(*secret, *dataDir)
+	if err != nil {
+		return err
+	}
 	st, err := openStore(ctx, *db, log)
 	if err != nil {
 		return err
@@ -33,6 +44,7 @@ func serve(ctx context.Context, args []string) error {
 	deps := server.NewDeps(st, log)
 	deps.Pprof, deps.DataDir = *pprof, *dataDir
 	deps.DolphinsTokenTTL = *dolphinsTTL
+	deps.Secret = key
 	h := server.Handler(deps, server.NewMetrics(sqlstore.Collectors()...))
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
@@ -41,4 +53,31 @@ func serve(ctx context.Context, args []string) error {
 	log.Info("ticketd serving", slog.String("addr", ln.Addr().String()), slog.String("store", st.Backend()),
 		slog.String("version", version()))
 	return server.Run(ctx, ln, h, *grace, log)
+}
+
+// loadSecret returns the configured secret, or one kept in dataDir/secret
+// (created on first start) so room tokens outlive restarts.
+func loadSecret(configured, dataDir string) ([]byte, error) {
+	if configured != "" {
+		if len(configured) < 16 {
+			return nil, errors.New("--secret must be at least 16 characters")
+		}
+		return []byte(configured), nil
+	}
+	path := filepath.Join(dataDir, "secret")
+	if b, err := os.ReadFile(path); err == nil && len(b) >= 32 {
+		return b, nil
+	}
+	if err := os.MkdirAll(dataDir, 0o750); err != nil {
+		return nil, fmt.Errorf("secret: %w", err)
+	}
+	b := make([]byte, 32)
+	if _, err := rand.Read(b); err != nil {
+		return nil, err
+	}
+	key := []byte(hex.EncodeToString(b))
+	if err := os.WriteFile(path, key, 0o600); err != nil {
+		return nil, fmt.Errorf("secret: %w", err)
+	}
+	return key, nil
 }
