@@ -106,6 +106,13 @@ func fold(b *strings.Builder, r rune) {
 	}
 }
 
+// IsIdeograph reports whether tok is a token of one ideographic character
+// (see Tokens): stores may index pairs of them to find CJK words fast.
+func IsIdeograph(tok string) bool {
+	r, n := utf8.DecodeRuneInString(tok)
+	return n == len(tok) && ideograph(r)
+}
+
 // ideograph reports whether r is a character of a script written without
 // spaces between words (Han, Hiragana, Katakana) or Hangul, each of which
 // is indexed as a token of its own.

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -64,7 +65,39 @@ func (c *conn) searchTickets(ctx context.Context, ws string, q desk.SearchQuery)
 	if err != nil {
 		return res, err
 	}
-	p, err := c.plan(ws, wsNum, refs, &q)
+	var pl *pgLead
+	if c.postgres() && q.Sort != search.SortRelevance && searchKeys[q.Sort] == "" && q.Root != nil {
+		if lead, _ := leadingText(q.Root); len(lead) > 0 {
+			if ts, ok, err := c.recentWindow(ctx, ws, refs, &q, limit); err != nil || ok {
+				if err != nil {
+					return res, err
+				}
+				res.Tickets, res.More = ts, len(ts) > limit
+				if res.More {
+					res.Tickets = ts[:limit]
+				}
+				if q.Count {
+					p, err := c.plan(ws, 0, refs, nil, &q)
+					if err != nil {
+						return res, err
+					}
+					err = c.q.QueryRowContext(ctx, p.count, p.countArgs...).Scan(&res.Total)
+					return res, err
+				}
+				return res, nil
+			}
+			if pl, err = c.leadIDs(ctx, ws, q.Root); err != nil {
+				return res, err
+			}
+			if !pl.dense && len(pl.ids) == 0 {
+				if q.Count {
+					res.Total = 0
+				}
+				return res, nil // the required words are in no ticket
+			}
+		}
+	}
+	p, err := c.plan(ws, wsNum, refs, pl, &q)
 	if err != nil {
 		return res, err
 	}
@@ -87,8 +120,13 @@ func (c *conn) searchTickets(ctx context.Context, ws string, q desk.SearchQuery)
 		}
 	}
 	query, args := p.page(limit+1, q.Offset)
-	rows, err := c.q.QueryContext(ctx, query, args...)
-	ts, err := collect(rows, err, func(r *sql.Rows, t *desk.Ticket) error { return scanTicket(r, t) })
+	var ts []desk.Ticket
+	if db, ok := c.q.(*sql.DB); ok && pl != nil && pl.dense {
+		ts, err = newestFirstWalk(ctx, db, query, args)
+	} else {
+		rows, qerr := c.q.QueryContext(ctx, query, args...)
+		ts, err = collect(rows, qerr, func(r *sql.Rows, t *desk.Ticket) error { return scanTicket(r, t) })
+	}
 	if err != nil {
 		return res, err
 	}
@@ -163,7 +201,7 @@ var searchKeys = map[string]string{
 	search.SortPriority: "CASE t.priority WHEN 'low' THEN 1 WHEN 'normal' THEN 2 WHEN 'high' THEN 3 WHEN 'urgent' THEN 4 ELSE 0 END",
 }
 
-func (c *conn) plan(ws string, wsNum int64, refs map[refKey][]string, q *desk.SearchQuery) (*searchPlan, error) {
+func (c *conn) plan(ws string, wsNum int64, refs map[refKey][]string, pl *pgLead, q *desk.SearchQuery) (*searchPlan, error) {
 	pg := c.postgres()
 	cp := newCompiler(pg, ws, q.AgentID, wsNum)
 	cp.refs = refs
@@ -215,6 +253,8 @@ func (c *conn) plan(ws string, wsNum int64, refs map[refKey][]string, q *desk.Se
 				cond, tsq := cp.docCondQ(lead)
 				p.from = "FROM tickets t JOIN ticket_docs d ON d.ticket_id = t.id WHERE t.workspace_id = $1 AND d.workspace_id = $1 AND " + cond
 				p.score, p.scoreDesc = "ts_rank(d.tsv, "+tsq+"::tsquery)", true
+			} else if pl != nil && !pl.dense {
+				conds = append(conds, "t.id = ANY("+cp.arg(pl.ids)+"::text[])")
 			} else {
 				conds = append(conds, cp.match(lead))
 			}
@@ -251,13 +291,122 @@ func (c *conn) plan(ws string, wsNum int64, refs map[refKey][]string, q *desk.Se
 	} else {
 		cq := *q
 		cq.After, cq.Count = nil, false
-		cp2, err := c.plan(ws, wsNum, refs, &cq)
+		cp2, err := c.plan(ws, wsNum, refs, pl, &cq)
 		if err != nil {
 			return nil, err
 		}
 		p.count, p.countArgs = cp2.count, cp2.countArgs
 	}
 	return p, nil
+}
+
+// pgLead is how PostgreSQL finds the tickets holding a query's leading
+// words. Its planner, taking words as independent, may walk tickets newest
+// first probing each one's document even when the words never meet (and
+// then walks every ticket), or fetch every match of two common words to
+// sort them. So the matches are counted first, up to a cap, from the GIN
+// index: when there are few, their ids become the filter; when there are
+// many (dense), the page is read by walking tickets newest first, which then
+// meets a match every few rows.
+type pgLead struct {
+	ids   []string
+	dense bool
+}
+
+// leadCap is how many matches make the words dense: walking newest first
+// costs about a page over the matches' density, fetching costs the
+// matches, even at about sqrt(25 × tickets).
+func leadCap(tickets int64) int {
+	if leadCapOverride >= 0 {
+		return leadCapOverride
+	}
+	return max(1000, int(math.Sqrt(25*float64(tickets))))
+}
+
+// leadCapOverride, when not negative, replaces leadCap (tests).
+var leadCapOverride = -1
+
+func (c *conn) leadIDs(ctx context.Context, ws string, root search.Node) (*pgLead, error) {
+	lead, _ := leadingText(root)
+	if len(lead) == 0 {
+		return nil, nil
+	}
+	var n sql.NullInt64
+	if err := c.q.QueryRowContext(ctx, `SELECT MAX(number) FROM tickets WHERE workspace_id = $1`, ws).Scan(&n); err != nil {
+		return nil, err
+	}
+	limit := leadCap(n.Int64)
+	cp := newCompiler(true, ws, "", 0)
+	rows, err := c.q.QueryContext(ctx, `SELECT d.ticket_id FROM ticket_docs d WHERE d.workspace_id = $1 AND `+cp.docCond(lead)+
+		` LIMIT `+strconv.Itoa(limit+1), cp.args...)
+	ids, err := collect(rows, err, func(r *sql.Rows, id *string) error { return r.Scan(id) })
+	if err != nil {
+		return nil, err
+	}
+	if len(ids) > limit {
+		return &pgLead{dense: true}, nil
+	}
+	return &pgLead{ids: nonNil(ids)}, nil
+}
+
+// recentWindow is PostgreSQL's first try for a query led by words: walk
+// only the recentWindowSize tickets next in order (newest first by default)
+// probing each one's document. When the page fills there, it is the exact
+// page, found at the cost of a few hundred probes (common words); otherwise
+// ok is false and the caller fetches the matches instead (rarer words).
+func (c *conn) recentWindow(ctx context.Context, ws string, refs map[refKey][]string, q *desk.SearchQuery, limit int) ([]desk.Ticket, bool, error) {
+	db, isDB := c.q.(*sql.DB)
+	if !isDB {
+		return nil, false, nil // inside a transaction: no planner settings
+	}
+	desc := q.Order != search.OrderAsc
+	var edge int64
+	switch {
+	case q.After != nil:
+		edge = q.After.Number
+	case desc:
+		var n sql.NullInt64
+		if err := c.q.QueryRowContext(ctx, `SELECT MAX(number) FROM tickets WHERE workspace_id = $1`, ws).Scan(&n); err != nil {
+			return nil, false, err
+		}
+		edge = n.Int64 + 1
+	}
+	p, err := c.plan(ws, 0, refs, &pgLead{dense: true}, q)
+	if err != nil {
+		return nil, false, err
+	}
+	lo, hi := edge-recentWindowSize, edge
+	if !desc {
+		lo, hi = edge, edge+recentWindowSize
+	}
+	n := len(p.args)
+	p.from += fmt.Sprintf(" AND t.number > $%d AND t.number < $%d", n+1, n+2)
+	p.args = append(slices.Clone(p.args), lo, hi)
+	query, args := p.page(limit+1, q.Offset)
+	ts, err := newestFirstWalk(ctx, db, query, args)
+	if err != nil || len(ts) <= limit {
+		return nil, false, err
+	}
+	return ts, true, nil
+}
+
+// recentWindowSize is how many tickets recentWindow walks.
+const recentWindowSize = 500
+
+// newestFirstWalk runs a page query with PostgreSQL steered to walk tickets
+// in order and probe each (no bitmap of every match, no hash join), for
+// words known to be dense.
+func newestFirstWalk(ctx context.Context, db *sql.DB, query string, args []any) ([]desk.Ticket, error) {
+	tx, err := db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback() //nolint:errcheck // read-only
+	if _, err := tx.ExecContext(ctx, `SET LOCAL enable_bitmapscan = off; SET LOCAL enable_hashjoin = off; SET LOCAL enable_mergejoin = off`); err != nil {
+		return nil, err
+	}
+	rows, err := tx.QueryContext(ctx, query, args...)
+	return collect(rows, err, func(r *sql.Rows, t *desk.Ticket) error { return scanTicket(r, t) })
 }
 
 // closedCreated returns the created range that the top-level conjuncts

@@ -172,16 +172,34 @@ func (c *compiler) docCondQ(ps []phrase) (cond, tsq string) {
 	seen := map[string]bool{}
 	var lex []string
 	var conds []string
+	add := func(t string) {
+		if !seen[t] {
+			seen[t] = true
+			lex = append(lex, lexeme(t))
+		}
+	}
 	for _, p := range ps {
+		pairs := p.field == "" && len(p.toks) > 1
 		for _, t := range p.toks {
-			if !seen[t] {
-				seen[t] = true
-				lex = append(lex, lexeme(t))
+			pairs = pairs && search.IsIdeograph(t)
+		}
+		if pairs {
+			// CJK characters: their pairs are lexemes (see tsvector); two
+			// characters need nothing more.
+			for i := 1; i < len(p.toks); i++ {
+				add(p.toks[i-1] + p.toks[i])
+			}
+		} else {
+			for _, t := range p.toks {
+				add(t)
 			}
 		}
 		col := "d.words"
 		if p.field == "subject" {
 			col = "d.subject"
+		}
+		if pairs && len(p.toks) == 2 {
+			continue
 		}
 		if len(p.toks) > 1 || p.field != "" {
 			conds = append(conds, col+" LIKE "+c.arg("% "+likeEscape(strings.Join(p.toks, " "))+" %")+` ESCAPE '\'`)

@@ -184,20 +184,28 @@ func docWords(doc search.Document) string {
 }
 
 // tsvector renders the distinct tokens of doc as a tsvector literal (no
-// positions: phrases are checked on the words text).
+// positions: phrases are checked on the words text), with every pair of
+// adjacent CJK characters as a lexeme too, so a two-character word (the
+// common case in Chinese) is one index lookup and no text check.
 func tsvector(doc search.Document) string {
 	seen := map[string]bool{}
 	var b strings.Builder
+	add := func(t string) {
+		if seen[t] {
+			return
+		}
+		seen[t] = true
+		if b.Len() > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteString(lexeme(t))
+	}
 	for _, f := range [][]string{doc.Subject, doc.Body, doc.Contact} {
-		for _, t := range f {
-			if seen[t] {
-				continue
+		for i, t := range f {
+			add(t)
+			if i > 0 && search.IsIdeograph(t) && search.IsIdeograph(f[i-1]) {
+				add(f[i-1] + t) // a CJK pair: 发票 (no word token has two)
 			}
-			seen[t] = true
-			if b.Len() > 0 {
-				b.WriteByte(' ')
-			}
-			b.WriteString(lexeme(t))
 		}
 	}
 	return b.String()

@@ -538,7 +538,14 @@ func TestSearchEquivalence(t *testing.T) {
 				if len(want) > 0 {
 					hits++
 				}
+				// Every other query, PostgreSQL takes the words as dense and
+				// walks tickets newest first instead of fetching the matches.
+				restore := sqlstore.SetLeadCap(-1)
+				if i%2 == 1 {
+					sqlstore.SetLeadCap(0)
+				}
 				got, total := runAll(t, svc, w, q, 1+r.IntN(40))
+				restore()
 				if q.Sort == search.SortRelevance {
 					slices.Sort(want)
 					slices.Sort(got)
