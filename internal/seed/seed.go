@@ -178,6 +178,11 @@ func Run(ctx context.Context, d *desk.Service, a *auth.Service, l desk.BulkLoade
 		}
 	}
 	res.Tickets = o.Tickets
+	if a, ok := l.(interface{ Analyze(context.Context) error }); ok {
+		if err := a.Analyze(ctx); err != nil {
+			return nil, err
+		}
+	}
 	res.CreatedFrom = g.from().Format(time.RFC3339)
 	res.CreatedTo = o.Until.Format(time.RFC3339)
 	res.Seconds = time.Since(start).Seconds()

@@ -61,3 +61,14 @@ func (l copyLoader) BulkLoad(ctx context.Context, b *desk.Bulk) error {
 	}
 	return nil
 }
+
+// Analyze refreshes the planner's statistics of the tables a load filled;
+// autovacuum would, later, and until then the planner guesses.
+func (l copyLoader) Analyze(ctx context.Context) error {
+	for _, t := range []string{"contacts", "contact_identities", "tickets", "ticket_tags", "messages", "events"} {
+		if _, err := l.st.DB().ExecContext(ctx, "ANALYZE "+t); err != nil {
+			return fmt.Errorf("analyze %s: %w", t, err)
+		}
+	}
+	return nil
+}
