@@ -53,10 +53,9 @@ func (l copyLoader) BulkLoad(ctx context.Context, b *desk.Bulk) error {
 	if err != nil {
 		return fmt.Errorf("bulk load: %w", err)
 	}
-	// COPY runs outside Store.Update, so what Update does before it commits
-	// (indexing the tickets the triggers marked for search) has not run for
-	// these rows: an empty Update does it now.
-	if err := l.st.Update(ctx, func(desk.Tx) error { return nil }); err != nil {
+	// COPY runs outside Store.Update, so the tickets the triggers marked for
+	// search are not indexed yet: index them now.
+	if err := l.st.IndexPending(ctx); err != nil {
 		return fmt.Errorf("bulk load: after copy: %w", err)
 	}
 	return nil
