@@ -30,7 +30,14 @@ import (
 // ctx's deadline bounds the whole search; past it the answer is
 // desk.ErrTimeout.
 func (c *conn) SearchTickets(ctx context.Context, ws string, q desk.SearchQuery) (desk.SearchResult, error) {
-	res, err := c.searchTickets(ctx, ws, q)
+	var res desk.SearchResult
+	var err error
+	if db, ok := c.q.(*sql.DB); ok && c.postgres() {
+		res, err = c.pgSearch(ctx, db, ws, q)
+	} else {
+		_, inTx := c.q.(*sql.Tx)
+		res, err = c.searchTickets(ctx, ws, q, inTx, false)
+	}
 	if err != nil {
 		if ctx.Err() != nil && errors.Is(ctx.Err(), context.DeadlineExceeded) {
 			return desk.SearchResult{}, fmt.Errorf("search: %w", desk.ErrTimeout)
@@ -40,13 +47,33 @@ func (c *conn) SearchTickets(ctx context.Context, ws string, q desk.SearchQuery)
 	return res, nil
 }
 
-func (c *conn) searchTickets(ctx context.Context, ws string, q desk.SearchQuery) (desk.SearchResult, error) {
+// pgSearch runs a PostgreSQL search in a read-only transaction of its own,
+// without parallel workers or JIT compilation: for queries that should take
+// milliseconds, starting workers or compiling costs more than it saves, and
+// the transaction lets the newest-first walk steer the planner.
+func (c *conn) pgSearch(ctx context.Context, db *sql.DB, ws string, q desk.SearchQuery) (desk.SearchResult, error) {
+	tx, err := db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return desk.SearchResult{}, err
+	}
+	defer tx.Rollback() //nolint:errcheck // read-only
+	if _, err := tx.ExecContext(ctx, `SET LOCAL max_parallel_workers_per_gather = 0; SET LOCAL jit = off`); err != nil {
+		return desk.SearchResult{}, err
+	}
+	return (&conn{q: tx, fl: c.fl}).searchTickets(ctx, ws, q, false, true)
+}
+
+// searchTickets runs a search. sync: the search is inside a write
+// transaction and must first index that transaction's writes. steer: the
+// querier is a read-only transaction of the search's own (PostgreSQL),
+// where planner settings may change.
+func (c *conn) searchTickets(ctx context.Context, ws string, q desk.SearchQuery, sync, steer bool) (desk.SearchResult, error) {
 	res := desk.SearchResult{Total: -1}
 	limit := q.Limit
 	if limit <= 0 || limit > MaxPage {
 		limit = MaxPage
 	}
-	if t, ok := c.q.(*sql.Tx); ok && t != nil {
+	if sync {
 		// A search inside a write transaction sees that transaction's writes.
 		if err := c.syncSearch(ctx); err != nil {
 			return res, err
@@ -68,7 +95,7 @@ func (c *conn) searchTickets(ctx context.Context, ws string, q desk.SearchQuery)
 	var pl *pgLead
 	if c.postgres() && q.Sort != search.SortRelevance && searchKeys[q.Sort] == "" && q.Root != nil {
 		if lead, _ := leadingText(q.Root); len(lead) > 0 {
-			if ts, ok, err := c.recentWindow(ctx, ws, refs, &q, limit); err != nil || ok {
+			if ts, ok, err := c.recentWindow(ctx, ws, refs, &q, limit, steer); err != nil || ok {
 				if err != nil {
 					return res, err
 				}
@@ -121,8 +148,8 @@ func (c *conn) searchTickets(ctx context.Context, ws string, q desk.SearchQuery)
 	}
 	query, args := p.page(limit+1, q.Offset)
 	var ts []desk.Ticket
-	if db, ok := c.q.(*sql.DB); ok && pl != nil && pl.dense {
-		ts, err = newestFirstWalk(ctx, db, query, args)
+	if steer && pl != nil && pl.dense {
+		ts, err = c.newestFirstWalk(ctx, query, args)
 	} else {
 		rows, qerr := c.q.QueryContext(ctx, query, args...)
 		ts, err = collect(rows, qerr, func(r *sql.Rows, t *desk.Ticket) error { return scanTicket(r, t) })
@@ -354,10 +381,9 @@ func (c *conn) leadIDs(ctx context.Context, ws string, root search.Node) (*pgLea
 // probing each one's document. When the page fills there, it is the exact
 // page, found at the cost of a few hundred probes (common words); otherwise
 // ok is false and the caller fetches the matches instead (rarer words).
-func (c *conn) recentWindow(ctx context.Context, ws string, refs map[refKey][]string, q *desk.SearchQuery, limit int) ([]desk.Ticket, bool, error) {
-	db, isDB := c.q.(*sql.DB)
-	if !isDB {
-		return nil, false, nil // inside a transaction: no planner settings
+func (c *conn) recentWindow(ctx context.Context, ws string, refs map[refKey][]string, q *desk.SearchQuery, limit int, steer bool) ([]desk.Ticket, bool, error) {
+	if !steer {
+		return nil, false, nil // inside a caller's transaction: no planner settings
 	}
 	desc := q.Order != search.OrderAsc
 	var edge int64
@@ -383,7 +409,7 @@ func (c *conn) recentWindow(ctx context.Context, ws string, refs map[refKey][]st
 	p.from += fmt.Sprintf(" AND t.number > $%d AND t.number < $%d", n+1, n+2)
 	p.args = append(slices.Clone(p.args), lo, hi)
 	query, args := p.page(limit+1, q.Offset)
-	ts, err := newestFirstWalk(ctx, db, query, args)
+	ts, err := c.newestFirstWalk(ctx, query, args)
 	if err != nil || len(ts) <= limit {
 		return nil, false, err
 	}
@@ -391,22 +417,24 @@ func (c *conn) recentWindow(ctx context.Context, ws string, refs map[refKey][]st
 }
 
 // recentWindowSize is how many tickets recentWindow walks.
-const recentWindowSize = 500
+const recentWindowSize = 2000
 
 // newestFirstWalk runs a page query with PostgreSQL steered to walk tickets
 // in order and probe each (no bitmap of every match, no hash join), for
-// words known to be dense.
-func newestFirstWalk(ctx context.Context, db *sql.DB, query string, args []any) ([]desk.Ticket, error) {
-	tx, err := db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+// words known to be dense. The querier is the search's own transaction.
+func (c *conn) newestFirstWalk(ctx context.Context, query string, args []any) ([]desk.Ticket, error) {
+	const off = `SET LOCAL enable_bitmapscan = off; SET LOCAL enable_hashjoin = off; SET LOCAL enable_mergejoin = off`
+	const on = `SET LOCAL enable_bitmapscan = on; SET LOCAL enable_hashjoin = on; SET LOCAL enable_mergejoin = on`
+	if _, err := c.q.ExecContext(ctx, off); err != nil {
+		return nil, err
+	}
+	rows, err := c.q.QueryContext(ctx, query, args...)
+	ts, err := collect(rows, err, func(r *sql.Rows, t *desk.Ticket) error { return scanTicket(r, t) })
 	if err != nil {
 		return nil, err
 	}
-	defer tx.Rollback() //nolint:errcheck // read-only
-	if _, err := tx.ExecContext(ctx, `SET LOCAL enable_bitmapscan = off; SET LOCAL enable_hashjoin = off; SET LOCAL enable_mergejoin = off`); err != nil {
-		return nil, err
-	}
-	rows, err := tx.QueryContext(ctx, query, args...)
-	return collect(rows, err, func(r *sql.Rows, t *desk.Ticket) error { return scanTicket(r, t) })
+	_, err = c.q.ExecContext(ctx, on)
+	return ts, err
 }
 
 // closedCreated returns the created range that the top-level conjuncts

@@ -161,7 +161,7 @@ func (c *compiler) match(ps []phrase) string {
 
 // docCond is the PostgreSQL condition on "ticket_docs d" for phrases: every
 // token in the tsvector (GIN), and each phrase of several tokens found on
-// token boundaries in the words (or subject) text.
+// token boundaries in the words (or subject) text of ticket_texts.
 func (c *compiler) docCond(ps []phrase) string {
 	cond, _ := c.docCondQ(ps)
 	return cond
@@ -194,9 +194,9 @@ func (c *compiler) docCondQ(ps []phrase) (cond, tsq string) {
 				add(t)
 			}
 		}
-		col := "d.words"
+		col := "x.words"
 		if p.field == "subject" {
-			col = "d.subject"
+			col = "x.subject"
 		}
 		if pairs && len(p.toks) == 2 {
 			continue
@@ -206,7 +206,13 @@ func (c *compiler) docCondQ(ps []phrase) (cond, tsq string) {
 		}
 	}
 	tsq = c.arg(strings.Join(lex, " & "))
-	return strings.Join(append([]string{"d.tsv @@ " + tsq + "::tsquery"}, conds...), " AND "), tsq
+	cond = "d.tsv @@ " + tsq + "::tsquery"
+	if len(conds) > 0 {
+		// The texts are a table of their own, read only for candidates,
+		// so the documents the index points to stay narrow.
+		cond += " AND EXISTS (SELECT 1 FROM ticket_texts x WHERE x.ticket_id = d.ticket_id AND " + strings.Join(conds, " AND ") + ")"
+	}
+	return cond, tsq
 }
 
 // ftsQuery is the FTS5 query for phrases, all of which must match: each a

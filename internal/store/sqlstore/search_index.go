@@ -29,9 +29,10 @@ import (
 // the high bits, the ticket number in the low 40, so a workspace's tickets
 // are one rowid range and FTS5's rowid order is newest first.
 //
-// PostgreSQL: ticket_docs, a row per ticket with a tsvector of its distinct
-// tokens (GIN-indexed, for candidates) and the tokens as text (for phrase
-// checks: ' a b ' LIKE-matched on token boundaries).
+// PostgreSQL: ticket_docs, a narrow row per ticket with a tsvector of its
+// distinct tokens (GIN-indexed, for candidates), and ticket_texts with the
+// tokens as text (for phrase checks: ' a b ' LIKE-matched on token
+// boundaries), read only for candidates.
 
 // keyBits is how many low bits of a search key hold the ticket number.
 const keyBits = 40
@@ -154,10 +155,14 @@ func (c *conn) loadMessages(ctx context.Context, ids []any, byID map[string]*dir
 
 func (c *conn) writeDoc(ctx context.Context, d *dirtyDoc, doc search.Document) error {
 	if c.postgres() {
-		_, err := c.q.ExecContext(ctx, `INSERT INTO ticket_docs (ticket_id, workspace_id, subject, words, tsv)
-			VALUES ($1, $2, $3, $4, $5::tsvector)
-			ON CONFLICT (ticket_id) DO UPDATE SET subject = excluded.subject, words = excluded.words, tsv = excluded.tsv`,
-			d.id, d.ws, spaced(doc.Subject), docWords(doc), tsvector(doc))
+		_, err := c.q.ExecContext(ctx, `INSERT INTO ticket_docs (ticket_id, workspace_id, tsv) VALUES ($1, $2, $3::tsvector)
+			ON CONFLICT (ticket_id) DO UPDATE SET tsv = excluded.tsv`, d.id, d.ws, tsvector(doc))
+		if err != nil {
+			return err
+		}
+		_, err = c.q.ExecContext(ctx, `INSERT INTO ticket_texts (ticket_id, subject, words) VALUES ($1, $2, $3)
+			ON CONFLICT (ticket_id) DO UPDATE SET subject = excluded.subject, words = excluded.words`,
+			d.id, spaced(doc.Subject), docWords(doc))
 		return err
 	}
 	key := docKey(d.wsNum, d.number)

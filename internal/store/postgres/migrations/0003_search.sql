@@ -9,17 +9,22 @@ CREATE TABLE search_dirty (
     ticket_id TEXT PRIMARY KEY
 );
 
--- One row per ticket: tsv holds its distinct tokens (candidates, through
--- GIN); words and subject hold the tokens space-separated, fields split by
--- a newline, for phrase checks with LIKE '% a b %'.
+-- One narrow row per ticket: tsv holds its distinct tokens (and pairs of
+-- adjacent CJK characters), searched through GIN. ticket_texts holds the
+-- tokens space-separated, fields split by a newline, for phrase checks with
+-- LIKE '% a b %' on the few candidates.
 CREATE TABLE ticket_docs (
     ticket_id    TEXT PRIMARY KEY REFERENCES tickets(id),
     workspace_id TEXT NOT NULL,
-    subject      TEXT NOT NULL,
-    words        TEXT NOT NULL,
     tsv          TSVECTOR NOT NULL
 );
 CREATE INDEX ticket_docs_tsv ON ticket_docs USING gin (tsv);
+
+CREATE TABLE ticket_texts (
+    ticket_id TEXT PRIMARY KEY REFERENCES tickets(id),
+    subject   TEXT NOT NULL,
+    words     TEXT NOT NULL
+);
 
 CREATE FUNCTION search_mark_ticket() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
