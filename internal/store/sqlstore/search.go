@@ -198,8 +198,13 @@ func (p *searchPlan) boundNumbers(lo, hi int64) {
 // it and sort it.
 func (c *conn) createdBounds(ctx context.Context, ws string, r search.DateRange) (lo, hi int64, ok bool, err error) {
 	var nlo, nhi sql.NullInt64
-	err = c.q.QueryRowContext(ctx, `SELECT MIN(number), MAX(number) FROM tickets WHERE workspace_id = $1 AND created_at >= $2 AND created_at < $3`,
-		ws, ceilMS(r.From.UnixNano()), ceilMS(r.To.UnixNano())).Scan(&nlo, &nhi)
+	q := `SELECT MIN(number), MAX(number) FROM tickets WHERE workspace_id = $1 AND created_at >= $2 AND created_at < $3`
+	if c.postgres() {
+		// OFFSET 0 keeps PostgreSQL from answering MIN and MAX by walking
+		// the number index and reading each row's created_at.
+		q = `SELECT MIN(n), MAX(n) FROM (SELECT number AS n FROM tickets WHERE workspace_id = $1 AND created_at >= $2 AND created_at < $3 OFFSET 0) s`
+	}
+	err = c.q.QueryRowContext(ctx, q, ws, ceilMS(r.From.UnixNano()), ceilMS(r.To.UnixNano())).Scan(&nlo, &nhi)
 	return nlo.Int64, nhi.Int64, nlo.Valid, err
 }
 
