@@ -99,6 +99,8 @@ func TestSearchAPI(t *testing.T) {
 			{"number:" + fmt.Sprint(chinese), e.AdminToken, []int64{chinese}},
 			{"refund sort:number order:asc", e.AdminToken, []int64{refund}},
 			{"nothingmatchesthis", e.AdminToken, nil},
+			{"refund sort:relevance", e.AdminToken, []int64{refund}},
+			{"2444 sort:relevance", e.AdminToken, []int64{chinese, refund}},
 		} {
 			got := numbers(find(searchPath(c.q), c.tok))
 			if !slices.Equal(got, c.want) {
@@ -130,6 +132,21 @@ func TestSearchAPI(t *testing.T) {
 		slices.Reverse(want)
 		if !slices.Equal(all, want) {
 			t.Errorf("paged: got %v, want %v", all, want)
+		}
+		// Relevance pages by offset within its candidates: the same seven.
+		var ranked []int64
+		path = searchPath(`"same words" sort:relevance`, "limit=3")
+		for n := 0; ; n++ {
+			p := find(path, e.AdminToken)
+			ranked = append(ranked, numbers(p)...)
+			if p.NextCursor == nil || n > 5 {
+				break
+			}
+			path = searchPath(`"same words" sort:relevance`, "limit=3", "cursor="+*p.NextCursor)
+		}
+		slices.Sort(ranked)
+		if !slices.Equal(ranked, bulk) {
+			t.Errorf("relevance pages: got %v, want %v", ranked, bulk)
 		}
 		// Another workspace sees only its own ticket.
 		if got := find(searchPath("refund"), otherTok); len(got.Tickets) != 1 || got.Tickets[0].Subject != "Refund elsewhere" {
