@@ -298,9 +298,11 @@ func (g *gen) people(ctx context.Context, d *desk.Service, a *auth.Service, res 
 		if err != nil {
 			return err
 		}
-		if _, err := d.SetPresence(ctx, ws.ID, ag.ID, desk.PresenceOnline, desk.System); err != nil {
-			return err
-		}
+		// Agents stay offline: the generated desk is a snapshot taken out
+		// of hours, with tickets waiting in the queues. Online agents with
+		// no capacity limit next to waiting tickets is a state routing never
+		// leaves a desk in (the first agent to come online would be handed
+		// the whole backlog).
 		agents = append(agents, *ag)
 	}
 	g.byGroup = make(map[string][]string)
