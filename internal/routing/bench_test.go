@@ -134,6 +134,7 @@ func report(b *testing.B, lat []time.Duration, elapsed time.Duration, inside ...
 	b.ReportMetric(pct(lat, 0.50), "p50-ms")
 	b.ReportMetric(pct(lat, 0.99), "p99-ms")
 	if len(inside) > 0 {
+		b.ReportMetric(pct(inside[0], 0.50), "engine-p50-ms")
 		b.ReportMetric(pct(inside[0], 0.99), "engine-p99-ms")
 	}
 }
