@@ -26,6 +26,7 @@ import (
 type benchConfig struct {
 	url, fixture, db, only, skip, profileDir, profileOnly, out, label string
 	spawn, inprocBaseline                                             bool
+	rebase                                                            time.Duration
 	seedTickets, pid                                                  int
 	cfg                                                               loadgen.Config
 }
@@ -49,6 +50,7 @@ func bench(ctx context.Context, args []string, stdout io.Writer) error {
 	fs.StringVar(&c.profileDir, "profile", "", "save a CPU profile of the server per scenario into this folder (server needs --pprof)")
 	fs.StringVar(&c.profileOnly, "profile-scenarios", "", "comma-separated scenarios to profile (default all)")
 	fs.BoolVar(&c.inprocBaseline, "inproc-baseline", false, "serve the baseline inside this process instead of a child process")
+	fs.DurationVar(&c.rebase, "rebaseline", 2*time.Second, "before each scenario, measure the baseline again for this long and take that scenario's ratios against it (0: the first baseline for all)")
 	fs.StringVar(&c.out, "out", "", "append the JSON lines to this file too")
 	fs.StringVar(&c.label, "label", "", "free text copied into every line's store field (default: the backend)")
 	serveBaseline := fs.String("serve-baseline", "", "internal: serve the baseline on this address")
@@ -141,7 +143,8 @@ func (c *benchConfig) run(ctx context.Context, stdout io.Writer) error {
 		fmt.Fprintf(os.Stderr, "bench: %-26s %9.0f ops/s  p50 %7.2f ms  p99 %7.2f ms  errors %d  load %.2f\n",
 			r.Scenario, r.OpsPerSec, r.P50ms, r.P99ms, r.Errors, r.Load1)
 	}
-	base := loadgen.Run(ctx, loadgen.NewClient(baseURL, max(c.cfg.Clients, 64)), loadgen.Baseline(), loadgen.Config{
+	baseClient := loadgen.NewClient(baseURL, max(c.cfg.Clients, 64))
+	base := loadgen.Run(ctx, baseClient, loadgen.Baseline(), loadgen.Config{
 		Clients: c.cfg.Clients, Duration: c.cfg.Duration, Warmup: c.cfg.Warmup})
 	base.Compare(base)
 	emit(base)
@@ -157,8 +160,14 @@ func (c *benchConfig) run(ctx context.Context, stdout io.Writer) error {
 			prof = make(chan error, 1)
 			go func() { prof <- c.profile(ctx, client, fx.AdminToken, s.Name) }()
 		}
+		ref := base
+		if c.rebase > 0 {
+			// The machine is shared: load drifts during a run, so each
+			// scenario is compared with a baseline taken just before it.
+			ref = loadgen.Run(ctx, baseClient, loadgen.Baseline(), loadgen.Config{Clients: c.cfg.Clients, Duration: c.rebase})
+		}
 		r := loadgen.Run(ctx, client, s, c.cfg)
-		r.Compare(base)
+		r.Compare(ref)
 		if prof != nil {
 			if err := <-prof; err != nil {
 				fmt.Fprintf(os.Stderr, "bench: profile of %s: %v\n", s.Name, err)

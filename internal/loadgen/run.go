@@ -90,6 +90,8 @@ type Ratio struct {
 	Throughput float64 `json:"throughput"`
 	P50        float64 `json:"p50"`
 	P99        float64 `json:"p99"`
+	// Baseline is the baseline's req/s the ratios were taken against.
+	Baseline float64 `json:"baseline_req_per_s"`
 }
 
 // Compare sets r.VsBaseline from base.
@@ -103,7 +105,8 @@ func (r *Result) Compare(base *Result) {
 		}
 		return round3(a / b)
 	}
-	r.VsBaseline = &Ratio{Throughput: div(r.OpsPerSec, base.ReqPerSec), P50: div(r.P50ms, base.P50ms), P99: div(r.P99ms, base.P99ms)}
+	r.VsBaseline = &Ratio{Throughput: div(r.OpsPerSec, base.ReqPerSec), P50: div(r.P50ms, base.P50ms), P99: div(r.P99ms, base.P99ms),
+		Baseline: base.ReqPerSec}
 }
 
 func round3(f float64) float64 {
