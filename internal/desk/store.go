@@ -29,6 +29,7 @@ type Reader interface {
 	SearchReader
 	DirectoryReader
 	MessageReader
+	BatchReader
 
 	Workspace(ctx context.Context, id string) (*Workspace, error)
 	WorkspaceByName(ctx context.Context, name string) (*Workspace, error)

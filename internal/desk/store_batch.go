@@ -1,0 +1,24 @@
+package desk
+
+import "context"
+
+// BatchReader reads what a page of tickets refers to — contacts, agents,
+// channel accounts, messages, events — in one query per kind instead of one
+// per ticket, for the doors that render lists. Each answer is keyed by id
+// (by ticket id for messages and events); an id that names nothing, or a
+// ticket without messages or events, is absent from the map. Empty and
+// repeated ids are allowed.
+type BatchReader interface {
+	// ContactsByID reads contacts of ws, with their identities, as Contact does.
+	ContactsByID(ctx context.Context, ws string, ids []string) (map[string]*Contact, error)
+	// AgentsByID reads agents of ws as Agent does.
+	AgentsByID(ctx context.Context, ws string, ids []string) (map[string]*Agent, error)
+	// ChannelAccountsByID reads channel accounts of ws as ChannelAccount does.
+	ChannelAccountsByID(ctx context.Context, ws string, ids []string) (map[string]*ChannelAccount, error)
+	// MessagesByTicket reads, for each ticket, what Messages(ctx, ws, id, f)
+	// answers: the same messages in the same order, with attachments;
+	// f.Limit bounds each ticket's list.
+	MessagesByTicket(ctx context.Context, ws string, ticketIDs []string, f MessageFilter) (map[string][]Message, error)
+	// EventsByTicket reads each ticket's event log as Events does.
+	EventsByTicket(ctx context.Context, ws string, ticketIDs []string) (map[string][]Event, error)
+}
