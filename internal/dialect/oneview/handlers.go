@@ -1,7 +1,6 @@
 package oneview
 
 import (
-	"errors"
 	"fmt"
 	"net/http"
 	"slices"
@@ -39,34 +38,33 @@ func (h *Handler) agentTickets(w http.ResponseWriter, r *http.Request, c *call) 
 	for _, g := range groups {
 		queues[g.ID] = g.Name
 	}
-	contacts := map[string]*desk.Contact{}
+	// One read per kind for the whole list: the contacts, and the recent
+	// public messages of the tickets whose content is derived.
+	var contactIDs, derived []string
+	for i := range ts {
+		contactIDs = append(contactIDs, ts[i].ContactID)
+		if _, stored := ts[i].Meta[Dialect]["content"]; !stored {
+			derived = append(derived, ts[i].ID)
+		}
+	}
+	contacts, err := h.Desk.Store.ContactsByID(ctx, ws, contactIDs)
+	if err != nil {
+		h.fail(w, r, fmt.Errorf("contacts: %w", err))
+		return
+	}
+	msgs, err := h.Desk.Store.MessagesByTicket(ctx, ws, derived, desk.MessageFilter{PublicOnly: true, NewestFirst: true, Limit: contentMessages})
+	if err != nil {
+		h.fail(w, r, fmt.Errorf("messages: %w", err))
+		return
+	}
 	out := make([]Ticket, 0, len(ts))
 	for i := range ts {
 		t := &ts[i]
-		rel := related{queue: queues[t.GroupID], owner: c.agent,
+		rel := related{queue: queues[t.GroupID], owner: c.agent, contact: contacts[t.ContactID],
 			roomToken: h.Rooms.RoomToken(ws, t.ID), agentJWT: h.Rooms.AgentJWT(ws, c.p.AgentID, t.ID)}
-		if t.ContactID != "" {
-			ct, ok := contacts[t.ContactID]
-			if !ok {
-				if ct, err = h.Desk.Store.Contact(ctx, ws, t.ContactID); err != nil {
-					if !errors.Is(err, desk.ErrNotFound) {
-						h.fail(w, r, fmt.Errorf("contact %s: %w", t.ContactID, err))
-						return
-					}
-					ct = nil
-				}
-				contacts[t.ContactID] = ct
-			}
-			rel.contact = ct
-		}
-		if _, stored := t.Meta[Dialect]["content"]; !stored {
-			msgs, err := h.Desk.Store.Messages(ctx, ws, t.ID, desk.MessageFilter{PublicOnly: true, NewestFirst: true, Limit: contentMessages})
-			if err != nil {
-				h.fail(w, r, fmt.Errorf("messages of ticket %s: %w", t.ID, err))
-				return
-			}
-			slices.Reverse(msgs)
-			rel.messages = msgs
+		if m := msgs[t.ID]; len(m) > 0 {
+			slices.Reverse(m)
+			rel.messages = m
 		}
 		out = append(out, toTicket(t, rel))
 	}
