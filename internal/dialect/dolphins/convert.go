@@ -27,6 +27,9 @@ type view struct {
 	defsRead bool
 	policies []desk.SLAPolicy
 	polRead  bool
+	// preloaded holds, per ticket id, what its root document reads, for
+	// lists loaded at once (preload).
+	preloaded map[string]rootReads
 }
 
 func (d *Door) view(ctx context.Context, ws *desk.Workspace) *view {
@@ -284,28 +287,153 @@ func readTimeline(evs []desk.Event) timeline {
 // (last message, unread count, attachments).
 const rootWindow = 100
 
-// root renders a ticket's root document.
-func (v *view) root(t *desk.Ticket) (*TicketDoc, error) {
-	evs, err := v.st.Events(v.ctx, v.ws.ID, t.ID)
-	if err != nil {
-		return nil, err
+// rootReads is what a root document reads beyond the ticket: its event
+// log, its newest public messages (up to rootWindow) and its first public
+// message.
+type rootReads struct {
+	evs   []desk.Event
+	msgs  []desk.Message
+	first *desk.Message
+}
+
+// rootReads reads them for one ticket, or takes them from a preload.
+func (v *view) rootReads(t *desk.Ticket) (rootReads, error) {
+	if rd, ok := v.preloaded[t.ID]; ok {
+		delete(v.preloaded, t.ID) // once: a later render of the ticket reads afresh
+		return rd, nil
 	}
-	msgs, err := v.st.Messages(v.ctx, v.ws.ID, t.ID, desk.MessageFilter{PublicOnly: true, NewestFirst: true, Limit: rootWindow})
-	if err != nil {
-		return nil, err
+	var rd rootReads
+	var err error
+	if rd.evs, err = v.st.Events(v.ctx, v.ws.ID, t.ID); err != nil {
+		return rd, err
 	}
-	first := (*desk.Message)(nil)
-	if n := len(msgs); n > 0 && n < rootWindow {
-		first = &msgs[n-1]
+	if rd.msgs, err = v.st.Messages(v.ctx, v.ws.ID, t.ID, desk.MessageFilter{PublicOnly: true, NewestFirst: true, Limit: rootWindow}); err != nil {
+		return rd, err
+	}
+	if n := len(rd.msgs); n > 0 && n < rootWindow {
+		rd.first = &rd.msgs[n-1]
 	} else if n == rootWindow {
 		old, err := v.st.Messages(v.ctx, v.ws.ID, t.ID, desk.MessageFilter{PublicOnly: true, Limit: 1})
 		if err != nil {
-			return nil, err
+			return rd, err
 		}
 		if len(old) > 0 {
-			first = &old[0]
+			rd.first = &old[0]
 		}
 	}
+	return rd, nil
+}
+
+// preload reads what the root documents of ts need in a few queries for
+// the whole list — event logs, messages, contacts, channel accounts and
+// the agents they name — so rendering each reads nothing more.
+func (v *view) preload(ts []desk.Ticket) error {
+	if len(ts) == 0 {
+		return nil
+	}
+	ids := make([]string, len(ts))
+	for i := range ts {
+		ids[i] = ts[i].ID
+	}
+	evs, err := v.st.EventsByTicket(v.ctx, v.ws.ID, ids)
+	if err != nil {
+		return err
+	}
+	msgs, err := v.st.MessagesByTicket(v.ctx, v.ws.ID, ids, desk.MessageFilter{PublicOnly: true, NewestFirst: true, Limit: rootWindow})
+	if err != nil {
+		return err
+	}
+	var full []string
+	for id, ms := range msgs {
+		if len(ms) == rootWindow {
+			full = append(full, id)
+		}
+	}
+	oldest, err := v.st.MessagesByTicket(v.ctx, v.ws.ID, full, desk.MessageFilter{PublicOnly: true, Limit: 1})
+	if err != nil {
+		return err
+	}
+	if v.preloaded == nil {
+		v.preloaded = make(map[string]rootReads, len(ts))
+	}
+	var contacts, accounts, agents []string
+	for i := range ts {
+		t := &ts[i]
+		rd := rootReads{evs: evs[t.ID], msgs: msgs[t.ID]}
+		if n := len(rd.msgs); n > 0 && n < rootWindow {
+			rd.first = &rd.msgs[n-1]
+		} else if old := oldest[t.ID]; len(old) > 0 {
+			rd.first = &old[0]
+		}
+		v.preloaded[t.ID] = rd
+		contacts = append(contacts, t.ContactID)
+		accounts = append(accounts, t.ChannelAccountID)
+		agents = append(agents, t.AssigneeID, t.CreatedBy.ID, t.ClosedBy.ID)
+		if e := t.Escalation; e != nil {
+			agents = append(agents, e.FromAgentID, e.ToAgentID)
+		}
+		for _, e := range rd.evs {
+			agents = append(agents, e.Actor.ID, e.From, e.To)
+		}
+	}
+	return v.fill(contacts, accounts, agents)
+}
+
+// fill reads into the view's caches, in one query per kind, the contacts,
+// channel accounts and agents of these ids it does not hold yet; an id
+// that names nothing is cached as nil, as the one-at-a-time reads do.
+func (v *view) fill(contacts, accounts, agents []string) error {
+	if ids := missing(v.contacts, contacts); len(ids) > 0 {
+		got, err := v.st.ContactsByID(v.ctx, v.ws.ID, ids)
+		if err != nil {
+			return err
+		}
+		for _, id := range ids {
+			v.contacts[id] = got[id]
+		}
+	}
+	if ids := missing(v.accounts, accounts); len(ids) > 0 {
+		got, err := v.st.ChannelAccountsByID(v.ctx, v.ws.ID, ids)
+		if err != nil {
+			return err
+		}
+		for _, id := range ids {
+			v.accounts[id] = got[id]
+		}
+	}
+	if ids := missing(v.agents, agents); len(ids) > 0 {
+		got, err := v.st.AgentsByID(v.ctx, v.ws.ID, ids)
+		if err != nil {
+			return err
+		}
+		for _, id := range ids {
+			v.agents[id] = got[id]
+		}
+	}
+	return nil
+}
+
+// missing is the distinct non-empty ids that cache does not hold.
+func missing[T any](cache map[string]*T, ids []string) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, id := range ids {
+		if _, ok := cache[id]; ok || id == "" || seen[id] {
+			continue
+		}
+		seen[id] = true
+		out = append(out, id)
+	}
+	return out
+}
+
+// root renders a ticket's root document.
+func (v *view) root(t *desk.Ticket) (*TicketDoc, error) {
+	rd, err := v.rootReads(t)
+	if err != nil {
+		return nil, err
+	}
+	evs, msgs, first := rd.evs, rd.msgs, rd.first
 	doc, err := v.base(t)
 	if err != nil {
 		return nil, err

@@ -98,6 +98,9 @@ func window[T any](all []T, pg page) []T {
 
 // roots renders root documents.
 func (v *view) roots(ts []desk.Ticket) ([]*TicketDoc, error) {
+	if err := v.preload(ts); err != nil {
+		return nil, err
+	}
 	out := make([]*TicketDoc, 0, len(ts))
 	for i := range ts {
 		doc, err := v.root(&ts[i])
