@@ -1,9 +1,17 @@
 package sqlstore
 
+import "github.com/ticketd/ticketd/internal/desk"
+
 // SetLeadCap makes PostgreSQL treat the leading words of a search as dense
 // past n matches (see pgLead), until the returned func restores it.
 func SetLeadCap(n int) (restore func()) {
 	old := leadCapOverride
 	leadCapOverride = n
 	return func() { leadCapOverride = old }
+}
+
+// TicketsSQL is the statement Tickets runs for f, for plan tests.
+func TicketsSQL(ws string, f desk.TicketFilter) (string, []any) {
+	where, args := ticketWhere(ws, &f)
+	return `SELECT ` + ticketCols + ` FROM tickets t WHERE ` + where + ` ORDER BY ` + orders[f.Order].sql + ` LIMIT 25`, args
 }

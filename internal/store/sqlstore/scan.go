@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"time"
+	"unicode/utf8"
 
 	"github.com/ticketd/ticketd/internal/desk"
 )
@@ -112,7 +113,94 @@ func scanTrivial(v any, text string) bool {
 			return true
 		}
 	}
+	switch p := v.(type) {
+	case *[]string:
+		return scanStrings(p, text)
+	case *desk.Actor:
+		return scanActor(p, text)
+	}
 	return false
+}
+
+// scanStrings decodes a compact array of plain strings (a ticket's tags)
+// the way json.Unmarshal would, and reports whether text had that form.
+func scanStrings(p *[]string, text string) bool {
+	if len(text) < 2 || text[0] != '[' || text[len(text)-1] != ']' {
+		return false
+	}
+	rest := text[1 : len(text)-1]
+	out := (*p)[:0]
+	if out == nil {
+		out = []string{}
+	}
+	for rest != "" {
+		s, n, ok := plainString(rest)
+		if !ok {
+			return false
+		}
+		out = append(out, s)
+		rest = rest[n:]
+		if rest == "" {
+			break
+		}
+		if rest[0] != ',' || len(rest) == 1 {
+			return false
+		}
+		rest = rest[1:]
+	}
+	*p = out
+	return true
+}
+
+// scanActor decodes {"kind":"k"} and {"kind":"k","id":"i"} as written by
+// json.Marshal, setting only the fields present as json.Unmarshal does.
+func scanActor(p *desk.Actor, text string) bool {
+	const kind, id = `{"kind":`, `,"id":`
+	if len(text) < len(kind)+3 || text[:len(kind)] != kind || text[len(text)-1] != '}' {
+		return false
+	}
+	rest := text[len(kind) : len(text)-1]
+	k, n, ok := plainString(rest)
+	if !ok {
+		return false
+	}
+	rest = rest[n:]
+	if rest == "" {
+		p.Kind = desk.ActorKind(k)
+		return true
+	}
+	if len(rest) <= len(id) || rest[:len(id)] != id {
+		return false
+	}
+	rest = rest[len(id):]
+	i, n, ok := plainString(rest)
+	if !ok || n != len(rest) {
+		return false
+	}
+	p.Kind, p.ID = desk.ActorKind(k), i
+	return true
+}
+
+// plainString reads a JSON string at the start of s that needs no
+// unescaping (no backslash, no control byte, valid UTF-8) and returns it
+// with the bytes it took, quotes included.
+func plainString(s string) (string, int, bool) {
+	if len(s) < 2 || s[0] != '"' {
+		return "", 0, false
+	}
+	for i := 1; i < len(s); i++ {
+		switch c := s[i]; {
+		case c == '"':
+			v := s[1:i]
+			if !utf8.ValidString(v) {
+				return "", 0, false
+			}
+			return v, i + 1, true
+		case c == '\\' || c < 0x20:
+			return "", 0, false
+		}
+	}
+	return "", 0, false
 }
 
 func js(v any) jsonCol { return jsonCol{v} }

@@ -48,7 +48,10 @@ func checkTrivial(t *testing.T, text string) {
 
 func TestScanTrivialMatchesUnmarshal(t *testing.T) {
 	hits := 0
-	for _, text := range []string{"{}", "[]", `{"kind":""}`, `{"kind":"agent"}`, "null", `""`, " {}", "[ ]", `["a"]`, "0"} {
+	for _, text := range []string{"{}", "[]", `{"kind":""}`, `{"kind":"agent"}`, "null", `""`, " {}", "[ ]", `["a"]`, "0",
+		`["a","b"]`, `["a",]`, `[,"a"]`, `["a" ,"b"]`, `["a\"b"]`, `["\u00e9"]`, `["é","日本"]`, `[""]`, `["a","b"`, "[\"\xff\"]",
+		`{"kind":"agent","id":"x1"}`, `{"kind":"contact"}`, `{"kind":"agent","id":1}`, `{"kind":"a","id":"b","x":1}`,
+		`{"kind":"a" ,"id":"b"}`, `{"id":"b"}`, `{"kind":"a","id":""}`, `{"kind":"a\n"}`} {
 		checkTrivial(t, text)
 		for _, mk := range targets() {
 			if scanTrivial(mk(), text) {
@@ -62,7 +65,7 @@ func TestScanTrivialMatchesUnmarshal(t *testing.T) {
 }
 
 func FuzzScanTrivial(f *testing.F) {
-	for _, s := range []string{"{}", "[]", `{"kind":""}`, "null", `{"kind":"contact","id":"1"}`} {
+	for _, s := range []string{"{}", "[]", `{"kind":""}`, "null", `{"kind":"contact","id":"1"}`, `["a","b"]`, `["é"]`} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, text string) { checkTrivial(t, text) })

@@ -1,0 +1,66 @@
+package sqlstore_test
+
+import (
+	"context"
+	"database/sql"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/ticketd/ticketd/internal/desk"
+	"github.com/ticketd/ticketd/internal/store/sqlite"
+	"github.com/ticketd/ticketd/internal/store/sqlstore"
+)
+
+// The hot list reads must keep the plans their indexes were made for: a
+// plan that walks the wrong index still answers correctly, only slower with
+// every ticket added, so no other test would notice.
+func TestHotReadPlans(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "plan.db")
+	st, err := sqlite.Open(ctx, path, sqlite.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	db, err := sql.Open("sqlite", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	cases := []struct {
+		name string
+		f    desk.TicketFilter
+		want string
+	}{
+		{"inbox: assignee, active, newest", desk.TicketFilter{AssigneeID: "a", Statuses: desk.ActiveStatuses, Order: desk.OrderNumberDesc},
+			"USING INDEX tickets_inbox_active (workspace_id=? AND assignee_id=?)"},
+		{"inbox, statuses in another order", desk.TicketFilter{AssigneeID: "a", Order: desk.OrderNumberDesc,
+			Statuses: []desk.Status{desk.StatusOnHold, desk.StatusPending, desk.StatusOpen, desk.StatusAssigned, desk.StatusUnassigned, desk.StatusNew}},
+			"USING INDEX tickets_inbox_active (workspace_id=? AND assignee_id=?)"},
+		{"assignee, any status, newest", desk.TicketFilter{AssigneeID: "a", Order: desk.OrderNumberDesc},
+			"USING INDEX tickets_inbox (workspace_id=? AND assignee_id=?)"},
+		{"workspace, newest", desk.TicketFilter{Order: desk.OrderNumberDesc}, "(workspace_id=?)"},
+	}
+	for _, c := range cases {
+		q, args := sqlstore.TicketsSQL("w", c.f)
+		rows, err := db.QueryContext(ctx, "EXPLAIN QUERY PLAN "+q, args...)
+		if err != nil {
+			t.Fatalf("%s: %v", c.name, err)
+		}
+		var plan []string
+		for rows.Next() {
+			var id, parent, unused int
+			var detail string
+			if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
+				t.Fatal(err)
+			}
+			plan = append(plan, detail)
+		}
+		rows.Close()
+		got := strings.Join(plan, "; ")
+		if !strings.Contains(got, c.want) || strings.Contains(got, "TEMP B-TREE") {
+			t.Errorf("%s: plan %q, want %q and no sort", c.name, got, c.want)
+		}
+	}
+}
