@@ -19,8 +19,9 @@ import (
 const batchChunk = 500
 
 // batchTickets bounds the tickets of one per-ticket-limited message query:
-// one UNION ALL arm each (SQLite allows 500 arms).
-const batchTickets = 64
+// one UNION ALL arm each, about 250 bytes; 32 keeps the text under the 16 kB
+// the SQLite store keeps prepared (64 arms were parsed on every call).
+const batchTickets = 32
 
 // distinct drops empty and repeated ids, keeping the first occurrence.
 func distinct(ids []string) []string {
@@ -77,51 +78,73 @@ func inList(args []any, ids []string) ([]any, string) {
 	return args, b.String()
 }
 
-// byID runs query (with %s for the IN list, $1 the workspace) per chunk
-// of ids and keys the scanned rows by key.
+// byID runs query (with %s for the IN list of ids) per chunk of ids and
+// keys the scanned rows of ws by key. Queries select by primary key only
+// and leave the workspace to ws: given a workspace term, SQLite's planner
+// (without ANALYZE statistics) walks the workspace's index instead.
 func byID[T any](ctx context.Context, c *conn, what, query, ws string, ids []string,
-	scan func(rowScanner, *T) error, key func(*T) string) (map[string]*T, error) {
+	scan func(rowScanner, *T) error, key func(*T) (id, ws string)) (map[string]*T, error) {
 	out := map[string]*T{}
 	for _, part := range chunks(distinct(ids), batchChunk) {
-		args, in := inList([]any{ws}, part)
+		args, in := inList(nil, part)
 		rows, err := c.q.QueryContext(ctx, fmt.Sprintf(query, in), args...)
 		got, err := collect(rows, err, func(r *sql.Rows, v *T) error { return scan(r, v) })
 		if err != nil {
 			return nil, c.mapErr(err, what)
 		}
 		for i := range got {
-			out[key(&got[i])] = &got[i]
+			if id, of := key(&got[i]); of == ws {
+				out[id] = &got[i]
+			}
 		}
 	}
 	return out, nil
 }
 
 func (c *conn) ContactsByID(ctx context.Context, ws string, ids []string) (map[string]*desk.Contact, error) {
-	out, err := byID(ctx, c, "contacts by id", `SELECT `+contactCols+` FROM contacts c WHERE c.workspace_id = $1 AND c.id IN (%s)`,
-		ws, ids, scanContact, func(ct *desk.Contact) string { return ct.ID })
+	out, err := byID(ctx, c, "contacts by id", `SELECT `+contactCols+` FROM contacts c WHERE c.id IN (%s)`,
+		ws, ids, scanContact, func(ct *desk.Contact) (string, string) { return ct.ID, ct.WorkspaceID })
 	if err != nil || len(out) == 0 {
 		return out, err
 	}
-	cts := make([]*desk.Contact, 0, len(out))
-	for _, ct := range out {
-		cts = append(cts, ct)
+	cids := make([]string, 0, len(out))
+	for id := range out {
+		cids = append(cids, id)
 	}
-	for _, part := range chunks(cts, batchChunk) {
-		if err := c.loadIdentities(ctx, part); err != nil {
-			return nil, err
+	for _, part := range chunks(cids, batchChunk) {
+		args, in := inList(nil, part)
+		rows, err := c.q.QueryContext(ctx, `SELECT contact_id, channel, external_id, page_id, screen_name, display_name
+			FROM contact_identities WHERE contact_id IN (`+in+`) ORDER BY contact_id, position`, args...)
+		if err != nil {
+			return nil, c.mapErr(err, "contact identities")
+		}
+		err = func() error {
+			defer rows.Close()
+			for rows.Next() {
+				var cid string
+				var id desk.Identity
+				if err := rows.Scan(&cid, &id.Channel, &id.ExternalID, &id.PageID, &id.ScreenName, &id.DisplayName); err != nil {
+					return err
+				}
+				out[cid].Identities = append(out[cid].Identities, id)
+			}
+			return rows.Err()
+		}()
+		if err != nil {
+			return nil, c.mapErr(err, "contact identities")
 		}
 	}
 	return out, nil
 }
 
 func (c *conn) AgentsByID(ctx context.Context, ws string, ids []string) (map[string]*desk.Agent, error) {
-	return byID(ctx, c, "agents by id", `SELECT `+agentCols+` FROM agents a WHERE a.workspace_id = $1 AND a.id IN (%s)`,
-		ws, ids, scanAgent, func(a *desk.Agent) string { return a.ID })
+	return byID(ctx, c, "agents by id", `SELECT `+agentCols+` FROM agents a WHERE a.id IN (%s)`,
+		ws, ids, scanAgent, func(a *desk.Agent) (string, string) { return a.ID, a.WorkspaceID })
 }
 
 func (c *conn) ChannelAccountsByID(ctx context.Context, ws string, ids []string) (map[string]*desk.ChannelAccount, error) {
-	return byID(ctx, c, "channel accounts by id", `SELECT `+channelAccountCols+` FROM channel_accounts WHERE workspace_id = $1 AND id IN (%s)`,
-		ws, ids, scanChannelAccount, func(a *desk.ChannelAccount) string { return a.ID })
+	return byID(ctx, c, "channel accounts by id", `SELECT `+channelAccountCols+` FROM channel_accounts WHERE id IN (%s)`,
+		ws, ids, scanChannelAccount, func(a *desk.ChannelAccount) (string, string) { return a.ID, a.WorkspaceID })
 }
 
 func (c *conn) EventsByTicket(ctx context.Context, ws string, ticketIDs []string) (map[string][]desk.Event, error) {
@@ -207,7 +230,8 @@ func (c *conn) MessagesByTicket(ctx context.Context, ws string, ticketIDs []stri
 }
 
 // attachAll fills the attachments of msgs (of any tickets), in attachment
-// number order as loadAttachments does.
+// number order as loadAttachments does; selected by message id alone, as
+// byID explains.
 func (c *conn) attachAll(ctx context.Context, ws string, msgs []*desk.Message) error {
 	byID := make(map[string]*desk.Message, len(msgs))
 	ids := make([]string, 0, len(msgs))
@@ -217,8 +241,8 @@ func (c *conn) attachAll(ctx context.Context, ws string, msgs []*desk.Message) e
 	}
 	var atts []desk.Attachment
 	for _, part := range chunks(ids, batchChunk) {
-		args, in := inList([]any{ws}, part)
-		rows, err := c.q.QueryContext(ctx, `SELECT `+attachmentCols+` FROM attachments WHERE workspace_id = $1 AND message_id IN (`+in+`)`, args...)
+		args, in := inList(nil, part)
+		rows, err := c.q.QueryContext(ctx, `SELECT `+attachmentCols+` FROM attachments WHERE message_id IN (`+in+`)`, args...)
 		got, err := collect(rows, err, func(r *sql.Rows, a *desk.Attachment) error { return scanAttachment(r, a) })
 		if err != nil {
 			return c.mapErr(err, "attachments by message")
@@ -227,7 +251,7 @@ func (c *conn) attachAll(ctx context.Context, ws string, msgs []*desk.Message) e
 	}
 	slices.SortFunc(atts, func(a, b desk.Attachment) int { return cmp.Compare(a.Number, b.Number) })
 	for _, a := range atts {
-		if m := byID[a.MessageID]; m != nil && a.TicketID == m.TicketID {
+		if m := byID[a.MessageID]; m != nil && a.TicketID == m.TicketID && a.WorkspaceID == ws {
 			m.Attachments = append(m.Attachments, a)
 		}
 	}

@@ -31,7 +31,7 @@ func testBatch(t *testing.T, st desk.Store) {
 		t.Fatal(err)
 	}
 
-	// 70 tickets (over one message query's 64), each with as many messages
+	// 70 tickets (over two message queries of 32), each with as many messages
 	// as its index mod 4, every third private, the first reply of ticket 5
 	// with an attachment; ticket 6 also gets a status change.
 	const n = 70
