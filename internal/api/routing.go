@@ -252,7 +252,7 @@ func (a *API) routingAction(kind routing.ActionKind) handler {
 			fail(w, r, err)
 			return
 		}
-		writeJSON(w, http.StatusOK, toTicketJSON(t))
+		writeTicket(w, http.StatusOK, t)
 	}
 }
 

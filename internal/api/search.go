@@ -102,18 +102,16 @@ func (a *API) searchTickets(w http.ResponseWriter, r *http.Request, p *auth.Prin
 		fail(w, r, err)
 		return
 	}
-	out := searchList{Tickets: make([]ticketJSON, 0, len(res.Tickets))}
-	for i := range res.Tickets {
-		out.Tickets = append(out.Tickets, toTicketJSON(&res.Tickets[i]))
-	}
+	var next *string
+	var total *int64
 	if res.Next != nil {
 		c := encodeSearchCursor(q.Sort, q.Order, *res.Next)
-		out.NextCursor = &c
+		next = &c
 	}
 	if count {
-		out.Total = &res.Total
+		total = &res.Total
 	}
-	writeJSON(w, http.StatusOK, out)
+	writeTicketPage(w, res.Tickets, next, total) // a searchList
 }
 
 // A search cursor names its sort, so a cursor of one order is refused by

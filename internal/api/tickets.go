@@ -56,7 +56,7 @@ func (a *API) createTicket(w http.ResponseWriter, r *http.Request, p *auth.Princ
 		return
 	}
 	w.Header().Set("Location", "/api/v1/tickets/"+t.ID)
-	writeJSON(w, http.StatusCreated, toTicketJSON(t))
+	writeTicket(w, http.StatusCreated, t)
 }
 
 // ticketFilter reads the list query parameters; it answers 400 itself.
@@ -151,15 +151,12 @@ func (a *API) tickets(w http.ResponseWriter, r *http.Request, p *auth.Principal)
 		fail(w, r, err)
 		return
 	}
-	out := ticketList{Tickets: make([]ticketJSON, 0, min(len(ts), limit))}
-	for i := 0; i < len(ts) && i < limit; i++ {
-		out.Tickets = append(out.Tickets, toTicketJSON(&ts[i]))
-	}
+	var next *string
 	if len(ts) > limit {
 		c := EncodeCursor(f.Order, ts[limit-1].CursorIn(f.Order))
-		out.NextCursor = &c
+		next, ts = &c, ts[:limit]
 	}
-	writeJSON(w, http.StatusOK, out)
+	writeTicketPage(w, ts, next, nil) // a ticketList
 }
 
 func (a *API) ticket(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
@@ -168,7 +165,7 @@ func (a *API) ticket(w http.ResponseWriter, r *http.Request, p *auth.Principal) 
 		fail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, toTicketJSON(t))
+	writeTicket(w, http.StatusOK, t)
 }
 
 type ticketPatch struct {
@@ -221,7 +218,7 @@ func (a *API) updateTicket(w http.ResponseWriter, r *http.Request, p *auth.Princ
 		fail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, toTicketJSON(t))
+	writeTicket(w, http.StatusOK, t)
 }
 
 type messageRequest struct {
