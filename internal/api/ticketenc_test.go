@@ -32,16 +32,16 @@ func fullTicket() *desk.Ticket {
 		Escalation: &desk.Escalation{At: at, FromAgentID: "a0", ToAgentID: "a1", Reason: "vip"}, Flagged: true,
 		Tags: []string{"vip", "pago"}, CC: desk.CC{Emails: []string{"x@y.z"}, ReplyCC: "r"},
 		CustomFields: desk.Fields{{Key: "z", Value: json.RawMessage(` {"a": [1, 2]} `)}, {Key: "a", Value: json.RawMessage(`"<b>"`)}},
-		CreatedBy: desk.Actor{Kind: desk.ActorAgent, ID: "a9"}, CreatedAt: at, UpdatedAt: at.Add(time.Second),
+		CreatedBy:    desk.Actor{Kind: desk.ActorAgent, ID: "a9"}, CreatedAt: at, UpdatedAt: at.Add(time.Second),
 		QueuedAt: at, FirstAssignedAt: at, AssignedAt: at, OpenedAt: at, PendingAt: at, SolvedAt: at, ClosedAt: at,
 		EscalatedAt: at, TransferredAt: at, FirstResponseAt: at, FirstReplyDueAt: at, ResolveDueAt: at.Add(time.Hour)}
 }
 
 func TestAppendTicketMatchesMarshal(t *testing.T) {
 	cases := map[string]*desk.Ticket{
-		"zero":  {},
-		"full":  fullTicket(),
-		"plain": {ID: "x", Number: 1, Subject: "s", Status: desk.StatusNew, Channel: desk.ChannelEmail, CreatedAt: time.UnixMilli(1)},
+		"zero":                 {},
+		"full":                 fullTicket(),
+		"plain":                {ID: "x", Number: 1, Subject: "s", Status: desk.StatusNew, Channel: desk.ChannelEmail, CreatedAt: time.UnixMilli(1)},
 		"duplicate field keys": {CustomFields: desk.Fields{{Key: "k", Value: json.RawMessage(`1`)}, {Key: "k", Value: json.RawMessage(`2`)}}},
 		"year 10000":           {CreatedAt: time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC)},
 		"escalation zero time": {Escalation: &desk.Escalation{}},
