@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"runtime"
 	"sync"
 )
 
@@ -19,7 +20,14 @@ type writer struct {
 	done     chan struct{} // closed by close: stop taking requests
 	stopped  chan struct{} // closed when loop has exited
 	once     sync.Once
+	// afterCommit is writerHook as the writer was opened.
+	afterCommit func()
 }
+
+// writerHook, when set (by benchmarks, before Open), pins each writer's
+// goroutine to one thread and is called on it after every commit, so it
+// can read that thread's CPU time.
+var writerHook func()
 
 type writeReq struct {
 	ctx  context.Context
@@ -33,6 +41,7 @@ var ErrClosed = errors.New("sqlite: store closed")
 
 func newWriter(db *sql.DB, maxBatch int) *writer {
 	w := &writer{db: db, reqs: make(chan *writeReq, 4*maxBatch), maxBatch: maxBatch, done: make(chan struct{}), stopped: make(chan struct{})}
+	w.afterCommit = writerHook
 	go w.loop()
 	return w
 }
@@ -55,6 +64,10 @@ func (w *writer) run(ctx context.Context, fn func(*sql.Tx) error) error {
 func (w *writer) loop() {
 	defer close(w.stopped)
 	defer w.db.Close()
+	if w.afterCommit != nil {
+		runtime.LockOSThread()
+		defer runtime.UnlockOSThread()
+	}
 	batch := make([]*writeReq, 0, w.maxBatch)
 	for {
 		var first *writeReq
@@ -82,6 +95,9 @@ func (w *writer) loop() {
 			}
 		}
 		w.commit(batch)
+		if w.afterCommit != nil {
+			w.afterCommit()
+		}
 	}
 }
 

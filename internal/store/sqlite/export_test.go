@@ -1,0 +1,4 @@
+package sqlite
+
+// SetWriterHook sets writerHook for writers opened afterwards.
+func SetWriterHook(fn func()) { writerHook = fn }
