@@ -48,6 +48,10 @@ type NewTicket struct {
 	NoRoute bool
 	// ForceAssign lets AssigneeID exceed the agent's capacity (recorded).
 	ForceAssign bool
+	// ContactByPhone, when ContactID is empty, names the contact by phone
+	// number: found or created inside the ticket's transaction, so a
+	// refused ticket leaves no contact (Service.ContactByPhone).
+	ContactByPhone *PhoneContact
 }
 
 // NewMessage is what AddMessage needs.
@@ -77,25 +81,29 @@ func (s *Service) CreateTicket(ctx context.Context, ws string, actor Actor, in N
 	if t.Description == "" && in.Message != nil {
 		t.Description = in.Message.Text
 	}
-	err := s.Update(ctx, ws, func(tx Tx, ch *Change) error {
+	// The read-only checks run before the write, on the read pool: the
+	// write transaction (one writer on SQLite) keeps only what must be
+	// decided inside it. Foreign keys catch a reference removed meanwhile.
+	m, err := s.prepareCreate(ctx, t, in.Message)
+	if err != nil {
+		return nil, fmt.Errorf("create ticket: %w", err)
+	}
+	err = s.Update(ctx, ws, func(tx Tx, ch *Change) error {
 		if s.Router != nil {
 			// Routing locks come first in every transaction that routes.
 			if err := tx.LockRouting(ctx, ws); err != nil {
 				return err
 			}
-		}
-		if err := s.checkRefs(ctx, tx, t); err != nil {
-			return err
-		}
-		if err := s.checkFields(ctx, tx, ws, "ticket", t.CustomFields); err != nil {
-			return err
-		}
-		if t.SupervisorID == "" && t.GroupID != "" {
-			g, err := tx.Group(ctx, ws, t.GroupID)
-			if err != nil {
+			// Before the insert: the ticket's row is written once, as
+			// placed (the store holds the insert back until it must).
+			if err := s.Router.Due(ctx, tx, t); err != nil {
 				return err
 			}
-			t.SupervisorID = g.SupervisorID
+		}
+		if in.ContactByPhone != nil && t.ContactID == "" {
+			if err := s.takePhoneContact(ctx, tx, t, m, in.ContactByPhone); err != nil {
+				return err
+			}
 		}
 		if err := tx.CreateTicket(ctx, t); err != nil {
 			return err
@@ -103,12 +111,8 @@ func (s *Service) CreateTicket(ctx context.Context, ws string, actor Actor, in N
 		if err := s.Record(ctx, tx, ch, t, actor, EventCreated, "", string(t.Channel), ""); err != nil {
 			return err
 		}
-		if in.Message != nil {
-			m := *in.Message
-			if m.Author.Kind == "" {
-				m.Author = Actor{Kind: ActorContact, ID: t.ContactID}
-			}
-			if _, err := s.addMessage(ctx, tx, ch, t, m); err != nil {
+		if m != nil {
+			if _, err := s.addMessage(ctx, tx, ch, t, *m); err != nil {
 				return err
 			}
 		}
@@ -120,13 +124,43 @@ func (s *Service) CreateTicket(ctx context.Context, ws string, actor Actor, in N
 	return t, nil
 }
 
-// placeNewTicket gives a fresh ticket its owner and starting status.
-func (s *Service) placeNewTicket(ctx context.Context, tx Tx, ch *Change, t *Ticket, actor Actor, in NewTicket) error {
-	if s.Router != nil {
-		if err := s.Router.Due(ctx, tx, t); err != nil {
-			return err
+// prepareCreate checks t's references and fields, takes its group's
+// supervisor, and returns the first message with its author named.
+func (s *Service) prepareCreate(ctx context.Context, t *Ticket, first *NewMessage) (*NewMessage, error) {
+	contact, err := s.checkRefs(ctx, s.Store, t)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.checkFields(ctx, s.Store, t.WorkspaceID, "ticket", t.CustomFields); err != nil {
+		return nil, err
+	}
+	if t.SupervisorID == "" && t.GroupID != "" {
+		g, err := s.Store.Group(ctx, t.WorkspaceID, t.GroupID)
+		if err != nil {
+			return nil, err
+		}
+		t.SupervisorID = g.SupervisorID
+	}
+	if first == nil {
+		return nil, nil
+	}
+	m := *first
+	if m.Author.Kind == "" {
+		m.Author = Actor{Kind: ActorContact, ID: t.ContactID}
+	}
+	if m.AuthorName == "" {
+		if contact != nil && m.Author.Kind == ActorContact && m.Author.ID == contact.ID {
+			m.AuthorName = contact.Name
+		} else {
+			m.AuthorName = s.authorName(ctx, s.Store, t.WorkspaceID, m.Author)
 		}
 	}
+	return &m, nil
+}
+
+// placeNewTicket gives a fresh ticket its owner and starting status (its
+// SLA due times are stamped before).
+func (s *Service) placeNewTicket(ctx context.Context, tx Tx, ch *Change, t *Ticket, actor Actor, in NewTicket) error {
 	switch {
 	case in.AssigneeID != "":
 		if s.Router != nil {
@@ -218,8 +252,9 @@ func CleanTags(in []string) ([]string, error) {
 	return out, nil
 }
 
-// checkRefs verifies every reference of t points into its workspace.
-func (s *Service) checkRefs(ctx context.Context, r Reader, t *Ticket) error {
+// checkRefs verifies every reference of t points into its workspace, and
+// returns its contact (nil without one).
+func (s *Service) checkRefs(ctx context.Context, r Reader, t *Ticket) (*Contact, error) {
 	ws := t.WorkspaceID
 	check := func(kind, id string, get func() error) error {
 		if id == "" {
@@ -233,16 +268,18 @@ func (s *Service) checkRefs(ctx context.Context, r Reader, t *Ticket) error {
 		}
 		return nil
 	}
-	if err := check("contact", t.ContactID, func() error { _, err := r.Contact(ctx, ws, t.ContactID); return err }); err != nil {
-		return err
+	var contact *Contact
+	if err := check("contact", t.ContactID, func() (err error) { contact, err = r.Contact(ctx, ws, t.ContactID); return err }); err != nil {
+		return nil, err
 	}
 	if err := check("group", t.GroupID, func() error { _, err := r.Group(ctx, ws, t.GroupID); return err }); err != nil {
-		return err
+		return nil, err
 	}
 	if err := check("agent", t.SupervisorID, func() error { _, err := r.Agent(ctx, ws, t.SupervisorID); return err }); err != nil {
-		return err
+		return nil, err
 	}
-	return check("channel account", t.ChannelAccountID, func() error { _, err := r.ChannelAccount(ctx, ws, t.ChannelAccountID); return err })
+	err := check("channel account", t.ChannelAccountID, func() error { _, err := r.ChannelAccount(ctx, ws, t.ChannelAccountID); return err })
+	return contact, err
 }
 
 // checkFields validates custom-field values against the workspace's
@@ -328,6 +365,10 @@ func (s *Service) AddMessage(ctx context.Context, ws, ticketID string, m NewMess
 	}
 	if len(m.Text) > MaxText {
 		return nil, nil, fmt.Errorf("%w: message longer than %d bytes", ErrInvalid, MaxText)
+	}
+	if m.AuthorName == "" {
+		// Read before the write, which then only writes.
+		m.AuthorName = s.authorName(ctx, s.Store, ws, m.Author)
 	}
 	var msg *Message
 	var t *Ticket

@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"fmt"
 
 	"github.com/ticketd/ticketd/internal/desk"
@@ -74,10 +75,33 @@ func (c *conn) CreateMessage(ctx context.Context, m *desk.Message) error {
 		return err
 	}
 	m.Number = n
-	_, err = c.q.ExecContext(ctx, `INSERT INTO messages (`+messageCols+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
-		m.ID, m.WorkspaceID, m.Number, m.TicketID, m.Direction, m.Public, m.Author.Kind, m.Author.ID,
-		m.AuthorName, m.Text, js(m.Meta), ms(m.CreatedAt))
+	args := []any{m.ID, m.WorkspaceID, m.Number, m.TicketID, m.Direction, m.Public, m.Author.Kind, m.Author.ID,
+		m.AuthorName, m.Text, js(m.Meta), ms(m.CreatedAt)}
+	if p := c.pend; p != nil {
+		// Held back until the next statement (events.go). js encodes
+		// when sent: take the value now, as it is.
+		if err := snapshot(args); err != nil {
+			return fmt.Errorf("create message: %w", err)
+		}
+		p.messages = append(p.messages, args)
+		return nil
+	}
+	_, err = c.q.ExecContext(ctx, messageInsertSQL, args...)
 	return c.mapErr(err, "create message")
+}
+
+var messageInsertSQL = `INSERT INTO messages (` + messageCols + `) VALUES (` + placeholders(1, 12) + `)`
+
+// snapshot turns args into driver values in place, fixing what they encode.
+func snapshot(args []any) error {
+	for i, a := range args {
+		v, err := driver.DefaultParameterConverter.ConvertValue(a)
+		if err != nil {
+			return err
+		}
+		args[i] = v
+	}
+	return nil
 }
 
 const attachmentCols = `id, workspace_id, number, ticket_id, message_id, token, file_name, content_type, size, path, field_key, created_at`
@@ -118,25 +142,6 @@ func (c *conn) UpdateAttachment(ctx context.Context, a *desk.Attachment) error {
 	res, err := c.q.ExecContext(ctx, `UPDATE attachments SET ticket_id = $3, message_id = $4, file_name = $5, field_key = $6
 		WHERE workspace_id = $1 AND id = $2`, a.WorkspaceID, a.ID, nullIfEmpty(a.TicketID), nullIfEmpty(a.MessageID), a.FileName, a.FieldKey)
 	return c.affected(res, err, "update attachment "+a.ID)
-}
-
-const eventCols = `id, workspace_id, ticket_id, at, actor_kind, actor_id, type, from_value, to_value, reason`
-
-func (c *conn) Events(ctx context.Context, ws, ticketID string) ([]desk.Event, error) {
-	rows, err := c.q.QueryContext(ctx, `SELECT `+eventCols+` FROM events WHERE workspace_id = $1 AND ticket_id = $2 ORDER BY at, id`, ws, ticketID)
-	out, err := collect(rows, err, func(r *sql.Rows, e *desk.Event) error {
-		var at int64
-		err := r.Scan(&e.ID, &e.WorkspaceID, &e.TicketID, &at, &e.Actor.Kind, &e.Actor.ID, &e.Type, &e.From, &e.To, &e.Reason)
-		e.At = msToTime(at)
-		return err
-	})
-	return out, c.mapErr(err, "events of "+ticketID)
-}
-
-func (c *conn) AppendEvent(ctx context.Context, e *desk.Event) error {
-	_, err := c.q.ExecContext(ctx, `INSERT INTO events (`+eventCols+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-		e.ID, e.WorkspaceID, e.TicketID, ms(e.At), e.Actor.Kind, e.Actor.ID, e.Type, e.From, e.To, e.Reason)
-	return c.mapErr(err, "append event")
 }
 
 const tokenCols = `id, workspace_id, agent_id, hash, label, created_at, expires_at`

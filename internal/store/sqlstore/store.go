@@ -43,6 +43,9 @@ type conn struct {
 	// written holds, in a transaction, the ticket rows it inserted or
 	// locked, so UpdateTicket writes only what changed (tickets.go).
 	written map[string]*ticketRow
+	// pend, in a transaction, holds the writes that wait for its next
+	// statement (events.go); nil outside one.
+	pend *pending
 }
 
 // Store is a desk.Store over database/sql.
@@ -80,8 +83,17 @@ func (s *Store) Close() error {
 func (s *Store) Update(ctx context.Context, fn func(desk.Tx) error) error {
 	start := time.Now()
 	err := s.fl.RunTx(ctx, func(stx *sql.Tx) error {
-		t := &tx{conn: conn{q: stx, fl: s.fl}, tx: stx}
+		t := &tx{conn: conn{fl: s.fl, pend: &pending{raw: stx}}, tx: stx}
+		t.q = flushing{&t.conn}
 		if err := fn(t); err != nil {
+			if t.pend.err != nil {
+				// The body may have read around a failed write: that
+				// write's error is the cause.
+				return t.pend.err
+			}
+			return err
+		}
+		if err := t.flush(ctx); err != nil {
 			return err
 		}
 		return t.syncSearch(ctx) // search_index.go
@@ -115,10 +127,11 @@ func (t *tx) LockRouting(ctx context.Context, ws string) error {
 	return nil
 }
 
-// nextNumber allocates the next per-workspace number of kind.
+// nextNumber allocates the next per-workspace number of kind. The counters
+// are no row a pending write touches, so it does not send them first.
 func (c *conn) nextNumber(ctx context.Context, ws, kind string) (int64, error) {
 	var n int64
-	err := c.q.QueryRowContext(ctx, `INSERT INTO counters (workspace_id, kind, value) VALUES ($1, $2, 1)
+	err := c.raw().QueryRowContext(ctx, `INSERT INTO counters (workspace_id, kind, value) VALUES ($1, $2, 1)
 		ON CONFLICT (workspace_id, kind) DO UPDATE SET value = counters.value + 1
 		RETURNING value`, ws, kind).Scan(&n)
 	if err != nil {

@@ -133,6 +133,15 @@ func (c *conn) CreateTicket(ctx context.Context, t *desk.Ticket) error {
 	if err != nil {
 		return fmt.Errorf("create ticket: %w", err)
 	}
+	if c.pend != nil {
+		// Held back (events.go): one new ticket at a time.
+		if err := c.flush(ctx); err != nil {
+			return err
+		}
+		c.pend.ticket = &pendingTicket{id: t.ID, ws: t.WorkspaceID, vals: vals, tags: slices.Clone(t.Tags),
+			assignee: t.AssigneeID, key: desk.QueueKeyOf(t)}
+		return nil
+	}
 	if _, err := c.q.ExecContext(ctx, ticketInsertSQL, vals...); err != nil {
 		return c.mapErr(err, "create ticket")
 	}
@@ -143,7 +152,8 @@ func (c *conn) CreateTicket(ctx context.Context, t *desk.Ticket) error {
 	return nil
 }
 
-// UpdateTicket writes t. A ticket this transaction inserted or locked is
+// UpdateTicket writes t. A new ticket not yet sent (events.go) is only
+// changed in memory. A ticket this transaction inserted or locked is
 // written column by column: only the columns whose value changed are set and
 // the tags are rewritten only when they changed. Creating a ticket (insert,
 // then routing sets its status) and adding a message (lock, then a few
@@ -156,6 +166,12 @@ func (c *conn) UpdateTicket(ctx context.Context, t *desk.Ticket) error {
 	vals, err := rowValues(ticketArgs(t))
 	if err != nil {
 		return fmt.Errorf("update ticket %s: %w", t.ID, err)
+	}
+	if p := c.pend; p != nil && p.ticket != nil && p.ticket.id == t.ID && p.ticket.ws == t.WorkspaceID {
+		// Not sent yet: it will be inserted as it is now.
+		p.ticket.vals, p.ticket.tags = vals, slices.Clone(t.Tags)
+		p.ticket.assignee, p.ticket.key = t.AssigneeID, desk.QueueKeyOf(t)
+		return nil
 	}
 	prev := c.written[t.ID]
 	if prev == nil {
