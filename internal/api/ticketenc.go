@@ -5,9 +5,9 @@ import (
 	"net/http"
 	"strconv"
 	"time"
-	"unicode/utf8"
-
+	
 	"github.com/ticketd/ticketd/internal/desk"
+	"github.com/ticketd/ticketd/internal/jsontext"
 )
 
 // The ticket is the body of the hottest answers (lists, search pages,
@@ -39,7 +39,7 @@ func writeTicketPage(w http.ResponseWriter, ts []desk.Ticket, next *string, tota
 	if next == nil {
 		b = append(b, "null"...)
 	} else {
-		b = appendJSONString(b, *next)
+		b = jsontext.AppendString(b, *next)
 	}
 	if total != nil {
 		b = append(b, `,"total":`...)
@@ -61,32 +61,32 @@ var emptyCC = func() []byte {
 func appendTicket(b []byte, t *desk.Ticket) []byte {
 	start := len(b)
 	b = append(b, `{"id":`...)
-	b = appendJSONString(b, t.ID)
+	b = jsontext.AppendString(b, t.ID)
 	b = append(b, `,"number":`...)
 	b = strconv.AppendInt(b, t.Number, 10)
 	b = append(b, `,"subject":`...)
-	b = appendJSONString(b, t.Subject)
+	b = jsontext.AppendString(b, t.Subject)
 	b = append(b, `,"description":`...)
-	b = appendJSONString(b, t.Description)
+	b = jsontext.AppendString(b, t.Description)
 	b = append(b, `,"status":`...)
-	b = appendJSONString(b, string(t.Status))
+	b = jsontext.AppendString(b, string(t.Status))
 	b = append(b, `,"status_reason":`...)
-	b = appendJSONString(b, t.StatusReason)
+	b = jsontext.AppendString(b, t.StatusReason)
 	if t.ClosedReason != "" {
 		b = append(b, `,"closed_reason":`...)
-		b = appendJSONString(b, t.ClosedReason)
+		b = jsontext.AppendString(b, t.ClosedReason)
 	}
 	if t.ClosureType != "" {
 		b = append(b, `,"closure_type":`...)
-		b = appendJSONString(b, t.ClosureType)
+		b = jsontext.AppendString(b, t.ClosureType)
 	}
 	b = appendOptString(b, `,"priority":`, string(t.Priority))
 	b = appendOptString(b, `,"type":`, string(t.Type))
 	b = append(b, `,"channel":`...)
-	b = appendJSONString(b, string(t.Channel))
+	b = jsontext.AppendString(b, string(t.Channel))
 	b = appendOptString(b, `,"channel_account_id":`, t.ChannelAccountID)
 	b = append(b, `,"origin":`...)
-	b = appendJSONString(b, string(t.Origin))
+	b = jsontext.AppendString(b, string(t.Origin))
 	b = appendOptString(b, `,"contact_id":`, t.ContactID)
 	b = appendOptString(b, `,"assignee_id":`, t.AssigneeID)
 	b = appendOptString(b, `,"group_id":`, t.GroupID)
@@ -104,15 +104,15 @@ func appendTicket(b []byte, t *desk.Ticket) []byte {
 		}
 		if e.FromAgentID != "" {
 			b = append(b, `,"from_agent_id":`...)
-			b = appendJSONString(b, e.FromAgentID)
+			b = jsontext.AppendString(b, e.FromAgentID)
 		}
 		if e.ToAgentID != "" {
 			b = append(b, `,"to_agent_id":`...)
-			b = appendJSONString(b, e.ToAgentID)
+			b = jsontext.AppendString(b, e.ToAgentID)
 		}
 		if e.Reason != "" {
 			b = append(b, `,"reason":`...)
-			b = appendJSONString(b, e.Reason)
+			b = jsontext.AppendString(b, e.Reason)
 		}
 		b = append(b, '}')
 	}
@@ -123,7 +123,7 @@ func appendTicket(b []byte, t *desk.Ticket) []byte {
 		if i > 0 {
 			b = append(b, ',')
 		}
-		b = appendJSONString(b, tag)
+		b = jsontext.AppendString(b, tag)
 	}
 	b = append(b, `],"cc":`...)
 	if isEmptyCC(&t.CC) {
@@ -138,6 +138,8 @@ func appendTicket(b []byte, t *desk.Ticket) []byte {
 	b = append(b, `,"custom_fields":`...)
 	if len(t.CustomFields) == 0 {
 		b = append(b, "{}"...)
+	} else if fb, ok := appendFields(b, t.CustomFields); ok {
+		b = fb
 	} else {
 		f, err := json.Marshal(fieldsJSON(t.CustomFields))
 		if err != nil {
@@ -146,10 +148,10 @@ func appendTicket(b []byte, t *desk.Ticket) []byte {
 		b = append(b, f...)
 	}
 	b = append(b, `,"created_by":{"kind":`...)
-	b = appendJSONString(b, string(t.CreatedBy.Kind))
+	b = jsontext.AppendString(b, string(t.CreatedBy.Kind))
 	if t.CreatedBy.ID != "" {
 		b = append(b, `,"id":`...)
-		b = appendJSONString(b, t.CreatedBy.ID)
+		b = jsontext.AppendString(b, t.CreatedBy.ID)
 	}
 	b = append(b, '}')
 	times := [...]struct {
@@ -200,7 +202,7 @@ func appendOptString(b []byte, key, s string) []byte {
 	if s == "" {
 		return append(b, "null"...)
 	}
-	return appendJSONString(b, s)
+	return jsontext.AppendString(b, s)
 }
 
 // appendTime writes t as time.Time.MarshalJSON does; false for the years it
@@ -214,58 +216,41 @@ func appendTime(b []byte, t time.Time) ([]byte, bool) {
 	return append(b, '"'), true
 }
 
-const hexDigits = "0123456789abcdef"
-
-// appendJSONString quotes s as encoding/json does with HTML escaping on
-// (its default): <, > and & as \u003c…, invalid UTF-8 as \ufffd, U+2028
-// and U+2029 escaped.
-func appendJSONString(dst []byte, s string) []byte {
-	dst = append(dst, '"')
-	start := 0
-	for i := 0; i < len(s); {
-		if c := s[i]; c < utf8.RuneSelf {
-			if c >= 0x20 && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&' {
-				i++
-				continue
-			}
-			dst = append(dst, s[start:i]...)
-			switch c {
-			case '\\', '"':
-				dst = append(dst, '\\', c)
-			case '\b':
-				dst = append(dst, '\\', 'b')
-			case '\f':
-				dst = append(dst, '\\', 'f')
-			case '\n':
-				dst = append(dst, '\\', 'n')
-			case '\r':
-				dst = append(dst, '\\', 'r')
-			case '\t':
-				dst = append(dst, '\\', 't')
-			default:
-				dst = append(dst, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xF])
-			}
-			i++
-			start = i
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && size == 1 {
-			dst = append(dst, s[start:i]...)
-			dst = append(dst, `\ufffd`...)
-			i += size
-			start = i
-			continue
-		}
-		if r == '\u2028' || r == '\u2029' {
-			dst = append(dst, s[start:i]...)
-			dst = append(dst, '\\', 'u', '2', '0', '2', hexDigits[r&0xF])
-			i += size
-			start = i
-			continue
-		}
-		i += size
+// appendFields writes fieldsJSON(fs) as json.Marshal does — an object in
+// key order, the last of equal keys winning — when every value is a plain
+// scalar (jsontext.Scalar); false otherwise, having written nothing.
+func appendFields(b []byte, fs desk.Fields) ([]byte, bool) {
+	var buf [16]int
+	if len(fs) > len(buf) {
+		return b, false
 	}
-	dst = append(dst, s[start:]...)
-	return append(dst, '"')
+	order := buf[:0]
+	for i := range fs {
+		v := fs[i].Value
+		if jsontext.Scalar(string(v)) != len(v) || len(v) == 0 {
+			return b, false
+		}
+		// Insertion sort by key; an equal key replaces the earlier one.
+		j := len(order)
+		for j > 0 && fs[order[j-1]].Key > fs[i].Key {
+			j--
+		}
+		if j > 0 && fs[order[j-1]].Key == fs[i].Key {
+			order[j-1] = i
+			continue
+		}
+		order = append(order, 0)
+		copy(order[j+1:], order[j:])
+		order[j] = i
+	}
+	b = append(b, '{')
+	for n, i := range order {
+		if n > 0 {
+			b = append(b, ',')
+		}
+		b = jsontext.AppendString(b, fs[i].Key)
+		b = append(b, ':')
+		b = append(b, fs[i].Value...)
+	}
+	return append(b, '}'), true
 }

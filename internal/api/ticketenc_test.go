@@ -49,6 +49,11 @@ func TestAppendTicketMatchesMarshal(t *testing.T) {
 		"invalid utf-8":        {Subject: "a\xffb\xc3", Tags: []string{"\xe2\x80"}},
 		"bad custom field":     {CustomFields: desk.Fields{{Key: "k", Value: json.RawMessage(`{`)}}},
 		"empty tags":           {Tags: []string{}},
+		"scalar fields": {CustomFields: desk.Fields{{Key: "b", Value: json.RawMessage(`"x"`)}, {Key: "a", Value: json.RawMessage(`-1.5`)},
+			{Key: "c", Value: json.RawMessage(`null`)}, {Key: "a", Value: json.RawMessage(`true`)}, {Key: "<", Value: json.RawMessage(`0`)}}},
+		"nil field value":  {CustomFields: desk.Fields{{Key: "a"}}},
+		"17 fields":        {CustomFields: seventeen()},
+		"non-plain number": {CustomFields: desk.Fields{{Key: "a", Value: json.RawMessage(`01`)}}},
 	}
 	for name, tk := range cases {
 		t.Run(name, func(t *testing.T) { sameAsMarshal(t, tk) })
@@ -116,10 +121,19 @@ func FuzzAppendTicket(f *testing.F) {
 		if email == "" {
 			tk.CC = desk.CC{}
 		}
-		tk.CustomFields = desk.Fields{{Key: key, Value: json.RawMessage(value)}}
+		tk.CustomFields = desk.Fields{{Key: key, Value: json.RawMessage(value)}, {Key: tag, Value: json.RawMessage(subject)},
+			{Key: desc, Value: json.RawMessage(`1`)}}
 		tk.CreatedAt = time.UnixMilli(ms).UTC()
 		tk.CreatedBy = desk.Actor{Kind: desk.ActorKind(kind), ID: desc}
 		tk.Escalation.Reason = tag
 		sameAsMarshal(t, tk)
 	})
+}
+
+func seventeen() desk.Fields {
+	var fs desk.Fields
+	for i := range 17 {
+		fs = append(fs, desk.Field{Key: string(rune('q' - i)), Value: json.RawMessage(`1`)})
+	}
+	return fs
 }

@@ -6,9 +6,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"time"
-	"unicode/utf8"
 
 	"github.com/ticketd/ticketd/internal/desk"
+	"github.com/ticketd/ticketd/internal/jsontext"
 )
 
 // msTime stores a time.Time as nullable INTEGER milliseconds (zero ↔ NULL).
@@ -118,8 +118,51 @@ func scanTrivial(v any, text string) bool {
 		return scanStrings(p, text)
 	case *desk.Actor:
 		return scanActor(p, text)
+	case *desk.Fields:
+		return *p == nil && scanFields(p, text)
 	}
 	return false
+}
+
+// scanFields decodes custom fields written by json.Marshal whose values are
+// plain scalars — [{"key":"k","value":v},…] — into an empty Fields.
+func scanFields(p *desk.Fields, text string) bool {
+	const key, value = `{"key":`, `,"value":`
+	if len(text) < 2 || text[0] != '[' || text[len(text)-1] != ']' {
+		return false
+	}
+	rest := text[1 : len(text)-1]
+	var out desk.Fields
+	for {
+		if len(rest) < len(key) || rest[:len(key)] != key {
+			return false
+		}
+		rest = rest[len(key):]
+		k, n, ok := jsontext.PlainString(rest)
+		if !ok {
+			return false
+		}
+		rest = rest[n:]
+		if len(rest) < len(value) || rest[:len(value)] != value {
+			return false
+		}
+		rest = rest[len(value):]
+		n = jsontext.Scalar(rest)
+		if n == 0 || n == len(rest) || rest[n] != '}' {
+			return false
+		}
+		out = append(out, desk.Field{Key: k, Value: json.RawMessage(rest[:n])})
+		rest = rest[n+1:]
+		if rest == "" {
+			break
+		}
+		if rest[0] != ',' {
+			return false
+		}
+		rest = rest[1:]
+	}
+	*p = out
+	return true
 }
 
 // scanStrings decodes a compact array of plain strings (a ticket's tags)
@@ -134,7 +177,7 @@ func scanStrings(p *[]string, text string) bool {
 		out = []string{}
 	}
 	for rest != "" {
-		s, n, ok := plainString(rest)
+		s, n, ok := jsontext.PlainString(rest)
 		if !ok {
 			return false
 		}
@@ -160,7 +203,7 @@ func scanActor(p *desk.Actor, text string) bool {
 		return false
 	}
 	rest := text[len(kind) : len(text)-1]
-	k, n, ok := plainString(rest)
+	k, n, ok := jsontext.PlainString(rest)
 	if !ok {
 		return false
 	}
@@ -173,7 +216,7 @@ func scanActor(p *desk.Actor, text string) bool {
 		return false
 	}
 	rest = rest[len(id):]
-	i, n, ok := plainString(rest)
+	i, n, ok := jsontext.PlainString(rest)
 	if !ok || n != len(rest) {
 		return false
 	}
@@ -181,27 +224,6 @@ func scanActor(p *desk.Actor, text string) bool {
 	return true
 }
 
-// plainString reads a JSON string at the start of s that needs no
-// unescaping (no backslash, no control byte, valid UTF-8) and returns it
-// with the bytes it took, quotes included.
-func plainString(s string) (string, int, bool) {
-	if len(s) < 2 || s[0] != '"' {
-		return "", 0, false
-	}
-	for i := 1; i < len(s); i++ {
-		switch c := s[i]; {
-		case c == '"':
-			v := s[1:i]
-			if !utf8.ValidString(v) {
-				return "", 0, false
-			}
-			return v, i + 1, true
-		case c == '\\' || c < 0x20:
-			return "", 0, false
-		}
-	}
-	return "", 0, false
-}
 
 func js(v any) jsonCol { return jsonCol{v} }
 

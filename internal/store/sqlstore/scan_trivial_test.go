@@ -51,7 +51,11 @@ func TestScanTrivialMatchesUnmarshal(t *testing.T) {
 	for _, text := range []string{"{}", "[]", `{"kind":""}`, `{"kind":"agent"}`, "null", `""`, " {}", "[ ]", `["a"]`, "0",
 		`["a","b"]`, `["a",]`, `[,"a"]`, `["a" ,"b"]`, `["a\"b"]`, `["\u00e9"]`, `["é","日本"]`, `[""]`, `["a","b"`, "[\"\xff\"]",
 		`{"kind":"agent","id":"x1"}`, `{"kind":"contact"}`, `{"kind":"agent","id":1}`, `{"kind":"a","id":"b","x":1}`,
-		`{"kind":"a" ,"id":"b"}`, `{"id":"b"}`, `{"kind":"a","id":""}`, `{"kind":"a\n"}`} {
+		`{"kind":"a" ,"id":"b"}`, `{"id":"b"}`, `{"kind":"a","id":""}`, `{"kind":"a\n"}`,
+		`[{"key":"field_1","value":"2"},{"key":"field_2","value":3745},{"key":"field_3","value":"SO-00000001"}]`,
+		`[{"key":"k","value":true}]`, `[{"key":"k","value":null}]`, `[{"key":"k","value":-1.5e3}]`, `[{"key":"k","value":01}]`,
+		`[{"key":"k","value":{"a":1}}]`, `[{"key":"k","value":"<"}]`, `[{"key":"k","value":1,"extras":{}}]`,
+		`[{"key":"k","value":1},]`, `[{"key":"k","value":1}{"key":"j","value":2}]`, `[{"value":1,"key":"k"}]`, `[{"key":"k","value":1}`} {
 		checkTrivial(t, text)
 		for _, mk := range targets() {
 			if scanTrivial(mk(), text) {
@@ -65,7 +69,7 @@ func TestScanTrivialMatchesUnmarshal(t *testing.T) {
 }
 
 func FuzzScanTrivial(f *testing.F) {
-	for _, s := range []string{"{}", "[]", `{"kind":""}`, "null", `{"kind":"contact","id":"1"}`, `["a","b"]`, `["é"]`} {
+	for _, s := range []string{"{}", "[]", `{"kind":""}`, "null", `{"kind":"contact","id":"1"}`, `["a","b"]`, `["é"]`, `[{"key":"a","value":1},{"key":"b","value":"x"}]`} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, text string) { checkTrivial(t, text) })
