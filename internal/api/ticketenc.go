@@ -5,7 +5,7 @@ import (
 	"net/http"
 	"strconv"
 	"time"
-	
+
 	"github.com/ticketd/ticketd/internal/desk"
 	"github.com/ticketd/ticketd/internal/jsontext"
 )

@@ -224,7 +224,6 @@ func scanActor(p *desk.Actor, text string) bool {
 	return true
 }
 
-
 func js(v any) jsonCol { return jsonCol{v} }
 
 // nullStr stores "" as NULL, for optional references.
