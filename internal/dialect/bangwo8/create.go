@@ -56,8 +56,9 @@ func (d *Door) createTicket(w http.ResponseWriter, r *http.Request, p *auth.Prin
 	writeJSON(w, http.StatusOK, map[string]any{"ticket": tj})
 }
 
-// create validates everything it can before it writes anything (the
-// contact upsert and the ticket are two transactions), then creates.
+// create validates everything it can before it writes anything, then
+// creates the ticket, and the custUser contact when it is new, in one
+// transaction: a refused create leaves no contact.
 func (d *Door) create(ctx context.Context, p *auth.Principal, in *ticketInput) (*desk.Ticket, error) {
 	ws := p.WorkspaceID
 	if in.Subject == nil || strings.TrimSpace(*in.Subject) == "" {
@@ -128,12 +129,8 @@ func (d *Door) create(ctx context.Context, p *auth.Principal, in *ticketInput) (
 	}
 	if nt.ContactID == "" && in.CustUser != nil {
 		cu := in.CustUser
-		c, _, err := d.Desk.UpsertContactByPhone(ctx, ws, desk.NewContact{Name: cu.Name, Phone: cu.Mobile, Email: cu.Email},
-			desk.ProfilePatch{FixedPhone: &cu.FixNumber, QQ: &cu.QQ})
-		if err != nil {
-			return nil, err
-		}
-		nt.ContactID = c.ID
+		nt.ContactByPhone = &desk.PhoneContact{Contact: desk.NewContact{Name: cu.Name, Phone: cu.Mobile, Email: cu.Email},
+			Profile: desk.ProfilePatch{FixedPhone: &cu.FixNumber, QQ: &cu.QQ}}
 	}
 	t, err := d.Desk.CreateTicket(ctx, ws, p.Actor(), nt)
 	if err != nil {
