@@ -35,6 +35,7 @@ type benchConfig struct {
 // and prints one JSON line per scenario, the bare baseline first.
 func bench(ctx context.Context, args []string, stdout io.Writer) error {
 	fs := newFlags("bench")
+	tuneGC() // the load generator shares the cores with the server
 	var c benchConfig
 	fs.StringVar(&c.url, "url", env("bench_url", ""), "base URL of a running server (or use --spawn)")
 	fs.StringVar(&c.fixture, "fixture", "", "JSON printed by `ticketd seed` for the server's database")
