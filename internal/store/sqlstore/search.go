@@ -173,8 +173,8 @@ type searchPlan struct {
 	scoreDesc bool
 	count     string
 	countArgs []any
-	// bounds is a closed created range at the top level, to be turned into
-	// a number range before running (see createdBounds).
+	// bounds is the created range of the top level, to be turned into a
+	// number range before running (see createdBounds).
 	bounds *search.DateRange
 }
 
@@ -189,24 +189,32 @@ func (p *searchPlan) boundNumbers(lo, hi int64) {
 	p.count, p.countArgs = bound(p.count, p.countArgs)
 }
 
-// createdBounds returns the lowest and highest ticket number created in
-// r, from the (workspace_id, created_at, number) index alone. Numbers are
-// given in creation order, so those tickets lie in that number range (a few
-// of another range may too; the created condition still filters them), and
-// walking it newest first by number finds a page after reading about a
-// page's worth of rows, where walking the created range would read all of
-// it and sort it.
+// createdBounds returns a range of ticket numbers holding every ticket
+// created in r: the lowest and highest number of the hours r overlaps, read
+// from created_hours (migration 0010), a row per hour. Numbers are given in
+// creation order, so those tickets lie in that number range (with at most
+// an hour's tickets beyond it at each end, which the created condition
+// filters out), and walking it newest first by number finds a page after
+// reading about a page's worth of rows, where walking the created range
+// would read all of it and sort it. ok is false when no ticket was created
+// in those hours.
 func (c *conn) createdBounds(ctx context.Context, ws string, r search.DateRange) (lo, hi int64, ok bool, err error) {
-	var nlo, nhi sql.NullInt64
-	q := `SELECT MIN(number), MAX(number) FROM tickets WHERE workspace_id = $1 AND created_at >= $2 AND created_at < $3`
-	if c.postgres() {
-		// OFFSET 0 keeps PostgreSQL from answering MIN and MAX by walking
-		// the number index and reading each row's created_at.
-		q = `SELECT MIN(n), MAX(n) FROM (SELECT number AS n FROM tickets WHERE workspace_id = $1 AND created_at >= $2 AND created_at < $3 OFFSET 0) s`
+	from, to := int64(math.MinInt64), int64(math.MaxInt64)
+	if r.From != nil {
+		from = ceilMS(r.From.UnixNano()) / msPerHour
 	}
-	err = c.q.QueryRowContext(ctx, q, ws, ceilMS(r.From.UnixNano()), ceilMS(r.To.UnixNano())).Scan(&nlo, &nhi)
+	if r.To != nil {
+		// created_at < To: the last millisecond is To - 1.
+		to = (ceilMS(r.To.UnixNano()) - 1) / msPerHour
+	}
+	var nlo, nhi sql.NullInt64
+	err = c.q.QueryRowContext(ctx, `SELECT MIN(lo), MAX(hi) FROM created_hours WHERE workspace_id = $1 AND hour >= $2 AND hour <= $3`,
+		ws, from, to).Scan(&nlo, &nhi)
 	return nlo.Int64, nhi.Int64, nlo.Valid, err
 }
+
+// msPerHour is the span of a created_hours row (created_at / msPerHour).
+const msPerHour = 3600 * 1000
 
 // page renders the page query for limit rows after offset.
 func (p *searchPlan) page(limit, offset int) (string, []any) {
@@ -276,7 +284,7 @@ func (c *conn) plan(ws string, wsNum int64, refs map[refKey][]string, pl *pgLead
 		}
 	} else {
 		if !keyed {
-			p.bounds = closedCreated(rest)
+			p.bounds = createdRange(rest)
 			cp.numberBounded = p.bounds != nil
 		}
 		p.from = "FROM tickets t WHERE t.workspace_id = $1"
@@ -442,10 +450,10 @@ func (c *conn) newestFirstWalk(ctx context.Context, query string, args []any) ([
 	return ts, err
 }
 
-// closedCreated returns the created range that the top-level conjuncts
-// (nodes) require, when it has both bounds (created>=a created<b reads as
-// two nodes), or nil.
-func closedCreated(nodes []search.Node) *search.DateRange {
+// createdRange returns the created range that the top-level conjuncts
+// (nodes) require (created>=a created<b reads as two nodes), or nil when
+// they bound neither end.
+func createdRange(nodes []search.Node) *search.DateRange {
 	r := search.DateRange{Field: "created"}
 	for _, n := range nodes {
 		d, ok := n.(search.DateRange)
@@ -459,7 +467,7 @@ func closedCreated(nodes []search.Node) *search.DateRange {
 			r.To = d.To
 		}
 	}
-	if r.From == nil || r.To == nil {
+	if r.From == nil && r.To == nil {
 		return nil
 	}
 	return &r

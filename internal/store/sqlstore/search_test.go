@@ -644,3 +644,79 @@ func TestSearchLimits(t *testing.T) {
 		})
 	}
 }
+
+// TestSearchCreatedOutOfOrder checks created ranges when ticket numbers do
+// not follow creation times (a clock set back): the number range a search
+// walks (created_hours) must still hold every ticket of the range.
+func TestSearchCreatedOutOfOrder(t *testing.T) {
+	base := time.Date(2026, 3, 10, 12, 30, 0, 0, time.UTC)
+	// Creation times in number order: forward, then back by days and hours.
+	offsets := []time.Duration{0, 50 * time.Minute, -72 * time.Hour, 2 * time.Hour, -90 * time.Minute,
+		-72*time.Hour + 10*time.Minute, 26 * time.Hour, -30 * time.Minute, 3 * time.Hour}
+	for _, b := range storetest.Backends() {
+		t.Run(b.Name, func(t *testing.T) {
+			st := b.Open(t)
+			svc := desk.NewService(st)
+			ctx := context.Background()
+			i := 0
+			svc.Now = func() time.Time { return base.Add(offsets[min(i, len(offsets)-1)]) }
+			ws, admin, err := svc.NewWorkspace(ctx, "acme", "UTC", "Admin", "admin@acme.test", "x")
+			if err != nil {
+				t.Fatal(err)
+			}
+			var created []time.Time
+			for i = range offsets {
+				tk, err := svc.CreateTicket(ctx, ws.ID, desk.Actor{Kind: desk.ActorAgent, ID: admin.ID},
+					desk.NewTicket{Subject: "refund", Tags: []string{"vip"}, NoRoute: true})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if tk.Number != int64(len(created)+1) {
+					t.Fatalf("ticket %d has number %d", len(created)+1, tk.Number)
+				}
+				created = append(created, tk.CreatedAt)
+			}
+			for _, qs := range []string{"created>=2026-03-10 created<2026-03-11", "created:2026-03-07", "created<2026-03-10",
+				"created>=2026-03-10T12:00:00Z tag:vip", "created<2026-03-10T13:00:00Z created>2026-03-10T11:30:00Z",
+				"created>=2026-03-11 refund", "created<2026-03-01", "created>2026-04-01 tag:vip"} {
+				q, err := search.Parse(qs, search.Options{Now: base, Location: time.UTC})
+				if err != nil {
+					t.Fatal(err)
+				}
+				var want []int64
+				for n := len(created); n >= 1; n-- {
+					if inCreated(q.Root, created[n-1]) {
+						want = append(want, int64(n))
+					}
+				}
+				res, err := svc.Search(ctx, ws.ID, admin.ID, q, desk.SearchPage{Limit: 100, Count: true})
+				if err != nil {
+					t.Fatal(err)
+				}
+				var got []int64
+				for _, tk := range res.Tickets {
+					got = append(got, tk.Number)
+				}
+				if !slices.Equal(got, want) || res.Total != int64(len(want)) {
+					t.Errorf("%s: got %v (total %d), want %v", qs, got, res.Total, want)
+				}
+			}
+		})
+	}
+}
+
+// inCreated evaluates the created ranges of a conjunction (every ticket of
+// TestSearchCreatedOutOfOrder matches its other terms).
+func inCreated(n search.Node, at time.Time) bool {
+	switch n := n.(type) {
+	case search.And:
+		for _, k := range n.Children {
+			if !inCreated(k, at) {
+				return false
+			}
+		}
+	case search.DateRange:
+		return (n.From == nil || !at.Before(*n.From)) && (n.To == nil || at.Before(*n.To))
+	}
+	return true
+}
