@@ -91,12 +91,15 @@ func Open(ctx context.Context, path string, opt Options) (*sqlstore.Store, error
 	rdb.SetConnMaxIdleTime(0)
 	w := newWriter(wdb, opt.MaxBatch)
 	fl := &sqlstore.Flavor{
-		Name:     "sqlite",
-		RunTx:    w.run,
-		IsUnique: isUnique,
-		Close:    w.close,
+		Name:        "sqlite",
+		RunTx:       w.run,
+		IsUnique:    isUnique,
+		Close:       w.close,
+		BatchSearch: true,
 	}
-	return sqlstore.New(rdb, fl), nil
+	st := sqlstore.New(rdb, fl)
+	w.beforeCommit = st.SyncSearch // set before any write is queued
+	return st, nil
 }
 
 // registeredDriver is the driver registered as "sqlite", which carries any

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"log/slog"
 	"runtime"
 	"sync"
 )
@@ -22,6 +23,9 @@ type writer struct {
 	once     sync.Once
 	// afterCommit is writerHook as the writer was opened.
 	afterCommit func()
+	// beforeCommit, when set, runs once per batch after its bodies, before
+	// the commit: the search index (sqlstore.Store.SyncSearch).
+	beforeCommit func(context.Context, *sql.Tx) error
 }
 
 // writerHook, when set (by benchmarks, before Open), pins each writer's
@@ -158,6 +162,14 @@ func (w *writer) commit(batch []*writeReq) {
 		answer(nil)
 		return
 	}
+	if w.beforeCommit != nil {
+		if err := w.finish(tx); err != nil {
+			// The transaction broke.
+			_ = tx.Rollback()
+			answer(err)
+			return
+		}
+	}
 	if err := tx.Commit(); err != nil {
 		err = fmt.Errorf("sqlite: commit: %w", err)
 		for _, r := range batch {
@@ -167,6 +179,34 @@ func (w *writer) commit(batch []*writeReq) {
 		}
 	}
 	answer(nil)
+}
+
+// finish runs beforeCommit in a savepoint. A failure there is rolled back
+// and logged, not reported: the bodies' writes commit, and what the search
+// index missed stays queued in search_dirty for the next commit to index,
+// so no request fails for work its batch shares.
+func (w *writer) finish(tx *sql.Tx) error {
+	run := func() (err error) {
+		defer func() {
+			if p := recover(); p != nil {
+				err = fmt.Errorf("sqlite: before commit panicked: %v", p)
+			}
+		}()
+		return w.beforeCommit(context.Background(), tx)
+	}
+	if _, err := tx.Exec("SAVEPOINT c"); err != nil {
+		return fmt.Errorf("sqlite: savepoint: %w", err)
+	}
+	if err := run(); err != nil {
+		slog.Warn("sqlite: search index left for the next commit", slog.Any("error", err))
+		if _, err := tx.Exec("ROLLBACK TO c"); err != nil {
+			return fmt.Errorf("sqlite: rollback to savepoint: %w", err)
+		}
+	}
+	if _, err := tx.Exec("RELEASE c"); err != nil {
+		return fmt.Errorf("sqlite: release savepoint: %w", err)
+	}
+	return nil
 }
 
 // runBody runs one request's body, turning a panic into an error so one bad

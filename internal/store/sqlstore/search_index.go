@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"sort"
 	"strings"
@@ -21,7 +22,10 @@ import (
 // the index is always exactly as current as the rows it describes. A ticket
 // is indexed once however many statements of one transaction touched it
 // (creating a ticket with its first message and routing it costs one
-// index write).
+// index write). On SQLite the writer does it once per group commit
+// (Flavor.BatchSearch), for all the use cases it commits together; should
+// that fail, it commits their writes and leaves the tickets queued for the
+// next commit rather than fail requests for work they share.
 //
 // SQLite: ticket_fts, a contentless FTS5 table (contentless_delete) with
 // the 'ascii' tokenizer, which only splits the space-separated tokens again.
@@ -52,6 +56,18 @@ type dirtyDoc struct {
 }
 
 func (c *conn) postgres() bool { return c.fl.Name == "postgres" }
+
+// SyncSearch brings the index up to date in stx, a write transaction of
+// the store's flavor that may hold several use cases' writes: a flavor with
+// BatchSearch calls it once before committing them together. Each ticket
+// is indexed once however many of them touched it.
+func (s *Store) SyncSearch(ctx context.Context, stx *sql.Tx) error {
+	c := &conn{q: stx, fl: s.fl}
+	if err := c.syncSearch(ctx); err != nil {
+		return fmt.Errorf("update search index: %w", err)
+	}
+	return nil
+}
 
 // syncSearch brings the index up to date with every ticket marked dirty in
 // this transaction.

@@ -27,6 +27,10 @@ type Flavor struct {
 	IsUnique func(error) bool
 	// Close releases backend resources beyond the read pool.
 	Close func() error
+	// BatchSearch: RunTx brings the search index up to date itself
+	// (Store.SyncSearch) once for all the transactions it commits together,
+	// instead of each transaction before its end.
+	BatchSearch bool
 }
 
 // querier is what both *sql.DB and *sql.Tx offer.
@@ -95,6 +99,9 @@ func (s *Store) Update(ctx context.Context, fn func(desk.Tx) error) error {
 		}
 		if err := t.flush(ctx); err != nil {
 			return err
+		}
+		if s.fl.BatchSearch {
+			return nil
 		}
 		return t.syncSearch(ctx) // search_index.go
 	})
