@@ -3,7 +3,9 @@ package routing_test
 import (
 	"context"
 	"fmt"
+	"os"
 	"slices"
+	"strconv"
 	"sync"
 	"testing"
 	"time"
@@ -27,10 +29,19 @@ import (
 const (
 	benchAgents  = 1000
 	benchGroups  = 10
-	benchOpen    = 100_000
 	benchCap     = 200
 	benchLoadBat = 5000
 )
+
+// benchOpen is the open tickets the floor holds; TICKETD_BENCH_OPEN makes it
+// smaller for CI's smoke run (scripts/bench-smoke.sh), where only working
+// matters.
+var benchOpen = func() int {
+	if n, err := strconv.Atoi(os.Getenv("TICKETD_BENCH_OPEN")); err == nil && n > 0 {
+		return n
+	}
+	return 100_000
+}()
 
 // benchFloor is a loaded workspace on one store.
 type benchFloor struct {
@@ -78,7 +89,7 @@ func newBenchFloor(b *testing.B, st desk.Store) *benchFloor {
 		agents = append(agents, a)
 	}
 	for done := 0; done < benchOpen; done += benchLoadBat {
-		f.load(b, benchLoadBat, func(i int, t *desk.Ticket) {
+		f.load(b, min(benchLoadBat, benchOpen-done), func(i int, t *desk.Ticket) {
 			a := agents[(done+i)%benchAgents]
 			t.Status, t.AssigneeID, t.GroupID = desk.StatusOpen, a.ID, a.GroupIDs[0]
 			t.AssignedAt, t.OpenedAt = t.CreatedAt, t.CreatedAt
