@@ -58,6 +58,10 @@ func (d *door) ticketList(w http.ResponseWriter, r *http.Request, f desk.TicketF
 		return
 	}
 	v := d.view(r)
+	if err := v.preload(ts); err != nil {
+		d.fail(w, r, err, "Ticket not found")
+		return
+	}
 	out := ticketsList{Status: http.StatusOK, Tickets: make([]ticketListItem, 0, len(ts))}
 	for i := range ts {
 		s, err := v.summary(&ts[i])

@@ -54,6 +54,10 @@ func (d *door) ticketMessages(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	v := d.view(r)
+	if err := v.fill(ms, nil); err != nil {
+		d.fail(w, r, err, "Ticket not found")
+		return
+	}
 	out := messagesList{Status: http.StatusOK, Messages: make([]messageItem, 0, len(ms))}
 	for i := range ms {
 		m := &ms[i]

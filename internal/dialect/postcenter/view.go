@@ -18,6 +18,9 @@ type view struct {
 	accounts map[string]*desk.ChannelAccount // nil until loaded
 	agents   map[string]*desk.Agent
 	contacts map[string]*desk.Contact
+	// lasts holds, per ticket id, its last public message (nil: none) for
+	// lists read at once (preload).
+	lasts map[string]*desk.Message
 }
 
 func (d *door) view(r *http.Request) *view {
@@ -27,6 +30,9 @@ func (d *door) view(r *http.Request) *view {
 
 // account is a channel account of the workspace, nil when id is empty.
 func (v *view) account(id string) (*desk.ChannelAccount, error) {
+	if id == "" {
+		return nil, nil
+	}
 	if v.accounts == nil {
 		all, err := v.store.ChannelAccounts(v.ctx, v.ws)
 		if err != nil {
@@ -97,12 +103,10 @@ func (v *view) summary(t *desk.Ticket) (summary, error) {
 	if s.Assignee, err = v.agent(t.AssigneeID); err != nil {
 		return s, err
 	}
-	last, err := v.store.Messages(v.ctx, v.ws, t.ID, desk.MessageFilter{PublicOnly: true, NewestFirst: true, Limit: 1})
-	if err != nil {
+	if s.Last, err = v.last(t); err != nil {
 		return s, err
 	}
-	if len(last) > 0 {
-		s.Last = &last[0]
+	if s.Last != nil {
 		if s.Last.AuthorName == "" {
 			a, err := v.author(t, s.Last)
 			if err != nil {
@@ -112,6 +116,101 @@ func (v *view) summary(t *desk.Ticket) (summary, error) {
 		}
 	}
 	return s, nil
+}
+
+// lastFilter reads a ticket's last public message.
+var lastFilter = desk.MessageFilter{PublicOnly: true, NewestFirst: true, Limit: 1}
+
+// last is t's last public message, nil when none: preloaded, or read.
+func (v *view) last(t *desk.Ticket) (*desk.Message, error) {
+	if m, ok := v.lasts[t.ID]; ok {
+		delete(v.lasts, t.ID) // once: a later summary of the ticket reads afresh
+		return m, nil
+	}
+	last, err := v.store.Messages(v.ctx, v.ws, t.ID, lastFilter)
+	if err != nil || len(last) == 0 {
+		return nil, err
+	}
+	return &last[0], nil
+}
+
+// preload reads what the summaries of ts need — last messages, assignees
+// and the authors those messages must be named by — in one query per kind
+// for the whole list.
+func (v *view) preload(ts []desk.Ticket) error {
+	ids := make([]string, len(ts))
+	for i := range ts {
+		ids[i] = ts[i].ID
+	}
+	msgs, err := v.store.MessagesByTicket(v.ctx, v.ws, ids, lastFilter)
+	if err != nil {
+		return err
+	}
+	if v.lasts == nil {
+		v.lasts = make(map[string]*desk.Message, len(ts))
+	}
+	var lasts []desk.Message
+	var agents []string
+	for i := range ts {
+		var m *desk.Message
+		if got := msgs[ts[i].ID]; len(got) > 0 {
+			m = &got[0]
+			if m.AuthorName == "" {
+				lasts = append(lasts, *m)
+			}
+		}
+		v.lasts[ts[i].ID] = m
+		agents = append(agents, ts[i].AssigneeID)
+	}
+	return v.fill(lasts, agents)
+}
+
+// fill reads into the view's caches, one query per kind, the agents named
+// and the authors of msgs it does not hold yet; an id that names nothing is
+// cached as nil, as the one-at-a-time reads do.
+func (v *view) fill(msgs []desk.Message, agents []string) error {
+	var contacts []string
+	for i := range msgs {
+		switch a := msgs[i].Author; a.Kind {
+		case desk.ActorContact:
+			contacts = append(contacts, a.ID)
+		case desk.ActorAgent, desk.ActorBot:
+			agents = append(agents, a.ID)
+		}
+	}
+	if ids := missing(v.contacts, contacts); len(ids) > 0 {
+		got, err := v.store.ContactsByID(v.ctx, v.ws, ids)
+		if err != nil {
+			return err
+		}
+		for _, id := range ids {
+			v.contacts[id] = got[id]
+		}
+	}
+	if ids := missing(v.agents, agents); len(ids) > 0 {
+		got, err := v.store.AgentsByID(v.ctx, v.ws, ids)
+		if err != nil {
+			return err
+		}
+		for _, id := range ids {
+			v.agents[id] = got[id]
+		}
+	}
+	return nil
+}
+
+// missing is the distinct non-empty ids that cache does not hold.
+func missing[T any](cache map[string]*T, ids []string) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, id := range ids {
+		if _, ok := cache[id]; ok || id == "" || seen[id] {
+			continue
+		}
+		seen[id] = true
+		out = append(out, id)
+	}
+	return out
 }
 
 // author names a message's author the way MessageResponse does: the
