@@ -316,6 +316,9 @@ func (rd *renderer) fileURL(token string) string {
 
 // tickets renders a list.
 func (rd *renderer) tickets(ts []desk.Ticket) ([]ticketJSON, error) {
+	if err := rd.d.prefetch(rd.ctx, rd.ws.ID, ts); err != nil {
+		return nil, err
+	}
 	out := make([]ticketJSON, 0, len(ts))
 	for i := range ts {
 		tj, err := rd.ticket(&ts[i])

@@ -152,3 +152,62 @@ func (d *Door) idList(ctx context.Context, kind idKind, ws string, ns []int64) (
 	}
 	return out, nil
 }
+
+// prefetch caches, one query per kind, the numbers of the contacts,
+// agents and groups ts refers to that the cache lacks, so a cold page
+// renders without reads per ticket. An id that names nothing is left to
+// number, which reports it.
+func (d *Door) prefetch(ctx context.Context, ws string, ts []desk.Ticket) error {
+	var contacts, agents []string
+	groups := false
+	lacks := func(kind idKind, id string) bool {
+		if id == "" {
+			return false
+		}
+		_, ok := d.ids.get(idKey{kind: kind, ws: ws, id: id})
+		return !ok
+	}
+	for i := range ts {
+		t := &ts[i]
+		if lacks(kindContact, t.ContactID) {
+			contacts = append(contacts, t.ContactID)
+		}
+		for _, id := range append([]string{t.AssigneeID, t.CreatedBy.ID}, t.CC.AgentIDs...) {
+			if lacks(kindAgent, id) {
+				agents = append(agents, id)
+			}
+		}
+		for _, id := range append([]string{t.GroupID}, t.CC.GroupIDs...) {
+			groups = groups || lacks(kindGroup, id)
+		}
+	}
+	st := d.Desk.Store
+	if len(contacts) > 0 {
+		cs, err := st.ContactsByID(ctx, ws, contacts)
+		if err != nil {
+			return err
+		}
+		for id, c := range cs {
+			d.ids.put(kindContact, ws, id, c.Number)
+		}
+	}
+	if len(agents) > 0 {
+		as, err := st.AgentsByID(ctx, ws, agents)
+		if err != nil {
+			return err
+		}
+		for id, a := range as {
+			d.ids.put(kindAgent, ws, id, a.Number)
+		}
+	}
+	if groups {
+		gs, err := st.Groups(ctx, ws)
+		if err != nil {
+			return err
+		}
+		for _, g := range gs {
+			d.ids.put(kindGroup, ws, g.ID, g.Number)
+		}
+	}
+	return nil
+}
