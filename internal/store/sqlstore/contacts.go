@@ -130,7 +130,7 @@ func (c *conn) CreateContact(ctx context.Context, ct *desk.Contact) error {
 	if err != nil {
 		return c.mapErr(err, "create contact")
 	}
-	return c.setIdentities(ctx, ct)
+	return c.addIdentities(ctx, ct)
 }
 
 func (c *conn) UpdateContact(ctx context.Context, ct *desk.Contact) error {
@@ -148,6 +148,11 @@ func (c *conn) setIdentities(ctx context.Context, ct *desk.Contact) error {
 	if _, err := c.q.ExecContext(ctx, `DELETE FROM contact_identities WHERE contact_id = $1`, ct.ID); err != nil {
 		return c.mapErr(err, "clear identities")
 	}
+	return c.addIdentities(ctx, ct)
+}
+
+// addIdentities inserts ct's identities (a new contact has none to clear).
+func (c *conn) addIdentities(ctx context.Context, ct *desk.Contact) error {
 	for i, id := range ct.Identities {
 		_, err := c.q.ExecContext(ctx, `INSERT INTO contact_identities (workspace_id, contact_id, position, channel, external_id,
 			page_id, screen_name, display_name) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
