@@ -176,6 +176,10 @@ type searchPlan struct {
 	// bounds is the created range of the top level, to be turned into a
 	// number range before running (see createdBounds).
 	bounds *search.DateRange
+	// branches, when set, split the page query into one newest-first walk
+	// per status of a top-level status list (see splitStatus); from then
+	// lacks the list, which count keeps.
+	branches []string
 }
 
 // boundNumbers adds the number range lo..hi to the page and count queries.
@@ -221,6 +225,17 @@ func (p *searchPlan) page(limit, offset int) (string, []any) {
 	paging := " LIMIT " + strconv.Itoa(limit)
 	if offset > 0 {
 		paging += " OFFSET " + strconv.Itoa(offset)
+	}
+	if p.score == "" && len(p.branches) > 0 {
+		// Each branch walks (workspace_id, status, number) in order and
+		// stops after the rows the page can use; the union is merged.
+		dir := strings.TrimPrefix(p.order, "t.number ")
+		parts := make([]string, len(p.branches))
+		for i, b := range p.branches {
+			parts[i] = "SELECT * FROM (SELECT " + ticketCols + " " + p.from + " AND " + b + " ORDER BY " + p.order +
+				" LIMIT " + strconv.Itoa(limit+offset) + ")"
+		}
+		return "SELECT * FROM (" + strings.Join(parts, " UNION ALL ") + ") ORDER BY number " + dir + paging, p.args
 	}
 	if p.score == "" {
 		return "SELECT " + ticketCols + " " + p.from + " ORDER BY " + p.order + paging, p.args
@@ -311,9 +326,17 @@ func (c *conn) plan(ws string, wsNum int64, refs map[refKey][]string, pl *pgLead
 			}
 		}
 	}
+	split := !pg && !drive && !keyed && !relevance
+	var list string // the status list the branches replace
 	for _, n := range rest {
 		if n == nil {
 			continue
+		}
+		if split && list == "" {
+			if in, branches := cp.splitStatus(n); in != "" {
+				list, p.branches = in, branches
+				continue
+			}
 		}
 		w, err := cp.where(n)
 		if err != nil {
@@ -328,6 +351,9 @@ func (c *conn) plan(ws string, wsNum int64, refs map[refKey][]string, pl *pgLead
 	// The count ignores the cursor: it is the total of the whole search.
 	if q.After == nil {
 		p.count, p.countArgs = "SELECT COUNT(*) "+p.from, p.args
+		if list != "" {
+			p.count += " AND " + list
+		}
 	} else {
 		cq := *q
 		cq.After, cq.Count = nil, false

@@ -295,6 +295,26 @@ func (c *compiler) compare(n search.Compare) (string, error) {
 	return "", fmt.Errorf("%w: cannot search field %q", desk.ErrInvalid, n.Field)
 }
 
+// splitStatus compiles a top-level status list of several values (status:
+// open,pending, status<solved) as its IN condition and, over the same
+// arguments, one equality per value; in is "" for any other node. SQLite,
+// without statistics, reads such a list newest first by walking every ticket
+// and reading each row (or sorts every ticket of those statuses); one walk
+// of (workspace_id, status, number) per status, each stopping after a page,
+// and their union reads about a page per status (see searchPlan.page).
+func (c *compiler) splitStatus(n search.Node) (in string, branches []string) {
+	cmp, ok := n.(search.Compare)
+	if !ok || cmp.Field != "status" || len(cmp.Values) < 2 {
+		return "", nil
+	}
+	ph := make([]string, len(cmp.Values))
+	for i, v := range cmp.Values {
+		ph[i] = c.arg(v)
+		branches = append(branches, "t.status = "+ph[i])
+	}
+	return "t.status IN (" + strings.Join(ph, ", ") + ")", branches
+}
+
 func (c *compiler) number(n search.Compare) (string, error) {
 	nums := make([]any, len(n.Values))
 	for i, v := range n.Values {
