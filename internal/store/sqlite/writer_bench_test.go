@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"path/filepath"
+	"slices"
+	"sync"
 	"sync/atomic"
 	"syscall"
 	"testing"
@@ -24,8 +26,8 @@ import (
 // goroutines over a seeded workspace of 10,000 tickets. Besides ns/op it
 // reports the single writer's CPU time per operation (writer-µs/op: its
 // thread's CPU time, which bounds the throughput, and is steadier than
-// wall time on a busy machine), the whole process's (cpu-µs/op) and the
-// operations per commit.
+// wall time on a busy machine), the whole process's (cpu-µs/op), the
+// operations per commit and the latency of one operation (p50, p99).
 //
 //	go test -run '^$' -bench Writer -benchtime 20000x ./internal/store/sqlite/
 func BenchmarkWriter(b *testing.B) {
@@ -63,17 +65,30 @@ func BenchmarkWriter(b *testing.B) {
 	run := func(name string, op func(r *rand.Rand, i uint64) error) {
 		b.Run(name, func(b *testing.B) {
 			b.SetParallelism(16) // 32 goroutines on 2 cores, like --clients 32
+			var mu sync.Mutex
+			var lat []time.Duration
 			w0, c0, p0, t0 := writerCPU.Load(), commits.Load(), rusage(0), time.Now()
 			b.RunParallel(func(pb *testing.PB) {
 				r := rand.New(rand.NewPCG(seq.Add(1), 9))
+				var mine []time.Duration
 				for pb.Next() {
+					start := time.Now()
 					if err := op(r, seq.Add(1)); err != nil {
 						b.Error(err)
 						return
 					}
+					mine = append(mine, time.Since(start))
 				}
+				mu.Lock()
+				lat = append(lat, mine...)
+				mu.Unlock()
 			})
 			n := float64(b.N)
+			slices.Sort(lat)
+			if len(lat) > 0 {
+				b.ReportMetric(float64(lat[len(lat)/2])/1e6, "p50-ms")
+				b.ReportMetric(float64(lat[len(lat)*99/100])/1e6, "p99-ms")
+			}
 			b.ReportMetric(n/time.Since(t0).Seconds(), "ops/s")
 			b.ReportMetric(float64(writerCPU.Load()-w0)/1e3/n, "writer-µs/op")
 			b.ReportMetric(float64(rusage(0)-p0)/1e3/n, "cpu-µs/op")
