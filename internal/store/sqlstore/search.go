@@ -425,32 +425,41 @@ func (c *conn) recentWindow(ctx context.Context, ws string, refs map[refKey][]st
 		return nil, false, nil // inside a caller's transaction: no planner settings
 	}
 	desc := q.Order != search.OrderAsc
-	var edge int64
-	switch {
-	case q.After != nil:
-		edge = q.After.Number
-	case desc:
-		var n sql.NullInt64
-		if err := c.q.QueryRowContext(ctx, `SELECT MAX(number) FROM tickets WHERE workspace_id = $1`, ws).Scan(&n); err != nil {
-			return nil, false, err
-		}
-		edge = n.Int64 + 1
-	}
 	p, err := c.plan(ws, 0, refs, &pgLead{dense: true}, q)
 	if err != nil {
 		return nil, false, err
 	}
-	lo, hi := edge-recentWindowSize, edge
-	if !desc {
-		lo, hi = edge, edge+recentWindowSize
-	}
 	n := len(p.args)
-	p.from += fmt.Sprintf(" AND t.number > $%d AND t.number < $%d", n+1, n+2)
-	p.args = append(slices.Clone(p.args), lo, hi)
+	switch {
+	case desc && q.After == nil:
+		// The newest tickets: the bound is read in the same round trip.
+		p.from += fmt.Sprintf(" AND t.number > (SELECT MAX(number) FROM tickets WHERE workspace_id = $1) - $%d", n+1)
+		p.args = append(slices.Clone(p.args), recentWindowSize)
+	default:
+		var edge int64 // ascending from the start, or either way from the cursor
+		if q.After != nil {
+			edge = q.After.Number
+		}
+		lo, hi := edge-recentWindowSize, edge
+		if !desc {
+			lo, hi = edge, edge+recentWindowSize
+		}
+		p.from += fmt.Sprintf(" AND t.number > $%d AND t.number < $%d", n+1, n+2)
+		p.args = append(slices.Clone(p.args), lo, hi)
+	}
 	query, args := p.page(limit+1, q.Offset)
 	ts, err := c.newestFirstWalk(ctx, query, args)
-	if err != nil || len(ts) <= limit {
+	if err != nil {
 		return nil, false, err
+	}
+	if len(ts) <= limit || q.Count {
+		// More queries follow, which the walk's settings would slow.
+		if err := c.unsteer(ctx); err != nil {
+			return nil, false, err
+		}
+	}
+	if len(ts) <= limit {
+		return nil, false, nil
 	}
 	return ts, true, nil
 }
@@ -460,20 +469,23 @@ const recentWindowSize = 2000
 
 // newestFirstWalk runs a page query with PostgreSQL steered to walk tickets
 // in order and probe each (no bitmap of every match, no hash join), for
-// words known to be dense. The querier is the search's own transaction.
+// words known to be dense. The querier is the search's own transaction; the
+// settings last until unsteer or the transaction's end (a round trip saved
+// when the walk is the search's last query).
 func (c *conn) newestFirstWalk(ctx context.Context, query string, args []any) ([]desk.Ticket, error) {
 	const off = `SET LOCAL enable_bitmapscan = off; SET LOCAL enable_hashjoin = off; SET LOCAL enable_mergejoin = off`
-	const on = `SET LOCAL enable_bitmapscan = on; SET LOCAL enable_hashjoin = on; SET LOCAL enable_mergejoin = on`
 	if _, err := c.q.ExecContext(ctx, off); err != nil {
 		return nil, err
 	}
 	rows, err := c.q.QueryContext(ctx, query, args...)
-	ts, err := collect(rows, err, func(r *sql.Rows, t *desk.Ticket) error { return scanTicket(r, t) })
-	if err != nil {
-		return nil, err
-	}
-	_, err = c.q.ExecContext(ctx, on)
-	return ts, err
+	return collect(rows, err, func(r *sql.Rows, t *desk.Ticket) error { return scanTicket(r, t) })
+}
+
+// unsteer undoes newestFirstWalk's settings.
+func (c *conn) unsteer(ctx context.Context) error {
+	const on = `SET LOCAL enable_bitmapscan = on; SET LOCAL enable_hashjoin = on; SET LOCAL enable_mergejoin = on`
+	_, err := c.q.ExecContext(ctx, on)
+	return err
 }
 
 // createdRange returns the created range that the top-level conjuncts
