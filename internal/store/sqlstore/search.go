@@ -228,14 +228,16 @@ func (p *searchPlan) page(limit, offset int) (string, []any) {
 	}
 	if p.score == "" && len(p.branches) > 0 {
 		// Each branch walks (workspace_id, status, number) in order and
-		// stops after the rows the page can use; the union is merged.
-		dir := strings.TrimPrefix(p.order, "t.number ")
+		// stops after the numbers the page can use; the page's rows are
+		// read by number once (carrying whole rows through the branches
+		// cost twice as much).
 		parts := make([]string, len(p.branches))
 		for i, b := range p.branches {
-			parts[i] = "SELECT * FROM (SELECT " + ticketCols + " " + p.from + " AND " + b + " ORDER BY " + p.order +
+			parts[i] = "SELECT * FROM (SELECT t.number " + p.from + " AND " + b + " ORDER BY " + p.order +
 				" LIMIT " + strconv.Itoa(limit+offset) + ")"
 		}
-		return "SELECT * FROM (" + strings.Join(parts, " UNION ALL ") + ") ORDER BY number " + dir + paging, p.args
+		return "SELECT " + ticketCols + " FROM tickets t WHERE t.workspace_id = $1 AND t.number IN (" +
+			strings.Join(parts, " UNION ALL ") + ") ORDER BY " + p.order + paging, p.args
 	}
 	if p.score == "" {
 		return "SELECT " + ticketCols + " " + p.from + " ORDER BY " + p.order + paging, p.args
