@@ -427,28 +427,31 @@ func (c *conn) recentWindow(ctx context.Context, ws string, refs map[refKey][]st
 		return nil, false, nil // inside a caller's transaction: no planner settings
 	}
 	desc := q.Order != search.OrderAsc
+	var edge int64
+	switch {
+	case q.After != nil:
+		edge = q.After.Number
+	case desc:
+		// A round trip of its own: with the bound as a subquery of the
+		// page query, PostgreSQL cannot tell the window is small and may
+		// scan every phrase text instead (0.7 s at 100,000 tickets).
+		var n sql.NullInt64
+		if err := c.q.QueryRowContext(ctx, `SELECT MAX(number) FROM tickets WHERE workspace_id = $1`, ws).Scan(&n); err != nil {
+			return nil, false, err
+		}
+		edge = n.Int64 + 1
+	}
 	p, err := c.plan(ws, 0, refs, &pgLead{dense: true}, q)
 	if err != nil {
 		return nil, false, err
 	}
-	n := len(p.args)
-	switch {
-	case desc && q.After == nil:
-		// The newest tickets: the bound is read in the same round trip.
-		p.from += fmt.Sprintf(" AND t.number > (SELECT MAX(number) FROM tickets WHERE workspace_id = $1) - $%d", n+1)
-		p.args = append(slices.Clone(p.args), recentWindowSize)
-	default:
-		var edge int64 // ascending from the start, or either way from the cursor
-		if q.After != nil {
-			edge = q.After.Number
-		}
-		lo, hi := edge-recentWindowSize, edge
-		if !desc {
-			lo, hi = edge, edge+recentWindowSize
-		}
-		p.from += fmt.Sprintf(" AND t.number > $%d AND t.number < $%d", n+1, n+2)
-		p.args = append(slices.Clone(p.args), lo, hi)
+	lo, hi := edge-recentWindowSize, edge
+	if !desc {
+		lo, hi = edge, edge+recentWindowSize
 	}
+	n := len(p.args)
+	p.from += fmt.Sprintf(" AND t.number > $%d AND t.number < $%d", n+1, n+2)
+	p.args = append(slices.Clone(p.args), lo, hi)
 	query, args := p.page(limit+1, q.Offset)
 	ts, err := c.newestFirstWalk(ctx, query, args)
 	if err != nil {
