@@ -96,21 +96,31 @@ func window[T any](all []T, pg page) []T {
 	return all[pg.Start:min(pg.Start+pg.Count, len(all))]
 }
 
-// roots renders root documents.
+// roots renders root documents, reading what they need preloadChunk
+// tickets at a time: a page in one go, while a filtered scan of hundreds of
+// tickets does not hold all their messages at once.
 func (v *view) roots(ts []desk.Ticket) ([]*TicketDoc, error) {
-	if err := v.preload(ts); err != nil {
-		return nil, err
-	}
 	out := make([]*TicketDoc, 0, len(ts))
-	for i := range ts {
-		doc, err := v.root(&ts[i])
-		if err != nil {
+	for len(ts) > 0 {
+		chunk := ts[:min(len(ts), preloadChunk)]
+		ts = ts[len(chunk):]
+		if err := v.preload(chunk); err != nil {
 			return nil, err
 		}
-		out = append(out, doc)
+		for i := range chunk {
+			doc, err := v.root(&chunk[i])
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, doc)
+		}
 	}
 	return out, nil
 }
+
+// preloadChunk is how many root documents' reads are preloaded together:
+// the largest page (count ≤ 100).
+const preloadChunk = 100
 
 // GET /graph/tickets?start=0&count=1 — "Get List of Ticket"
 //
