@@ -87,14 +87,17 @@ func (s *Service) ContactByPhone(ctx context.Context, tx Tx, ws string, pc Phone
 
 // takePhoneContact gives the ticket being created (and its first message,
 // when written by the contact) the contact pc names, inside the ticket's
-// transaction.
+// transaction. When PostgreSQL runs the transaction again (a deadlock or
+// serialization failure), t and first still name the contact of the
+// rolled-back attempt, which may be gone: they take this attempt's.
 func (s *Service) takePhoneContact(ctx context.Context, tx Tx, t *Ticket, first *NewMessage, pc *PhoneContact) error {
+	prev := t.ContactID // "" on the first attempt
 	c, _, err := s.ContactByPhone(ctx, tx, t.WorkspaceID, *pc)
 	if err != nil {
 		return err
 	}
 	t.ContactID = c.ID
-	if first != nil && first.Author.Kind == ActorContact && first.Author.ID == "" {
+	if first != nil && first.Author.Kind == ActorContact && (first.Author.ID == "" || first.Author.ID == prev) {
 		first.Author.ID = c.ID
 		if first.AuthorName == "" {
 			first.AuthorName = c.Name

@@ -100,7 +100,7 @@ func (s *Service) CreateTicket(ctx context.Context, ws string, actor Actor, in N
 				return err
 			}
 		}
-		if in.ContactByPhone != nil && t.ContactID == "" {
+		if in.ContactByPhone != nil && in.ContactID == "" {
 			if err := s.takePhoneContact(ctx, tx, t, m, in.ContactByPhone); err != nil {
 				return err
 			}
