@@ -57,7 +57,7 @@ func (c *conn) pgSearch(ctx context.Context, db *sql.DB, ws string, q desk.Searc
 		return desk.SearchResult{}, err
 	}
 	defer tx.Rollback() //nolint:errcheck // read-only
-	if _, err := tx.ExecContext(ctx, `SET LOCAL max_parallel_workers_per_gather = 0; SET LOCAL jit = off`); err != nil {
+	if _, err := tx.ExecContext(ctx, `SET LOCAL max_parallel_workers_per_gather = 0; SET LOCAL jit = off; SET LOCAL plan_cache_mode = force_custom_plan`); err != nil {
 		return desk.SearchResult{}, err
 	}
 	return (&conn{q: tx, fl: c.fl}).searchTickets(ctx, ws, q, false, true)
