@@ -88,7 +88,21 @@ func (s *Service) CreateTicket(ctx context.Context, ws string, actor Actor, in N
 	if err != nil {
 		return nil, fmt.Errorf("create ticket: %w", err)
 	}
+	// PostgreSQL runs the body again after a deadlock or serialization
+	// failure: every attempt starts from the ticket and message as prepared,
+	// not as the failed attempt left them (status, owner, due times).
+	base := *t
+	base.Tags = slices.Clone(t.Tags)
+	var baseMsg NewMessage
+	if m != nil {
+		baseMsg = *m
+	}
 	err = s.Update(ctx, ws, func(tx Tx, ch *Change) error {
+		*t = base
+		t.Tags = slices.Clone(base.Tags)
+		if m != nil {
+			*m = baseMsg
+		}
 		if s.Router != nil {
 			// Routing locks come first in every transaction that routes.
 			if err := tx.LockRouting(ctx, ws); err != nil {
