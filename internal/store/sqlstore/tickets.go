@@ -303,10 +303,14 @@ var statusRankSQL = func() string {
 }()
 
 // ticketWhere builds the WHERE clause of f; args start with ws.
+// wholeWorkspace is ticketWhere's condition for a filter that keeps every
+// ticket of the workspace.
+const wholeWorkspace = "t.workspace_id = $1"
+
 func ticketWhere(ws string, f *desk.TicketFilter) (string, []any) {
 	args := []any{ws}
 	var b strings.Builder
-	b.WriteString("t.workspace_id = $1")
+	b.WriteString(wholeWorkspace)
 	arg := func(v any) string {
 		args = append(args, v)
 		return fmt.Sprintf("$%d", len(args))
@@ -421,6 +425,12 @@ func (c *conn) Tickets(ctx context.Context, ws string, f desk.TicketFilter) ([]d
 func (c *conn) CountTickets(ctx context.Context, ws string, f desk.TicketFilter) (int64, error) {
 	where, args := ticketWhere(ws, &f)
 	var n int64
+	if where == wholeWorkspace {
+		// Every ticket of the workspace: the count the triggers of
+		// migration 0012 keep.
+		err := c.q.QueryRowContext(ctx, `SELECT COALESCE(MAX(n), 0) FROM ticket_counts WHERE workspace_id = $1`, ws).Scan(&n)
+		return n, c.mapErr(err, "count tickets")
+	}
 	err := c.q.QueryRowContext(ctx, `SELECT COUNT(*) FROM tickets t WHERE `+where, args...).Scan(&n)
 	return n, c.mapErr(err, "count tickets")
 }

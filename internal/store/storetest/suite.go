@@ -37,6 +37,7 @@ func Run(t *testing.T, open Opener) {
 		{"WorkspaceIsolation", testIsolation},
 		{"NotFound", testNotFound},
 		{"Batch", testBatch},
+		{"TicketCounts", testTicketCounts},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -710,5 +711,51 @@ func testNotFound(t *testing.T, st desk.Store) {
 	}
 	if err := st.Ping(ctx); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// An unfiltered count reads the count the triggers keep; it must agree with
+// counting the rows, per workspace, through creates and a rolled-back one.
+func testTicketCounts(t *testing.T, st desk.Store) {
+	a, b := newFixture(t, st, "acme"), newFixture(t, st, "globex")
+	for i := range 5 {
+		f := a
+		if i%2 == 1 {
+			f = b
+		}
+		if _, err := f.svc.CreateTicket(ctx, f.ws.ID, desk.System, desk.NewTicket{Subject: fmt.Sprint(i)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	boom := errors.New("boom")
+	err := st.Update(ctx, func(tx desk.Tx) error {
+		tk := &desk.Ticket{ID: objectid.New(time.Now()), WorkspaceID: a.ws.ID, Subject: "rolled back", Status: desk.StatusNew,
+			Channel: desk.ChannelEmail, CreatedAt: time.Now(), UpdatedAt: time.Now()}
+		if err := tx.CreateTicket(ctx, tk); err != nil {
+			return err
+		}
+		return boom
+	})
+	if !errors.Is(err, boom) {
+		t.Fatalf("rolled-back create: %v", err)
+	}
+	for _, c := range []struct {
+		f    *fixture
+		want int64
+	}{{a, 3}, {b, 2}} {
+		all, err := st.CountTickets(ctx, c.f.ws.ID, desk.TicketFilter{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		counted, err := st.CountTickets(ctx, c.f.ws.ID, desk.TicketFilter{Statuses: desk.Statuses})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if all != c.want || counted != c.want {
+			t.Errorf("%s: count %d, counted %d, want %d", c.f.ws.Name, all, counted, c.want)
+		}
+	}
+	if n, err := st.CountTickets(ctx, objectid.New(time.Now()), desk.TicketFilter{}); err != nil || n != 0 {
+		t.Errorf("unknown workspace: %d, %v", n, err)
 	}
 }
