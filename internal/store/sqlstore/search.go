@@ -183,10 +183,29 @@ type searchPlan struct {
 	// per status of a top-level status list (see splitStatus); from then
 	// lacks the list, which count keeps.
 	branches []string
+	// fts: SQLite's FTS5 drives, whose rowids are ftsBase + number; the
+	// arguments at ftsRange bound the rowids it walks (exclusive).
+	fts      bool
+	ftsBase  int64
+	ftsRange [2]int
 }
 
-// boundNumbers adds the number range lo..hi to the page and count queries.
+// boundNumbers adds the number range lo..hi to the page and count queries:
+// as a rowid range when FTS5 drives, so that it seeks to the range instead
+// of reading every newer match.
 func (p *searchPlan) boundNumbers(lo, hi int64) {
+	if p.fts {
+		// FTS5 takes one rowid range: narrow the one it has.
+		narrow := func(args []any) []any {
+			args = slices.Clone(args)
+			i, j := p.ftsRange[0], p.ftsRange[1]
+			args[i] = max(args[i].(int64), p.ftsBase+lo-1)
+			args[j] = min(args[j].(int64), p.ftsBase+hi+1)
+			return args
+		}
+		p.args, p.countArgs = narrow(p.args), narrow(p.countArgs)
+		return
+	}
 	bound := func(q string, args []any) (string, []any) {
 		n := len(args)
 		return q + fmt.Sprintf(" AND t.number >= $%d AND t.number <= $%d", n+1, n+2),
@@ -290,14 +309,23 @@ func (c *conn) plan(ws string, wsNum int64, refs map[refKey][]string, pl *pgLead
 	var conds []string
 	drive := !pg && len(lead) > 0 && !keyed
 	if drive {
-		lo := cp.arg(cp.wsKey)
-		p.from = "FROM ticket_fts f CROSS JOIN tickets t WHERE f.ticket_fts MATCH " + cp.arg(ftsQuery(lead)) +
-			" AND f.rowid > " + lo + " AND f.rowid < " + cp.arg(cp.wsKey+1<<keyBits) +
-			" AND t.workspace_id = $1 AND t.number = f.rowid - " + lo
-		p.order = "f.rowid " + dir
-		if q.After != nil {
-			conds = append(conds, "f.rowid "+cmp+" "+cp.arg(cp.wsKey+q.After.Number))
+		p.bounds, p.fts, p.ftsBase = createdRange(rest), true, cp.wsKey
+		cp.numberBounded = p.bounds != nil
+		// The workspace's rowids, narrowed by the cursor (and later by a
+		// created range): one range, which FTS5 seeks to.
+		lo, hi := cp.wsKey, cp.wsKey+1<<keyBits
+		if q.After != nil && desc {
+			hi = cp.wsKey + q.After.Number
+		} else if q.After != nil {
+			lo = cp.wsKey + q.After.Number
 		}
+		off := cp.arg(cp.wsKey)
+		match := cp.arg(ftsQuery(lead))
+		p.ftsRange = [2]int{len(cp.args), len(cp.args) + 1}
+		p.from = "FROM ticket_fts f CROSS JOIN tickets t WHERE f.ticket_fts MATCH " + match +
+			" AND f.rowid > " + cp.arg(lo) + " AND f.rowid < " + cp.arg(hi) +
+			" AND t.workspace_id = $1 AND t.number = f.rowid - " + off
+		p.order = "f.rowid " + dir
 		if relevance {
 			// Subject weighs most, then contact name, then the body.
 			p.score = "bm25(ticket_fts, 5.0, 1.0, 3.0)"
