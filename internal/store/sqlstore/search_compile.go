@@ -462,22 +462,26 @@ func (c *compiler) dates(n search.DateRange) (string, error) {
 	if !ok {
 		return "", fmt.Errorf("%w: cannot search date %q", desk.ErrInvalid, n.Field)
 	}
-	if c.numberBounded && n.Field == "created" && !c.pg {
-		// The number range drives; keep SQLite off tickets_created.
-		// PostgreSQL needs the plain column: its statistics on it tell
-		// it the range holds many rows, so that a newest-first walk
-		// stops early, where "+ 0" made it guess a few and fetch and
-		// sort the whole range (40 ms for a month of 100,000 tickets).
-		col += " + 0"
+	from, to := col, col
+	if c.numberBounded && n.Field == "created" {
+		// The number range drives, walked newest first; the dates only
+		// filter its rows. Written as two different expressions, the
+		// bounds keep SQLite off tickets_created, and PostgreSQL takes
+		// each for a third of the rows: as a range of the column (or of
+		// one expression) it multiplies the range's share by the number
+		// range's, guesses a few hundred rows where there are thousands,
+		// and reads and sorts the whole range instead of walking it
+		// (75 ms for a week of words at 1,000,000 tickets, not 2 ms).
+		from, to = col+" + 0", col+" - 0"
 	}
 	var parts []string
 	// Instants are stored in whole milliseconds: t >= From holds for the
 	// stored ms m exactly when m >= From rounded up to a millisecond.
 	if n.From != nil {
-		parts = append(parts, col+" >= "+c.arg(ceilMS(n.From.UnixNano())))
+		parts = append(parts, from+" >= "+c.arg(ceilMS(n.From.UnixNano())))
 	}
 	if n.To != nil {
-		parts = append(parts, col+" < "+c.arg(ceilMS(n.To.UnixNano())))
+		parts = append(parts, to+" < "+c.arg(ceilMS(n.To.UnixNano())))
 	}
 	if len(parts) == 0 {
 		return "1 = 1", nil
