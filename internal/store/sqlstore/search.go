@@ -458,6 +458,10 @@ func (c *conn) recentWindow(ctx context.Context, ws string, refs map[refKey][]st
 		return nil, false, nil // inside a caller's transaction: no planner settings
 	}
 	desc := q.Order != search.OrderAsc
+	p, err := c.plan(ws, 0, refs, &pgLead{dense: true}, q)
+	if err != nil {
+		return nil, false, err
+	}
 	var edge int64
 	switch {
 	case q.After != nil:
@@ -472,9 +476,18 @@ func (c *conn) recentWindow(ctx context.Context, ws string, refs map[refKey][]st
 		}
 		edge = n.Int64 + 1
 	}
-	p, err := c.plan(ws, 0, refs, &pgLead{dense: true}, q)
-	if err != nil {
-		return nil, false, err
+	if p.bounds != nil {
+		// A created range: the window is the newest (or oldest) tickets
+		// of its number range, not of the workspace.
+		blo, bhi, ok, err := c.createdBounds(ctx, ws, *p.bounds)
+		if err != nil || !ok {
+			return nil, false, err
+		}
+		if desc { // the window is edge-size < number < edge
+			edge = min(edge, bhi+1)
+		} else { // edge < number < edge+size
+			edge = max(edge, blo-1)
+		}
 	}
 	lo, hi := edge-recentWindowSize, edge
 	if !desc {
