@@ -64,6 +64,12 @@ func (l copyLoader) BulkLoad(ctx context.Context, b *desk.Bulk) error {
 // Analyze refreshes the planner's statistics of the tables a load filled;
 // autovacuum would, later, and until then the planner guesses.
 func (l copyLoader) Analyze(ctx context.Context) error {
+	// The load churned the hot tables (search_dirty held each batch until
+	// it was indexed, agent_loads counted every ticket): vacuum them, or
+	// every later write reads their dead rows (see housekeep).
+	if err := VacuumQueues(ctx, l.st.DB()); err != nil {
+		return err
+	}
 	for _, t := range []string{"contacts", "contact_identities", "tickets", "ticket_tags", "messages", "events"} {
 		if _, err := l.st.DB().ExecContext(ctx, "ANALYZE "+t); err != nil {
 			return fmt.Errorf("analyze %s: %w", t, err)
