@@ -92,7 +92,7 @@ func loadSecret(configured, dataDir string) ([]byte, error) {
 //
 // Unless GOMEMLIMIT is set, the Go heap also gets a soft limit of 192 MiB,
 // so that the growth allowance does not turn into resident memory when many
-// large answers are in flight at once (32 clients reading 340-ticket
+// large answers are in flight at once (32 clients reading 300-ticket
 // pd-oneview lists took the RSS to 361 MB without it): the collector runs
 // sooner near the limit. The live heap serving 1,000,000 tickets is tens
 // of MB; SQLite's page caches (~100 MB) are outside the Go heap.
