@@ -61,6 +61,13 @@ func (l copyLoader) BulkLoad(ctx context.Context, b *desk.Bulk) error {
 	return nil
 }
 
+// statTables are the tables whose statistics steer the planner's choices
+// for ticketd's queries. ticket_docs' decide a search's plan: without them
+// PostgreSQL took two common words for 134 matches instead of 124,000 and
+// fetched them all (1.1 s at 1,000,000 tickets, 50 ms once analyzed).
+var statTables = []string{"contacts", "contact_identities", "tickets", "ticket_tags", "messages", "events",
+	"ticket_docs", "ticket_texts"}
+
 // Analyze refreshes the planner's statistics of the tables a load filled;
 // autovacuum would, later, and until then the planner guesses.
 func (l copyLoader) Analyze(ctx context.Context) error {
@@ -70,7 +77,7 @@ func (l copyLoader) Analyze(ctx context.Context) error {
 	if err := VacuumQueues(ctx, l.st.DB()); err != nil {
 		return err
 	}
-	for _, t := range []string{"contacts", "contact_identities", "tickets", "ticket_tags", "messages", "events"} {
+	for _, t := range statTables {
 		if _, err := l.st.DB().ExecContext(ctx, "ANALYZE "+t); err != nil {
 			return fmt.Errorf("analyze %s: %w", t, err)
 		}

@@ -94,16 +94,41 @@ const housekeepEvery = time.Minute
 func housekeep(ctx context.Context, db *sql.DB, every time.Duration, log *slog.Logger) {
 	t := time.NewTicker(every)
 	defer t.Stop()
-	for {
+	for tick := 1; ; tick++ {
 		select {
 		case <-ctx.Done():
 			return
 		case <-t.C:
 		}
-		if err := VacuumQueues(ctx, db); err != nil && ctx.Err() == nil && log != nil {
+		err := VacuumQueues(ctx, db)
+		if err == nil && tick%analyzeEvery == 0 {
+			err = RefreshStats(ctx, db)
+		}
+		if err != nil && ctx.Err() == nil && log != nil {
 			log.Warn("postgres housekeeping", slog.Any("err", err))
 		}
 	}
+}
+
+// analyzeEvery is how many housekeeping rounds pass between statistics
+// refreshes when autovacuum is off.
+const analyzeEvery = 10
+
+// RefreshStats refreshes the planner's statistics of statTables
+// when the server's autovacuum (which would) is off: stale statistics on a
+// growing ticket_docs turn a search's plan from a walk into a fetch of
+// every match.
+func RefreshStats(ctx context.Context, db *sql.DB) error {
+	var on string
+	if err := db.QueryRowContext(ctx, `SELECT current_setting('autovacuum')`).Scan(&on); err != nil || on == "on" {
+		return err
+	}
+	for _, t := range statTables {
+		if _, err := db.ExecContext(ctx, "ANALYZE "+t); err != nil {
+			return fmt.Errorf("analyze %s: %w", t, err)
+		}
+	}
+	return nil
 }
 
 // VacuumQueues vacuums the hot tables unless another node is doing it.
