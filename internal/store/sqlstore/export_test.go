@@ -15,3 +15,12 @@ func TicketsSQL(ws string, f desk.TicketFilter) (string, []any) {
 	where, args := ticketWhere(ws, &f)
 	return `SELECT ` + ticketCols + ` FROM tickets t WHERE ` + where + ` ORDER BY ` + orders[f.Order].sql + ` LIMIT 25`, args
 }
+
+// SetWindows makes PostgreSQL's first tries for words walk recent newest
+// tickets and then status newest tickets of each status (0: the default),
+// until restore.
+func SetWindows(recent, status int) (restore func()) {
+	r, st := recentOverride, statusOverride
+	recentOverride, statusOverride = recent, status
+	return func() { recentOverride, statusOverride = r, st }
+}
