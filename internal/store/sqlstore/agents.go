@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/ticketd/ticketd/internal/desk"
@@ -96,6 +97,19 @@ func (c *conn) UpdateAgent(ctx context.Context, a *desk.Agent) error {
 		tm(&a.PresenceChangedAt), tm(&a.LastLoginAt), a.Capacity, js(nonNil(a.Accesses)), a.AvatarURL, ms(a.UpdatedAt))
 	if err := c.affected(res, err, "update agent "+a.ID); err != nil {
 		return err
+	}
+	// Most updates are presence changes: rewriting the group rows each time
+	// costs a DELETE and an INSERT per group, and dead rows on PostgreSQL.
+	rows, err := c.q.QueryContext(ctx, `SELECT group_id FROM agent_groups WHERE agent_id = $1`, a.ID)
+	have, err := collect(rows, err, func(r *sql.Rows, g *string) error { return r.Scan(g) })
+	if err != nil {
+		return c.mapErr(err, "groups of agent "+a.ID)
+	}
+	want := slices.Clone(a.GroupIDs)
+	slices.Sort(have)
+	slices.Sort(want)
+	if slices.Equal(have, slices.Compact(want)) {
+		return nil
 	}
 	return c.setAgentGroups(ctx, a)
 }
