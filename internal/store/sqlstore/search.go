@@ -98,27 +98,16 @@ func (c *conn) searchTickets(ctx context.Context, ws string, q desk.SearchQuery,
 	var pl *pgLead
 	if c.postgres() && q.Sort != search.SortRelevance && searchKeys[q.Sort] == "" && q.Root != nil {
 		if lead, _ := leadingText(q.Root); len(lead) > 0 {
-			if ts, ok, err := c.recentWindow(ctx, ws, refs, &q, limit, steer); err != nil || ok {
-				if err != nil {
-					return res, err
-				}
-				res.Tickets, res.More = ts, len(ts) > limit
-				if res.More {
-					res.Tickets = ts[:limit]
-				}
-				if q.Count {
-					p, err := c.plan(ws, 0, refs, nil, &q)
+			// First tries: the newest tickets, then the newest of each
+			// status the query asks for.
+			for _, window := range []func(context.Context, string, map[refKey][]string, *desk.SearchQuery, int, bool) ([]desk.Ticket, bool, error){
+				c.recentWindow, c.statusWindow} {
+				ts, ok, err := window(ctx, ws, refs, &q, limit, steer)
+				if err != nil || !ok {
 					if err != nil {
 						return res, err
 					}
-					err = c.q.QueryRowContext(ctx, p.count, p.countArgs...).Scan(&res.Total)
-					return res, err
-				}
-				return res, nil
-			}
-			if ts, ok, err := c.statusWindow(ctx, ws, refs, &q, limit, steer); err != nil || ok {
-				if err != nil {
-					return res, err
+					continue
 				}
 				res.Tickets, res.More = ts, len(ts) > limit
 				if res.More {
