@@ -440,11 +440,11 @@ func (c *conn) leadIDs(ctx context.Context, ws string, root search.Node) (*pgLea
 	if len(lead) == 0 {
 		return nil, nil
 	}
-	var n sql.NullInt64
-	if err := c.q.QueryRowContext(ctx, `SELECT MAX(number) FROM tickets WHERE workspace_id = $1`, ws).Scan(&n); err != nil {
+	n, err := c.maxNumber(ctx, ws)
+	if err != nil {
 		return nil, err
 	}
-	limit := leadCap(n.Int64)
+	limit := leadCap(n)
 	cp := newCompiler(true, ws, "", 0)
 	rows, err := c.q.QueryContext(ctx, `SELECT d.ticket_id FROM ticket_docs d WHERE d.workspace_id = $1 AND `+cp.docCond(lead)+
 		` LIMIT `+strconv.Itoa(limit+1), cp.args...)
@@ -480,11 +480,11 @@ func (c *conn) recentWindow(ctx context.Context, ws string, refs map[refKey][]st
 		// A round trip of its own: with the bound as a subquery of the
 		// page query, PostgreSQL cannot tell the window is small and may
 		// scan every phrase text instead (0.7 s at 100,000 tickets).
-		var n sql.NullInt64
-		if err := c.q.QueryRowContext(ctx, `SELECT MAX(number) FROM tickets WHERE workspace_id = $1`, ws).Scan(&n); err != nil {
+		n, err := c.maxNumber(ctx, ws)
+		if err != nil {
 			return nil, false, err
 		}
-		edge = n.Int64 + 1
+		edge = n + 1
 	}
 	if p.bounds != nil {
 		// A created range: the window is the newest (or oldest) tickets
@@ -503,6 +503,14 @@ func (c *conn) recentWindow(ctx context.Context, ws string, refs map[refKey][]st
 	if !desc {
 		lo, hi = edge, edge+windowSize(recentOverride)
 	}
+	return c.walkWindow(ctx, p, lo, hi, limit, q, false)
+}
+
+// walkWindow walks the tickets numbered strictly between lo and hi of
+// plan p, steered (see newestFirstWalk), and reports whether that answers
+// the search: a page more than full does; a short one only when whole (the
+// window held every ticket that could match).
+func (c *conn) walkWindow(ctx context.Context, p *searchPlan, lo, hi int64, limit int, q *desk.SearchQuery, whole bool) ([]desk.Ticket, bool, error) {
 	n := len(p.args)
 	p.from += fmt.Sprintf(" AND t.number > $%d AND t.number < $%d", n+1, n+2)
 	p.args = append(slices.Clone(p.args), lo, hi)
@@ -511,16 +519,24 @@ func (c *conn) recentWindow(ctx context.Context, ws string, refs map[refKey][]st
 	if err != nil {
 		return nil, false, err
 	}
-	if len(ts) <= limit || q.Count {
+	answered := len(ts) > limit || whole
+	if !answered || q.Count {
 		// More queries follow, which the walk's settings would slow.
 		if err := c.unsteer(ctx); err != nil {
 			return nil, false, err
 		}
 	}
-	if len(ts) <= limit {
+	if !answered {
 		return nil, false, nil
 	}
 	return ts, true, nil
+}
+
+// maxNumber is the highest ticket number of ws (0 when it has none).
+func (c *conn) maxNumber(ctx context.Context, ws string) (int64, error) {
+	var n sql.NullInt64
+	err := c.q.QueryRowContext(ctx, `SELECT MAX(number) FROM tickets WHERE workspace_id = $1`, ws).Scan(&n)
+	return n.Int64, err
 }
 
 // recentWindowSize is how many tickets recentWindow (and statusWindow, per
@@ -562,11 +578,11 @@ func (c *conn) statusWindow(ctx context.Context, ws string, refs map[refKey][]st
 	if q.After != nil {
 		edge = q.After.Number
 	} else {
-		var n sql.NullInt64
-		if err := c.q.QueryRowContext(ctx, `SELECT MAX(number) FROM tickets WHERE workspace_id = $1`, ws).Scan(&n); err != nil {
+		n, err := c.maxNumber(ctx, ws)
+		if err != nil {
 			return nil, false, err
 		}
-		edge = n.Int64 + 1
+		edge = n + 1
 	}
 	lo, whole := edge, true
 	for _, st := range statuses {
@@ -581,25 +597,9 @@ func (c *conn) statusWindow(ctx context.Context, ws string, refs map[refKey][]st
 		whole = whole && n == 0
 		lo = min(lo, n)
 	}
-	k := len(p.args)
-	p.from += fmt.Sprintf(" AND t.number > $%d AND t.number < $%d", k+1, k+2)
-	p.args = append(slices.Clone(p.args), lo, edge)
-	query, args := p.page(limit+1, q.Offset)
-	ts, err := c.newestFirstWalk(ctx, query, args)
-	if err != nil {
-		return nil, false, err
-	}
 	// When the window held every ticket of the statuses (below the cursor),
 	// a short page is the whole answer too.
-	if (len(ts) <= limit && !whole) || q.Count {
-		if err := c.unsteer(ctx); err != nil {
-			return nil, false, err
-		}
-	}
-	if len(ts) <= limit && !whole {
-		return nil, false, nil
-	}
-	return ts, true, nil
+	return c.walkWindow(ctx, p, lo, edge, limit, q, whole)
 }
 
 // topStatuses returns the values of a status filter standing at the top
