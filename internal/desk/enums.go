@@ -40,6 +40,18 @@ func (s Status) Terminal() bool {
 	return s == StatusSolved || s == StatusClosed || s == StatusIgnored
 }
 
+// Final reports whether s can never change again (closed, ignored). A solved
+// ticket is terminal but not final: it may reopen.
+func (s Status) Final() bool {
+	return s == StatusClosed || s == StatusIgnored
+}
+
+// Queued reports whether s is a status that means "waiting for an owner"
+// (new, unassigned): a ticket in it has no assignee.
+func (s Status) Queued() bool {
+	return s == StatusNew || s == StatusUnassigned
+}
+
 // ParseStatus turns a canonical status name into a Status.
 func ParseStatus(s string) (Status, error) {
 	if st := Status(s); st.Valid() {

@@ -63,6 +63,15 @@ func (s *Service) UpdateTicket(ctx context.Context, ws, id string, actor Actor, 
 func (s *Service) ApplyPatch(ctx context.Context, tx Tx, ch *Change, t *Ticket, actor Actor, p TicketPatch) error {
 	ws := t.WorkspaceID
 	now := s.now()
+	if p.Status != nil {
+		// Status rules first, so a refused change writes nothing.
+		if _, err := ParseStatus(string(*p.Status)); err != nil {
+			return err
+		}
+		if err := checkStatusChange(t, *p.Status, p.ClosedReason, p.AssigneeID); err != nil {
+			return err
+		}
+	}
 	changed := func(field, from, to string) error {
 		return s.Record(ctx, tx, ch, t, actor, EventFieldChanged, from, to, field)
 	}
@@ -206,9 +215,6 @@ func (s *Service) ApplyPatch(ctx context.Context, tx Tx, ch *Change, t *Ticket, 
 	}
 	if p.Status != nil {
 		st := *p.Status
-		if _, err := ParseStatus(string(st)); err != nil {
-			return err
-		}
 		if from := t.Status; st != from {
 			if st.Terminal() && t.AssigneeID != "" {
 				freed = true
@@ -216,14 +222,23 @@ func (s *Service) ApplyPatch(ctx context.Context, tx Tx, ch *Change, t *Ticket, 
 			if err := s.SetStatus(ctx, tx, ch, t, st, actor, p.Reason); err != nil {
 				return err
 			}
-			if from.Terminal() && !st.Terminal() && s.Router != nil {
-				// Reopened: it counts against its owner's capacity again.
+			switch {
+			case from.Terminal() && s.Router != nil:
+				// Reopened: it counts against its owner's capacity
+				// again, or waits in its queue with the status asked.
 				if err := s.Router.Reopen(ctx, tx, ch, t, actor); err != nil {
+					return err
+				}
+			case st.Queued() && s.Router != nil:
+				// Back to the queue it was asked for: route it.
+				if err := s.Router.Enqueue(ctx, tx, ch, t, actor, ""); err != nil {
 					return err
 				}
 			}
 		}
-		if st == StatusClosed {
+		if st == StatusClosed && (p.ClosedReason != nil || t.ClosedReason == "") {
+			// Closing says why (manual unless told); closing a closed
+			// ticket again keeps its reason.
 			reason := "manual"
 			if p.ClosedReason != nil {
 				reason = *p.ClosedReason
@@ -240,6 +255,36 @@ func (s *Service) ApplyPatch(ctx context.Context, tx Tx, ch *Change, t *Ticket, 
 	}
 	if freed && s.Router != nil {
 		return s.Router.Drain(ctx, tx, ch, ws)
+	}
+	return nil
+}
+
+// checkStatusChange refuses a status change that cannot be made as asked:
+// anything but the same status on a final (closed, ignored) ticket, and a
+// queue status (new, unassigned) on a ticket that keeps an owner. A door
+// answers the refusal in its own words and nothing changes.
+func checkStatusChange(t *Ticket, st Status, closedReason, assignee *string) error {
+	if t.Status.Final() {
+		if st != t.Status {
+			return fmt.Errorf("%w: ticket #%d is %s; its status can no longer change", ErrFinal, t.Number, t.Status)
+		}
+		if st == StatusClosed && closedReason != nil && *closedReason != t.ClosedReason {
+			return fmt.Errorf("%w: ticket #%d is closed; its status can no longer change", ErrFinal, t.Number)
+		}
+		return nil
+	}
+	if st == StatusNew && t.Status != StatusNew {
+		return fmt.Errorf("%w: a ticket cannot return to new; ask for unassigned to put it back in its queue", ErrInvalid)
+	}
+	keepsOwner := t.AssigneeID != ""
+	if assignee != nil {
+		keepsOwner = *assignee != ""
+	}
+	if st.Queued() && st != t.Status && keepsOwner {
+		return fmt.Errorf("%w: status %s means no owner; unassign the ticket to return it to the queue", ErrInvalid, st)
+	}
+	if st == StatusAssigned && !keepsOwner {
+		return fmt.Errorf("%w: status assigned needs an owner; assign the ticket to someone", ErrInvalid)
 	}
 	return nil
 }
@@ -268,15 +313,22 @@ func (s *Service) assign(ctx context.Context, tx Tx, ch *Change, t *Ticket, agen
 // Unassign clears t's owner and puts an active ticket back in its queue.
 // It does not write t.
 func (s *Service) Unassign(ctx context.Context, tx Tx, ch *Change, t *Ticket, actor Actor, reason string) error {
-	from := t.AssigneeID
-	t.AssigneeID = ""
-	if err := s.Record(ctx, tx, ch, t, actor, EventUnassigned, from, "", reason); err != nil {
+	if err := s.Release(ctx, tx, ch, t, actor, reason); err != nil {
 		return err
 	}
 	if !t.Status.Terminal() {
 		return s.SetStatus(ctx, tx, ch, t, StatusUnassigned, actor, reason)
 	}
 	return nil
+}
+
+// Release clears t's owner and records it, keeping t's status: a ticket
+// reopened as pending whose owner has no room waits in its queue as
+// pending. It does not write t.
+func (s *Service) Release(ctx context.Context, tx Tx, ch *Change, t *Ticket, actor Actor, reason string) error {
+	from := t.AssigneeID
+	t.AssigneeID = ""
+	return s.Record(ctx, tx, ch, t, actor, EventUnassigned, from, "", reason)
 }
 
 // Close ends a ticket: closed (reason manual) unless st says solved or

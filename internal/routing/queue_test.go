@@ -322,13 +322,14 @@ func TestReopenRespectsCapacity(t *testing.T) {
 		second := f.inGroup(nil, "")
 		wantAssignee(t, second, ana)
 		// The customer writes to the solved ticket: Ana is full, so it goes
-		// back to the queue rather than over her capacity.
+		// back to the queue rather than over her capacity, open (the
+		// customer is waiting) and without an owner.
 		_, got, err := f.d.AddMessage(f.ctx, f.ws.ID, first.ID, desk.NewMessage{Text: "still broken", Author: desk.Actor{Kind: desk.ActorContact}})
 		if err != nil {
 			t.Fatal(err)
 		}
 		wantAssignee(t, got, nil)
-		if got.Status != desk.StatusUnassigned || f.load(ana) != 1 {
+		if got.Status != desk.StatusOpen || f.load(ana) != 1 {
 			t.Fatalf("reopened: %s, Ana holds %d", got.Status, f.load(ana))
 		}
 		if r := f.last(got, desk.EventUnassigned).Reason; r != "reopened while its owner had 1 of 1 open" {

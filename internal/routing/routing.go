@@ -165,7 +165,9 @@ func (e *Engine) Enqueue(ctx context.Context, tx desk.Tx, ch *desk.Change, t *de
 	if err := tx.LockRouting(ctx, t.WorkspaceID); err != nil {
 		return err
 	}
-	if t.Status != desk.StatusUnassigned {
+	// A queue status says it waits; an active status that was asked for
+	// (a ticket reopened as pending or open) stays as asked while it waits.
+	if t.Status == desk.StatusNew || t.Status == desk.StatusAssigned {
 		if err := e.Desk.SetStatus(ctx, tx, ch, t, desk.StatusUnassigned, actor, "entered the queue"); err != nil {
 			return err
 		}
@@ -272,8 +274,11 @@ func (e *Engine) give(ctx context.Context, tx desk.Tx, ch *desk.Change, t *desk.
 	if t.Status.Terminal() {
 		return nil
 	}
-	if t.Status == desk.StatusAssigned {
-		// A new owner has not acted yet: restart the assigned clock.
+	if t.Status == desk.StatusAssigned || (from == "" && !t.Status.Queued()) {
+		// A new owner has not acted yet: restart the assigned clock. A
+		// first owner keeps the active status the ticket waits with (a
+		// ticket reopened as pending is routed as pending); a ticket taken
+		// from another owner is assigned afresh, as before.
 		t.AssignedAt = e.Desk.Clock()
 		return nil
 	}
@@ -377,7 +382,9 @@ func (e *Engine) DrainAll(ctx context.Context, ws string) (int, error) {
 
 // Reopen keeps a ticket that became active again (a customer wrote to a
 // solved ticket, an agent reopened it) with its owner when the owner has
-// room; otherwise, or when it has no owner, it goes back to the queue.
+// room; otherwise, or when it has no owner, it goes back to the queue with
+// the status it was given (a ticket reopened as pending waits, and is
+// routed, as pending).
 func (e *Engine) Reopen(ctx context.Context, tx desk.Tx, ch *desk.Change, t *desk.Ticket, actor desk.Actor) error {
 	if t.Status.Terminal() {
 		return nil
@@ -395,7 +402,7 @@ func (e *Engine) Reopen(ctx context.Context, tx desk.Tx, ch *desk.Change, t *des
 			return nil
 		}
 		why := fmt.Sprintf("reopened while its owner had %d of %d open", a.Active, a.Capacity)
-		if err := e.Desk.Unassign(ctx, tx, ch, t, desk.System, why); err != nil {
+		if err := e.Desk.Release(ctx, tx, ch, t, desk.System, why); err != nil {
 			return err
 		}
 	}

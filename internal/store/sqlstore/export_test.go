@@ -24,3 +24,6 @@ func SetWindows(recent, status int) (restore func()) {
 	recentOverride, statusOverride = recent, status
 	return func() { recentOverride, statusOverride = r, st }
 }
+
+// WaitingSQL is the queue predicate, for plan tests.
+const WaitingSQL = waitingSQL

@@ -42,6 +42,14 @@ func TestHotReadPlans(t *testing.T) {
 			"USING INDEX tickets_inbox (workspace_id=? AND assignee_id=?)"},
 		{"workspace, newest", desk.TicketFilter{Order: desk.OrderNumberDesc}, "(workspace_id=?)"},
 	}
+	// A queue's head: the drain's probe must walk tickets_queue, whose
+	// predicate (migration 0013) the queries repeat word for word.
+	head := `SELECT t.id FROM tickets t WHERE t.workspace_id = $1 AND ` + sqlstore.WaitingSQL +
+		` AND t.group_id = $2 ORDER BY t.queue_rank, t.created_at, t.number LIMIT 1`
+	if got := plan(t, db, head, "w", "g"); !strings.Contains(got, "USING INDEX tickets_queue (workspace_id=? AND group_id=?)") ||
+		strings.Contains(got, "TEMP B-TREE") {
+		t.Errorf("queue head: plan %q, want tickets_queue and no sort", got)
+	}
 	for _, c := range cases {
 		q, args := sqlstore.TicketsSQL("w", c.f)
 		rows, err := db.QueryContext(ctx, "EXPLAIN QUERY PLAN "+q, args...)
@@ -63,4 +71,23 @@ func TestHotReadPlans(t *testing.T) {
 			t.Errorf("%s: plan %q, want %q and no sort", c.name, got, c.want)
 		}
 	}
+}
+
+func plan(t *testing.T, db *sql.DB, q string, args ...any) string {
+	t.Helper()
+	rows, err := db.Query("EXPLAIN QUERY PLAN "+q, args...)
+	if err != nil {
+		t.Fatalf("explain %s: %v", q, err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var id, parent, unused int
+		var detail string
+		if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, detail)
+	}
+	return strings.Join(out, "; ")
 }

@@ -147,7 +147,7 @@ func (c *conn) CountPool(ctx context.Context, p desk.Pool) (desk.PoolCount, erro
 func (c *conn) Waiting(ctx context.Context, ws string) (bool, error) {
 	var one int
 	err := c.q.QueryRowContext(ctx, `SELECT 1 FROM tickets t WHERE t.workspace_id = $1
-		AND t.status = 'unassigned' AND t.assignee_id IS NULL LIMIT 1`, ws).Scan(&one)
+		AND `+waitingSQL+` LIMIT 1`, ws).Scan(&one)
 	if errors.Is(err, sql.ErrNoRows) {
 		return false, nil
 	}
@@ -155,6 +155,11 @@ func (c *conn) Waiting(ctx context.Context, ws string) (bool, error) {
 }
 
 const queueOrder = `t.queue_rank, t.created_at, t.number`
+
+// waitingSQL selects the tickets that wait in a queue: no owner and an
+// active status routing may hand out. It is tickets_queue's predicate
+// (migration 0013) word for word, so both planners use that index.
+const waitingSQL = `t.assignee_id IS NULL AND t.status IN ('unassigned', 'open', 'pending', 'on_hold')`
 
 func (c *conn) QueueHeads(ctx context.Context, ws string, skip []string) ([]desk.QueueHead, error) {
 	args := []any{ws}
@@ -167,7 +172,7 @@ func (c *conn) QueueHeads(ctx context.Context, ws string, skip []string) ([]desk
 		}
 		notIn = ` AND t.id NOT IN (` + strings.Join(ph, ", ") + `)`
 	}
-	waiting := `t.workspace_id = $1 AND t.status = 'unassigned' AND t.assignee_id IS NULL` + notIn
+	waiting := `t.workspace_id = $1 AND ` + waitingSQL + notIn
 	// One head per group with an available member, found by a correlated
 	// probe of tickets_queue; then the general queue's head when an
 	// available agent or supervisor could take it.
@@ -195,7 +200,7 @@ func (c *conn) QueueHeads(ctx context.Context, ws string, skip []string) ([]desk
 
 // queueWhere selects group's waiting tickets; args start with ws.
 func queueWhere(ws, group string) (string, []any) {
-	w := `t.workspace_id = $1 AND t.status = 'unassigned' AND t.assignee_id IS NULL`
+	w := `t.workspace_id = $1 AND ` + waitingSQL
 	if group == "" {
 		return w + ` AND t.group_id IS NULL`, []any{ws}
 	}
@@ -234,7 +239,7 @@ func (c *conn) Queue(ctx context.Context, ws, group string, after *desk.QueueKey
 
 func (c *conn) QueueStats(ctx context.Context, ws string) ([]desk.QueueStat, error) {
 	rows, err := c.q.QueryContext(ctx, `SELECT COALESCE(t.group_id, ''), COUNT(*), MIN(t.created_at) FROM tickets t
-		WHERE t.workspace_id = $1 AND t.status = 'unassigned' AND t.assignee_id IS NULL
+		WHERE t.workspace_id = $1 AND `+waitingSQL+`
 		GROUP BY t.group_id ORDER BY 1`, ws)
 	out, err := collect(rows, err, func(r *sql.Rows, s *desk.QueueStat) error {
 		var oldest int64
