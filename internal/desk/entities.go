@@ -268,6 +268,10 @@ const (
 	EventFieldChanged  = "field_changed"
 	EventPriority      = "priority_changed"
 	EventTagsChanged   = "tags_changed"
+	// EventFollowUp links a final ticket to the follow-up ticket a new
+	// customer message opened: on the old ticket To is the new ticket's
+	// id; on the new one From is the old ticket's id.
+	EventFollowUp = "follow_up"
 )
 
 // Token is an API credential; only its SHA-256 is stored.

@@ -372,7 +372,10 @@ func (d *FieldDef) Check(v json.RawMessage) error {
 
 // AddMessage appends a message to a ticket and applies its effects: a
 // customer writing reopens a pending or solved ticket; an agent's first reply
-// opens an assigned one and stops the first-response clock.
+// opens an assigned one and stops the first-response clock. A customer
+// writing to a closed (or ignored) ticket opens a follow-up ticket with the
+// message instead, since a final ticket never reopens; the returned ticket
+// is then the follow-up.
 func (s *Service) AddMessage(ctx context.Context, ws, ticketID string, m NewMessage) (*Message, *Ticket, error) {
 	if strings.TrimSpace(m.Text) == "" && len(m.Attachments) == 0 {
 		return nil, nil, fmt.Errorf("%w: a message needs text or an attachment", ErrInvalid)
@@ -388,6 +391,18 @@ func (s *Service) AddMessage(ctx context.Context, ws, ticketID string, m NewMess
 	var t *Ticket
 	err := s.Update(ctx, ws, func(tx Tx, ch *Change) error {
 		var err error
+		if isCustomerMessage(m) {
+			// A final ticket never changes, so an unlocked read decides
+			// whether this message opens a follow-up instead.
+			old, err := tx.Ticket(ctx, ws, ticketID)
+			if err != nil {
+				return err
+			}
+			if old.Status.Final() {
+				t, msg, err = s.followUp(ctx, tx, ch, old, m)
+				return err
+			}
+		}
 		if t, err = tx.LockTicket(ctx, ws, ticketID); err != nil {
 			return err
 		}
