@@ -441,10 +441,21 @@ func TestUpdate(t *testing.T) {
 		for _, c := range []struct {
 			v    string
 			want float64
-		}{{`3`, 3}, {`"4"`, 4}, {`"已开启"`, 2}, {`"手动关闭"`, 6}, {`"自动关闭"`, 5}, {`1`, 1}} {
+		}{{`3`, 3}, {`"4"`, 4}, {`"已开启"`, 2}, {`"手动关闭"`, 6}} {
 			if got := put(`{"ticket": {"ticketStatus": ` + c.v + `}}`)["ticketStatus"]; got != c.want {
 				t.Errorf("ticketStatus %s reads %v", c.v, got)
 			}
+		}
+		// Closed is final (as in Zendesk): another status, auto-closed
+		// included, is refused and changes nothing.
+		for _, v := range []string{`"自动关闭"`, `1`, `2`} {
+			res := e.Do("PUT", "/bangwo8/api/v1/tickets/1.json", `{"ticket": {"ticketStatus": `+v+`, "subject": "不变"}}`, e.agentBasic)
+			if res.Status != 409 || !strings.Contains(string(res.Body), `"errmsg":"工单已关闭, 状态不能再修改"`) {
+				t.Errorf("ticketStatus %s on a closed ticket: %d %s", v, res.Status, res.Body)
+			}
+		}
+		if tk := e.ticket(t, 1); tk.Status != desk.StatusClosed || tk.ClosedReason != "manual" || tk.Subject == "不变" {
+			t.Errorf("closed ticket after refused updates: %s/%s %q", tk.Status, tk.ClosedReason, tk.Subject)
 		}
 		// Fields of the bare form (A7), subject and descript (B5), cc lists.
 		tk := put(fmt.Sprintf(`{"subject": "新标题", "descript": "新描述", "priorityLevel": "紧急", "ticketType": "任务",

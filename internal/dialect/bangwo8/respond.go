@@ -28,9 +28,12 @@ const (
 
 // Messages in Bangwo8's language.
 const (
-	msgAuth       = "认证失败"
-	msgForbidden  = "权限不足"
-	msgNoRoute    = "Invalid resource URI"
+	msgAuth      = "认证失败"
+	msgForbidden = "权限不足"
+	msgNoRoute   = "Invalid resource URI"
+	// A closed ticket's status is final, as in Zendesk, whose API this
+	// dialect copies ("Status: closed prevents ticket update").
+	msgFinal      = "工单已关闭, 状态不能再修改"
 	msgNoTicket   = "工单不存在"
 	msgNoResource = "资源不存在"
 	msgInternal   = "服务器错误"
@@ -98,6 +101,8 @@ func (d *Door) classify(err error) (int, string, string) {
 		return http.StatusBadRequest, codeBadRequest, errBad.Error() + ": " + deskMessage(err, desk.ErrInvalid)
 	case errors.Is(err, desk.ErrCapacity):
 		return http.StatusConflict, codeConflict, msgCapacity
+	case errors.Is(err, desk.ErrFinal):
+		return http.StatusConflict, codeConflict, msgFinal
 	case errors.Is(err, desk.ErrConflict):
 		return http.StatusConflict, codeConflict, msgConflict + ": " + deskMessage(err, desk.ErrConflict)
 	case errors.Is(err, desk.ErrForbidden):

@@ -267,6 +267,11 @@ func (d *Door) update(ctx context.Context, p *auth.Principal, n int64, in *ticke
 		// not make it closed.
 		if in.Status != 0 && statusCode(t) != in.Status {
 			st, reason := statusOf(in.Status)
+			if st == desk.StatusNew {
+				// 1 新建 on an existing ticket asks for it back in its
+				// queue, which reads as 1 again.
+				st = desk.StatusUnassigned
+			}
 			patch.Status = &st
 			if reason != "" {
 				patch.ClosedReason = &reason

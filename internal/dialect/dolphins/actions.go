@@ -549,8 +549,13 @@ func (d *Door) closeTicket(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	st := closingStatus(closure, c.ws.Settings.ResolveOnClose)
-	if _, err := d.cfg.Desk.Close(ctx, c.ws.ID, t.ID, by, st, closure, reason); err != nil {
-		d.fail(w, r, err)
+	if t.Status.Final() {
+		// Closed or ignored: both read Closed already, and neither changes.
+		d.respondRoot(w, r, c, t.ID, false)
+		return
+	}
+	if _, err := d.cfg.Desk.Close(ctx, c.ws.ID, t.ID, by, st, closure, reason); err != nil && !errors.Is(err, desk.ErrFinal) {
+		d.fail(w, r, err) // ErrFinal: closed meanwhile, which is what was asked
 		return
 	}
 	d.respondRoot(w, r, c, t.ID, false)

@@ -182,7 +182,19 @@ func parsePatch(body map[string]json.RawMessage, t *desk.Ticket, resolveOnClose 
 // planStatus turns a 3Dolphins status into a patch (spec §6.1).
 func planStatus(p *desk.TicketPatch, label string, t *desk.Ticket, closure string, resolveOnClose bool) error {
 	var st desk.Status
-	switch strings.ToLower(strings.TrimSpace(label)) {
+	name := strings.ToLower(strings.TrimSpace(label))
+	if t.Status.Final() {
+		// Closed or ignored, both read Closed: Closed changes nothing, and
+		// any other status is refused, as desk refuses it.
+		if name == "closed" {
+			return nil
+		}
+		if _, err := parseStatus(label); err != nil {
+			return err
+		}
+		return fmt.Errorf("%w: ticket %d is Closed; its status can no longer change", desk.ErrFinal, t.Number)
+	}
+	switch name {
 	case "closed":
 		st = closingStatus(closure, resolveOnClose)
 		reason := "manual"
@@ -200,7 +212,9 @@ func planStatus(p *desk.TicketPatch, label string, t *desk.Ticket, closure strin
 		if t.AssigneeID != "" {
 			none := ""
 			p.AssigneeID = &none
-			return nil
+			if !t.Status.Terminal() {
+				return nil // unassigning puts it in its queue
+			}
 		}
 		st = desk.StatusUnassigned
 	default:

@@ -76,15 +76,17 @@ func (d *door) ticketMessages(w http.ResponseWriter, r *http.Request) {
 }
 
 // closeTicket: "/v2/ticket/{ticket_id}/close/ - POST. Cierra un ticket a
-// partir de su id." Any body is ignored; closing a closed ticket is Ok.
+// partir de su id." Any body is ignored; closing a closed ticket is Ok, and
+// so is closing an ignored one (both final, both read as closed here): it
+// stays as it is.
 func (d *door) closeTicket(w http.ResponseWriter, r *http.Request) {
 	t, ok := d.ticket(w, r)
 	if !ok {
 		return
 	}
-	if t.Status != desk.StatusClosed {
+	if !t.Status.Final() {
 		_, err := d.Desk.Close(r.Context(), t.WorkspaceID, t.ID, principal(r).Actor(), desk.StatusClosed, "", "closed through the PostCenter API")
-		if err != nil {
+		if err != nil && !errors.Is(err, desk.ErrFinal) { // ErrFinal: closed meanwhile
 			d.fail(w, r, err, "Ticket not found")
 			return
 		}
