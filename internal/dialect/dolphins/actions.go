@@ -173,23 +173,13 @@ func readObject(r *http.Request) (map[string]json.RawMessage, error) {
 	return body, nil
 }
 
-// applyPlan carries out an Update Ticket body on t as actor: the group
-// move through the routing engine, then the patch through the desk.
+// applyPlan carries out an Update Ticket body on t as actor in one desk
+// transaction: a group move is part of the patch, so a field the desk
+// refuses leaves the ticket in its group with its owner.
 func (d *Door) applyPlan(ctx context.Context, ws *desk.Workspace, t *desk.Ticket, actor desk.Actor, body map[string]json.RawMessage) error {
 	pl, err := parsePatch(body, t, ws.Settings.ResolveOnClose)
 	if err != nil {
 		return err
-	}
-	if pl.group != "" {
-		if _, err := d.cfg.Desk.Store.Group(ctx, ws.ID, pl.group); err != nil {
-			if errors.Is(err, desk.ErrNotFound) {
-				return invalid("no group \"" + pl.group + "\"")
-			}
-			return err
-		}
-		if _, err := d.cfg.Routing.Transfer(ctx, ws.ID, t.ID, pl.group, actor, reason); err != nil {
-			return err
-		}
 	}
 	if pl.empty {
 		return nil
