@@ -101,7 +101,8 @@ func (s *Service) BindFieldAttachments(ctx context.Context, tx Tx, t *Ticket, ke
 }
 
 // AttachToField binds refs to a field of an existing ticket in its own
-// transaction (after CreateTicket, which has its own).
+// transaction. A door creating a ticket with field files passes them in
+// NewTicket.FieldFiles instead, so both commit together.
 func (s *Service) AttachToField(ctx context.Context, ws, ticketID, key string, refs []string) error {
 	err := s.Store.Update(ctx, func(tx Tx) error {
 		t, err := tx.LockTicket(ctx, ws, ticketID)

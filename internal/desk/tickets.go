@@ -52,6 +52,10 @@ type NewTicket struct {
 	// number: found or created inside the ticket's transaction, so a
 	// refused ticket leaves no contact (Service.ContactByPhone).
 	ContactByPhone *PhoneContact
+	// FieldFiles binds uploads (attachment ids or upload tokens) to the new
+	// ticket's attachment custom fields, by field key, in the ticket's
+	// transaction: a file that cannot be bound leaves no ticket.
+	FieldFiles map[string][]string
 }
 
 // NewMessage is what AddMessage needs.
@@ -130,7 +134,11 @@ func (s *Service) CreateTicket(ctx context.Context, ws string, actor Actor, in N
 				return err
 			}
 		}
-		return s.placeNewTicket(ctx, tx, ch, t, actor, in)
+		if err := s.placeNewTicket(ctx, tx, ch, t, actor, in); err != nil {
+			return err
+		}
+		// After placing, so the held-back ticket row is still written once.
+		return s.bindFieldFiles(ctx, tx, t, in.FieldFiles)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("create ticket: %w", err)

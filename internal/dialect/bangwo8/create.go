@@ -57,8 +57,8 @@ func (d *Door) createTicket(w http.ResponseWriter, r *http.Request, p *auth.Prin
 }
 
 // create validates everything it can before it writes anything, then
-// creates the ticket, and the custUser contact when it is new, in one
-// transaction: a refused create leaves no contact.
+// creates the ticket, the custUser contact when it is new and the field
+// files' binding in one transaction: a refused create leaves nothing.
 func (d *Door) create(ctx context.Context, p *auth.Principal, in *ticketInput) (*desk.Ticket, error) {
 	ws := p.WorkspaceID
 	if in.Subject == nil || strings.TrimSpace(*in.Subject) == "" {
@@ -132,16 +132,10 @@ func (d *Door) create(ctx context.Context, p *auth.Principal, in *ticketInput) (
 		nt.ContactByPhone = &desk.PhoneContact{Contact: desk.NewContact{Name: cu.Name, Phone: cu.Mobile, Email: cu.Email},
 			Profile: desk.ProfilePatch{FixedPhone: &cu.FixNumber, QQ: &cu.QQ}}
 	}
-	t, err := d.Desk.CreateTicket(ctx, ws, p.Actor(), nt)
-	if err != nil {
-		return nil, err
-	}
-	for key, toks := range fieldFiles {
-		if err := d.Desk.AttachToField(ctx, ws, t.ID, key, toks); err != nil {
-			return nil, err
-		}
-	}
-	return t, nil
+	// The field files are bound in the create's transaction: a file taken
+	// meanwhile, or named twice, leaves no ticket behind.
+	nt.FieldFiles = fieldFiles
+	return d.Desk.CreateTicket(ctx, ws, p.Actor(), nt)
 }
 
 // resolveRefs turns servicer and cc numbers into ids. A 0 servicer means

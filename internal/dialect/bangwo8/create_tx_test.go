@@ -83,3 +83,64 @@ func TestCreateRacingSameMobileOneContact(t *testing.T) {
 		}
 	})
 }
+
+// The files of attachment custom fields are bound in the create's
+// transaction: a create whose files cannot be bound (one already the
+// reply's, or one named by two fields) answers 400 and leaves no ticket,
+// no contact and the files free; a good create stores the ticket and its
+// files together.
+func TestCreateFieldFilesOneTransaction(t *testing.T) {
+	servertest.Run(t, func(t *testing.T, se *servertest.Env) {
+		e := newEnv(t, se)
+		ctx := context.Background()
+		ws := e.Workspace.ID
+		e.fieldDefs(t)
+		if res := e.Do("PUT", "/api/v1/fields/ticket/field_5", `{"type": "attachment", "label": "附件二"}`, servertest.Bearer(e.AdminToken)); res.Status != 200 {
+			t.Fatalf("define field_5: %d %s", res.Status, res.Body)
+		}
+		reply := e.upload(t, "/attachments.json?fileName=reply.txt", []byte("reply"))["token"].(string)
+		f1 := e.upload(t, "/attachments.json?fileName=a.png", png)["token"].(string)
+		f2 := e.upload(t, "/attachments.json?fileName=b.txt", []byte("b"))["token"].(string)
+		free := func(what string) {
+			t.Helper()
+			if n, err := e.Store.CountTickets(ctx, ws, desk.TicketFilter{}); err != nil || n != 0 {
+				t.Fatalf("%s: %d tickets stored (%v), want none", what, n, err)
+			}
+			if cs, err := e.Store.Contacts(ctx, ws, desk.ContactFilter{Phone: "13922223333"}); err != nil || len(cs) != 0 {
+				t.Fatalf("%s: %d contacts stored (%v), want none", what, len(cs), err)
+			}
+			for _, tok := range []string{reply, f1, f2} {
+				a, err := e.Store.AttachmentByToken(ctx, ws, tok)
+				if err != nil || a.TicketID != "" || a.MessageID != "" || a.FieldKey != "" {
+					t.Fatalf("%s: file %s = %+v (%v), want it free", what, tok, a, err)
+				}
+			}
+		}
+		const head = `"subject": "附件", "ticketTemplateId": 5, "custUser": {"mobilephone": "13922223333", "name": "李四"}`
+		for _, c := range []struct{ name, body string }{
+			{"the reply's file in a field", fmt.Sprintf(`{"ticket": {%s, "ticketReply": {"replyMsg": "x", "attachments": [%q]},
+				"custom_fields": [{"key": "field_4", "value": "%s,%s"}]}}`, head, reply, f1, reply)},
+			{"one file in two fields", fmt.Sprintf(`{"ticket": {%s, "ticketReply": {"replyMsg": "x"},
+				"custom_fields": [{"key": "field_4", "value": %q}, {"key": "field_5", "value": "%s,%s"}]}}`, head, f1, f2, f1)},
+		} {
+			res := e.do("POST", "/tickets.json", c.body)
+			if m := want(t, res, 400); m["errcode"] != "100400" {
+				t.Fatalf("%s: %s", c.name, res.Body)
+			}
+			free(c.name)
+		}
+
+		n := e.create(t, fmt.Sprintf(`{"ticket": {%s, "ticketReply": {"replyMsg": "x", "attachments": [%q]},
+			"custom_fields": [{"key": "field_4", "value": "%s,%s"}]}}`, head, reply, f1, f2))
+		tk := e.ticket(t, n)
+		for _, tok := range []string{f1, f2} {
+			a, err := e.Store.AttachmentByToken(ctx, ws, tok)
+			if err != nil || a.TicketID != tk.ID || a.FieldKey != "field_4" || a.MessageID != "" {
+				t.Errorf("field file %s = %+v (%v), want it on field_4 of ticket %d", tok, a, err, n)
+			}
+		}
+		if ms := e.messages(t, n); len(ms) != 1 || len(ms[0].Attachments) != 1 || ms[0].Attachments[0].Token != reply {
+			t.Errorf("first message = %+v", ms)
+		}
+	})
+}

@@ -4,12 +4,14 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"strings"
 	"time"
 
 	"github.com/ticketd/ticketd/internal/auth"
 	"github.com/ticketd/ticketd/internal/desk"
+	"github.com/ticketd/ticketd/internal/routing"
 )
 
 // reason is how this door's actions read in the event log.
@@ -171,23 +173,13 @@ func readObject(r *http.Request) (map[string]json.RawMessage, error) {
 	return body, nil
 }
 
-// applyPlan carries out an Update Ticket body on t as actor: the group
-// move through the routing engine, then the patch through the desk.
+// applyPlan carries out an Update Ticket body on t as actor in one desk
+// transaction: a group move is part of the patch, so a field the desk
+// refuses leaves the ticket in its group with its owner.
 func (d *Door) applyPlan(ctx context.Context, ws *desk.Workspace, t *desk.Ticket, actor desk.Actor, body map[string]json.RawMessage) error {
 	pl, err := parsePatch(body, t, ws.Settings.ResolveOnClose)
 	if err != nil {
 		return err
-	}
-	if pl.group != "" {
-		if _, err := d.cfg.Desk.Store.Group(ctx, ws.ID, pl.group); err != nil {
-			if errors.Is(err, desk.ErrNotFound) {
-				return invalid("no group \"" + pl.group + "\"")
-			}
-			return err
-		}
-		if _, err := d.cfg.Routing.Transfer(ctx, ws.ID, t.ID, pl.group, actor, reason); err != nil {
-			return err
-		}
 	}
 	if pl.empty {
 		return nil
@@ -365,6 +357,11 @@ type actionRequest struct {
 // action reads an action body and its ticket, checking the caller may
 // work on it.
 func (d *Door) action(w http.ResponseWriter, r *http.Request) (*call, *actionRequest, *desk.Ticket, bool) {
+	return d.actionIf(w, r, d.mayWork)
+}
+
+// actionIf is action with the caller checked by may.
+func (d *Door) actionIf(w http.ResponseWriter, r *http.Request, may func(context.Context, *auth.Principal, *desk.Ticket) error) (*call, *actionRequest, *desk.Ticket, bool) {
 	c, ok := d.begin(w, r)
 	if !ok {
 		return nil, nil, nil, false
@@ -376,7 +373,7 @@ func (d *Door) action(w http.ResponseWriter, r *http.Request) (*call, *actionReq
 	}
 	t, err := d.target(r.Context(), c.ws.ID, refString(in.TicketNumber))
 	if err == nil {
-		err = d.mayWork(r.Context(), c.p, t)
+		err = may(r.Context(), c.p, t)
 	}
 	if err != nil {
 		d.fail(w, r, err)
@@ -494,34 +491,54 @@ func (d *Door) escalate(w http.ResponseWriter, r *http.Request) {
 //
 // Body (spec A4) { "ticketNumber", "group"?, "teamMember"?: {"id"} }: the
 // bot hands the customer over; the ticket goes Unassigned into the group's
-// queue (its own group by default) and is auto-assigned there.
+// queue (its own group by default) and is auto-assigned there, or straight
+// to the team member. It is the native handoff (routing.ActHandoff), with
+// this door's reason in the event log. A waiting ticket nobody has taken
+// yet is the bot's too, so it answers transferedFrom "Bot" like one a bot
+// owns.
 func (d *Door) transferToAgent(w http.ResponseWriter, r *http.Request) {
-	c, in, t, ok := d.action(w, r)
+	c, in, t, ok := d.actionIf(w, r, d.mayHandOver)
 	if !ok {
 		return
 	}
 	ctx := r.Context()
-	to := ""
+	act := routing.Action{Kind: routing.ActHandoff, GroupID: in.Group, Reason: reason}
 	if in.TeamMember != nil {
-		to = in.TeamMember.ID
+		act.AgentID = in.TeamMember.ID
 	}
-	if in.Group != "" {
-		if err := d.checkGroup(ctx, c.ws.ID, in.Group); err != nil {
+	if act.GroupID != "" {
+		if err := d.checkGroup(ctx, c.ws.ID, act.GroupID); err != nil {
 			d.fail(w, r, err)
 			return
 		}
 	}
-	if to != "" {
-		if err := d.checkAgent(ctx, c.ws.ID, to); err != nil {
+	if act.AgentID != "" {
+		if err := d.checkAgent(ctx, c.ws.ID, act.AgentID); err != nil {
 			d.fail(w, r, err)
 			return
 		}
 	}
-	if _, err := d.cfg.Routing.Handoff(ctx, c.ws.ID, t.ID, c.p.Actor(), in.Group, to); err != nil {
+	if _, err := d.cfg.Routing.Do(ctx, c.ws.ID, t.ID, c.p.Actor(), act); err != nil {
 		d.fail(w, r, err)
 		return
 	}
 	d.respondRoot(w, r, c, t.ID, false)
+}
+
+// mayHandOver reports whether the caller may hand t over to a human: a
+// ticket a bot holds may be handed over by anyone of the workspace, as the
+// native handoff allows; others as mayWork says.
+func (d *Door) mayHandOver(ctx context.Context, p *auth.Principal, t *desk.Ticket) error {
+	if t.AssigneeID != "" {
+		a, err := d.cfg.Desk.Store.Agent(ctx, p.WorkspaceID, t.AssigneeID)
+		if err != nil && !errors.Is(err, desk.ErrNotFound) {
+			return fmt.Errorf("owner of ticket %d: %w", t.Number, err)
+		}
+		if err == nil && a.Role == desk.RoleBot {
+			return nil
+		}
+	}
+	return d.mayWork(ctx, p, t)
 }
 
 // PUT /graph/tickets/update/close — "Close Ticket by Bot"

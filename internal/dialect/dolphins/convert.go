@@ -238,6 +238,7 @@ type timeline struct {
 	transferred    bool // moved to another group
 	moved          bool // transferred, or handed over by a bot within its group
 	transferFrom   string
+	fromBot        bool // the last move took the ticket from the bot
 	transferTo     string
 	fromGroup      string
 	toGroup        string
@@ -247,7 +248,7 @@ type timeline struct {
 // readTimeline walks the event log once, tracking the owner.
 func readTimeline(evs []desk.Event) timeline {
 	var tl timeline
-	owner, afterTransfer := "", false
+	owner, afterTransfer, taken := "", false, false
 	for _, e := range evs {
 		tl.modifiedBy, tl.hasModifier = e.Actor, true
 		switch {
@@ -255,7 +256,7 @@ func readTimeline(evs []desk.Event) timeline {
 			if (owner != "" && owner != e.To) || e.Type == desk.EventReassigned {
 				tl.reassigned = true
 			}
-			owner = e.To
+			owner, taken = e.To, true
 			if afterTransfer && tl.transferTo == "" {
 				tl.transferTo = e.To
 			}
@@ -267,9 +268,15 @@ func readTimeline(evs []desk.Event) timeline {
 				tl.transferred = true
 				tl.fromGroup, tl.toGroup = e.From, e.To
 			}
-			tl.transferFrom = owner
-			if tl.transferFrom == "" && e.Actor.Kind == desk.ActorBot {
-				tl.transferFrom = e.Actor.ID
+			tl.transferFrom, tl.fromBot = owner, false
+			if owner == "" {
+				// Until someone takes a waiting ticket, the vendor's bot
+				// holds the conversation: moving it is the bot's hand-over,
+				// whoever asks (the transfer examples show "Bot").
+				tl.fromBot = !taken || e.Actor.Kind == desk.ActorBot
+				if e.Actor.Kind == desk.ActorBot {
+					tl.transferFrom = e.Actor.ID
+				}
 			}
 			tl.transferTo, afterTransfer = "", true
 		case e.Type == desk.EventFieldChanged && e.Reason == "subject":
@@ -535,6 +542,9 @@ func (v *view) root(t *desk.Ticket) (*TicketDoc, error) {
 	doc.TransferedText = boolText(tl.transferred)
 	if tl.moved {
 		doc.TransferedFrom = v.agentRef(tl.transferFrom)
+		if tl.fromBot {
+			doc.TransferedFrom = "Bot"
+		}
 		doc.TransferedTo = v.agentRef(tl.transferTo)
 		if doc.TransferedFrom == "Bot" {
 			// A bot handing its customer over counts as a reassignment

@@ -260,7 +260,7 @@ func TestParsePatch(t *testing.T) {
 		t.Fatal(err)
 	}
 	p := pl.patch
-	if *p.Priority != desk.PriorityUrgent || !*p.Flagged || !reflect.DeepEqual(*p.Tags, []string{"a"}) || pl.group != "g2" ||
+	if *p.Priority != desk.PriorityUrgent || !*p.Flagged || !reflect.DeepEqual(*p.Tags, []string{"a"}) || p.GroupID == nil || *p.GroupID != "g2" ||
 		*p.Status != desk.StatusClosed || *p.ClosureType != "Unresolved" || *p.ClosedReason != "manual" || pl.empty {
 		t.Fatalf("patch %+v", pl)
 	}

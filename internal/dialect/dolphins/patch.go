@@ -9,11 +9,11 @@ import (
 	"github.com/ticketd/ticketd/internal/desk"
 )
 
-// plan is what an Update Ticket body asks for: a desk patch, and a group
-// transfer that goes through the routing engine.
+// plan is what an Update Ticket body asks for: one desk patch, a group
+// move included (the desk routes a moved ticket in the new group, in the
+// patch's transaction).
 type plan struct {
 	patch desk.TicketPatch
-	group string // "" = stay
 	empty bool
 }
 
@@ -152,7 +152,7 @@ func parsePatch(body map[string]json.RawMessage, t *desk.Ticket, resolveOnClose 
 	if g, ok, err := str("group"); err != nil {
 		return pl, err
 	} else if ok && g != "" && g != t.GroupID {
-		pl.group = g
+		p.GroupID = &g
 	}
 	closure, hasClosure, err := str("closureType")
 	if err != nil {
@@ -175,7 +175,8 @@ func parsePatch(body map[string]json.RawMessage, t *desk.Ticket, resolveOnClose 
 		p.Meta = map[string]map[string]json.RawMessage{metaKey: meta}
 	}
 	pl.empty = p.Subject == nil && p.Priority == nil && p.Flagged == nil && p.Tags == nil && p.CC == nil &&
-		len(p.CustomFields) == 0 && p.Meta == nil && p.ClosureType == nil && p.Status == nil && p.AssigneeID == nil
+		len(p.CustomFields) == 0 && p.Meta == nil && p.ClosureType == nil && p.Status == nil && p.AssigneeID == nil &&
+		p.GroupID == nil
 	return pl, nil
 }
 

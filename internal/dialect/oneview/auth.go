@@ -19,7 +19,7 @@ type call struct {
 type handlerFunc func(w http.ResponseWriter, r *http.Request, c *call)
 
 // forAgent guards the {agentID} routes: a valid bearer token (401), a
-// well-formed agent id (400), the caller itself or a supervisor/admin of
+// well-formed agent id (400; see parseAgentID), the caller itself or a supervisor/admin of
 // its workspace (403), an agent of that workspace (404).
 func (h *Handler) forAgent(fn handlerFunc) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -93,13 +93,36 @@ func parseBearer(header string) (string, bool) {
 	return tok, true
 }
 
-// parseAgentID accepts a ticketd agent id: 24 hex digits, either case.
-// The vendor's ids are UUIDs; ticketd's are ObjectIds, and a client only
-// ever sends ids it received from ticketd.
+// parseAgentID accepts a well-formed agent id, lower-cased: ticketd's own
+// (24 hex digits) or the vendor's UUID form (the blueprint's example). A
+// UUID never names a ticketd agent, so it ends in 404, as the blueprint
+// answers an unknown agent; only other shapes are a bad request (400).
 func parseAgentID(s string) (string, bool) {
 	id := strings.ToLower(s)
-	if !objectid.Valid(id) {
+	if !objectid.Valid(id) && !isUUID(id) {
 		return "", false
 	}
 	return id, true
+}
+
+// isUUID reports whether s is a lower-case UUID, 8-4-4-4-12 hex digits
+// (any version: the vendor's ids are opaque to us).
+func isUUID(s string) bool {
+	if len(s) != 36 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch i {
+		case 8, 13, 18, 23:
+			if c != '-' {
+				return false
+			}
+		default:
+			if (c < '0' || c > '9') && (c < 'a' || c > 'f') {
+				return false
+			}
+		}
+	}
+	return true
 }

@@ -430,8 +430,11 @@ func TestErrors(t *testing.T) {
 				{"basic scheme", p(ag.ID), "Authorization: Basic YW5hQGFjbWUudGVzdDpzZWNyZXQtcGFzcw==", 401, e401},
 				{"unknown token", p(ag.ID), bearer("tkd_nope"), 401, e401},
 				{"scheme without token", p(ag.ID), "Authorization: bearer", 401, e401},
-				{"uuid agent id", p("f4b8f8e5-365a-4ed1-a122-0f4ba1afef44"), bearer(tok), 400, e400},
+				{"agent on a uuid agent id", p("f4b8f8e5-365a-4ed1-a122-0f4ba1afef44"), bearer(tok), 403, e403},
+				{"supervisor on a uuid agent id", p("f4b8f8e5-365a-4ed1-a122-0f4ba1afef44"), bearer(supTok), 404, e404},
 				{"number agent id", p("7"), bearer(tok), 400, e400},
+				{"blank agent id", p("%20"), bearer(supTok), 400, e400},
+				{"not an id", p("ana"), bearer(supTok), 400, e400},
 				{"bad id before auth is 401", p("x"), "", 401, e401},
 				{"agent on another agent", p(bo.ID), bearer(tok), 403, e403},
 				{"agent on an unknown agent", p(unknown), bearer(tok), 403, e403},
@@ -474,6 +477,35 @@ func TestErrors(t *testing.T) {
 		}
 		if res := e.Do("GET", "/cs-chat-ticket/v1/info", nil); res.Status != 401 || string(res.Body) != e401 {
 			t.Errorf("successor info without a token: %d %s", res.Status, res.Body)
+		}
+	})
+}
+
+// TestUnknownAgentNotFound: a well-formed agent id that names nobody — the
+// blueprint's own UUID example included — is the blueprint's 404, on every
+// {agentID} route, and the refused PUTs change nobody's presence.
+func TestUnknownAgentNotFound(t *testing.T) {
+	servertest.Run(t, func(t *testing.T, e *servertest.Env) {
+		const e404 = `{"errorCode":404,"errorMessage":"not found"}`
+		ag, _ := e.Agent(desk.NewAgent{Name: "Ana", Email: "ana@acme.test"})
+		for _, id := range []string{"f4b8f8e5-365a-4ed1-a122-0f4ba1afef44", "F4B8F8E5-365A-4ED1-A122-0F4BA1AFEF44",
+			"0123456789abcdef01234567"} {
+			for _, rt := range []struct{ method, suffix string }{{"GET", "tickets"}, {"PUT", "online"}, {"PUT", "offline"}} {
+				res := e.Do(rt.method, "/chat-ticket/v1/"+id+"/"+rt.suffix, nil, bearer(e.AdminToken))
+				if res.Status != 404 || string(res.Body) != e404 || res.Header.Get("Content-Type") != "application/json" {
+					t.Errorf("%s %s of %s: %d %q %s, want 404 %s", rt.method, rt.suffix, id, res.Status,
+						res.Header.Get("Content-Type"), res.Body, e404)
+				}
+			}
+		}
+		for _, a := range []*desk.Agent{e.Admin, ag} {
+			if got, _ := e.Store.Agent(ctx, e.Workspace.ID, a.ID); got.Presence != a.Presence || !got.PresenceChangedAt.Equal(a.PresenceChangedAt) {
+				t.Errorf("agent %s went %s through a refused request", got.Name, got.Presence)
+			}
+		}
+		// The agent itself, asked for by the same admin, is still found.
+		if res := e.Do("GET", "/chat-ticket/v1/"+ag.ID+"/tickets", nil, bearer(e.AdminToken)); res.Status != 200 {
+			t.Errorf("known agent: %d %s", res.Status, res.Body)
 		}
 	})
 }

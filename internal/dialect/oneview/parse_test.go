@@ -54,7 +54,13 @@ func TestParseAgentID(t *testing.T) {
 	}{
 		{id, id, true},
 		{strings.ToUpper(id), id, true},
-		{"f4b8f8e5-365a-4ed1-a122-0f4ba1afef44", "", false}, // the blueprint's UUID example
+		{"f4b8f8e5-365a-4ed1-a122-0f4ba1afef44", "f4b8f8e5-365a-4ed1-a122-0f4ba1afef44", true}, // the blueprint's UUID example
+		{"F4B8F8E5-365A-4ED1-A122-0F4BA1AFEF44", "f4b8f8e5-365a-4ed1-a122-0f4ba1afef44", true},
+		{"f4b8f8e5365a4ed1a1220f4ba1afef44", "", false},
+		{"f4b8f8e5-365a-4ed1-a122-0f4ba1afef4", "", false},
+		{"f4b8f8e5-365a-4ed1-a122_0f4ba1afef44", "", false},
+		{"g4b8f8e5-365a-4ed1-a122-0f4ba1afef44", "", false},
+		{"{f4b8f8e5-365a-4ed1-a122-0f4ba1afef44}", "", false},
 		{id[:23], "", false},
 		{id + "0", "", false},
 		{"0123456789abcdef0123456g", "", false},
@@ -74,7 +80,7 @@ func FuzzParseAgentID(f *testing.F) {
 	f.Add("f4b8f8e5-365a-4ed1-a122-0f4ba1afef44")
 	f.Fuzz(func(t *testing.T, s string) {
 		id, ok := parseAgentID(s)
-		if ok && (!objectid.Valid(id) || !strings.EqualFold(id, s)) {
+		if ok && (!(objectid.Valid(id) || isUUID(id)) || id != strings.ToLower(s)) {
 			t.Fatalf("parseAgentID(%q) = %q", s, id)
 		}
 	})
