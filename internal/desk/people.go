@@ -187,7 +187,7 @@ func (s *Service) UpdateAgent(ctx context.Context, ws, id string, p AgentPatch) 
 		}
 		out = a
 		if raised && s.Router != nil && a.Presence == PresenceOnline {
-			return s.Router.Drain(ctx, tx, ch, ws)
+			return s.Router.Drain(ctx, tx, ch, ws, nil)
 		}
 		return nil
 	})

@@ -50,7 +50,7 @@ func (s *Service) SetPresence(ctx context.Context, ws, agentID string, p Presenc
 			}
 		}
 		if s.Router != nil {
-			return s.Router.Drain(ctx, tx, ch, ws)
+			return s.Router.Drain(ctx, tx, ch, ws, nil)
 		}
 		return nil
 	})

@@ -24,8 +24,9 @@ type Router interface {
 	// Assign gives t to agent, refusing with ErrCapacity when that would put
 	// the agent over capacity unless force is set.
 	Assign(ctx context.Context, tx Tx, ch *Change, t *Ticket, agentID string, actor Actor, force bool, reason string) error
-	// Drain assigns waiting tickets of ws after capacity freed.
-	Drain(ctx context.Context, tx Tx, ch *Change, ws string) error
+	// Drain assigns waiting tickets of ws after capacity freed. avoid (may
+	// be nil) keeps a ticket from one agent: the one it was just taken from.
+	Drain(ctx context.Context, tx Tx, ch *Change, ws string, avoid map[string]string) error
 	// Reopen routes a ticket that became active again after solved or
 	// closed: it stays with its owner if the owner has room, else it goes
 	// back to the queue.

@@ -169,6 +169,7 @@ func (s *Service) ApplyPatch(ctx context.Context, tx Tx, ch *Change, t *Ticket, 
 		t.ClosureType = *p.ClosureType
 	}
 	freed := false
+	var avoid map[string]string // ticket id -> agent the drain must not give it back to
 	if p.GroupID != nil && *p.GroupID != t.GroupID {
 		if *p.GroupID != "" {
 			g, err := tx.Group(ctx, ws, *p.GroupID)
@@ -183,10 +184,13 @@ func (s *Service) ApplyPatch(ctx context.Context, tx Tx, ch *Change, t *Ticket, 
 		t.GroupID = *p.GroupID
 		t.TransferredAt = now
 		if p.AssigneeID == nil && !t.Status.Terminal() {
-			// A transfer puts the ticket in the new group's queue.
+			// A transfer puts the ticket in the new group's queue, never
+			// straight back with the owner it was taken from (as the
+			// routing engine's transfer does), not even by the drain below.
 			prev := t.AssigneeID
 			if prev != "" {
 				freed = true
+				avoid = map[string]string{t.ID: prev}
 				if err := s.Unassign(ctx, tx, ch, t, actor, "transferred to another group"); err != nil {
 					return err
 				}
@@ -254,7 +258,7 @@ func (s *Service) ApplyPatch(ctx context.Context, tx Tx, ch *Change, t *Ticket, 
 		return err
 	}
 	if freed && s.Router != nil {
-		return s.Router.Drain(ctx, tx, ch, ws)
+		return s.Router.Drain(ctx, tx, ch, ws, avoid)
 	}
 	return nil
 }

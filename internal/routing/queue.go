@@ -186,7 +186,7 @@ func (e *Engine) SetAssignableAccounts(ctx context.Context, ws, agentID string, 
 			}
 			return err
 		}
-		return e.Drain(ctx, tx, ch, ws)
+		return e.Drain(ctx, tx, ch, ws, nil)
 	})
 	if err != nil {
 		return fmt.Errorf("set assignable accounts of agent %s: %w", agentID, err)

@@ -404,3 +404,33 @@ func TestNoRouteTicketRoutedLater(t *testing.T) {
 		}
 	})
 }
+
+// A group move through a patch (native PATCH group_id, Bangwo8
+// servicerGroupId, a 3Dolphins update with a group) is a transfer: the
+// ticket waits in the new group's queue rather than going straight back to
+// the owner it was taken from, even when the drain that follows the freed
+// slot runs — as the engine's own Transfer does.
+func TestGroupMoveByPatchDoesNotGiveBack(t *testing.T) {
+	each(t, func(t *testing.T, f *fx) {
+		cs := f.group("cs")
+		billing := f.group("billing")
+		ana := f.agent("Ana", desk.RoleAgent, 1, cs, billing)
+		f.online(ana)
+		tk := f.inGroup(cs, "")
+		wantAssignee(t, tk, ana)
+		gid := billing.ID
+		got, err := f.d.UpdateTicket(f.ctx, f.ws.ID, tk.ID, asAgent(ana), desk.TicketPatch{GroupID: &gid})
+		if err != nil {
+			t.Fatal(err)
+		}
+		wantAssignee(t, got, nil)
+		if got.GroupID != billing.ID || got.Status != desk.StatusUnassigned {
+			t.Fatalf("after the move: group %s, status %s", got.GroupID, got.Status)
+		}
+		wantAssignee(t, f.reload(tk), nil)
+		// Someone else in billing takes it as soon as they come online.
+		bob := f.agent("Bob", desk.RoleAgent, 1, billing)
+		f.online(bob)
+		wantAssignee(t, f.reload(tk), bob)
+	})
+}

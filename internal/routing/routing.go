@@ -292,9 +292,10 @@ func join(a, b string) string {
 	return a + "; " + b
 }
 
-// Drain assigns waiting tickets of ws after capacity freed.
-func (e *Engine) Drain(ctx context.Context, tx desk.Tx, ch *desk.Change, ws string) error {
-	_, err := e.drain(ctx, tx, ch, ws, nil)
+// Drain assigns waiting tickets of ws after capacity freed, never a ticket
+// of avoid to the agent it names.
+func (e *Engine) Drain(ctx context.Context, tx desk.Tx, ch *desk.Change, ws string, avoid map[string]string) error {
+	_, err := e.drain(ctx, tx, ch, ws, avoid)
 	return err
 }
 
