@@ -22,6 +22,8 @@ type WorkspaceSettings struct {
 	RequeueOnOffline bool `json:"requeue_on_offline,omitempty"`
 	// ResolveOnClose makes a "Resolved" close land in solved instead of closed.
 	ResolveOnClose bool `json:"resolve_on_close,omitempty"`
+	// TicketAccess is which tickets agents see ("" = all; see policy.go).
+	TicketAccess TicketAccess `json:"ticket_access,omitempty"`
 }
 
 // Agent is a person or a bot that works tickets.

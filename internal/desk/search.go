@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/ticketd/ticketd/internal/search"
@@ -42,6 +43,9 @@ type SearchPage struct {
 	Count bool
 	// Budget bounds the search's run time; 0 means DefaultSearchBudget.
 	Budget time.Duration
+	// Scope narrows the search to what the caller may see (Service.Scope);
+	// nil searches every ticket.
+	Scope *TicketScope
 }
 
 // SearchPageResult is one page of search results.
@@ -75,7 +79,12 @@ func (s *Service) Search(ctx context.Context, ws, agentID string, q *search.Quer
 	ctx, cancel := context.WithTimeout(ctx, budget)
 	defer cancel()
 
-	sq := SearchQuery{Root: q.Root, AgentID: agentID, Sort: q.Sort, Order: q.Order,
+	root := q.Root
+	if page.Scope != nil {
+		root = scoped(root, page.Scope)
+		agentID = page.Scope.AgentID
+	}
+	sq := SearchQuery{Root: root, AgentID: agentID, Sort: q.Sort, Order: q.Order,
 		Offset: max(page.Offset, 0), Limit: limit, Count: page.Count}
 	if page.Cursor != nil {
 		if q.Sort == SortRelevance {
@@ -140,4 +149,21 @@ func usesMe(n search.Node) bool {
 		return !found
 	})
 	return found
+}
+
+// scoped narrows root to the tickets of sc: the caller's own and those of
+// its groups, as one more condition of the query.
+func scoped(root search.Node, sc *TicketScope) search.Node {
+	var cond search.Node = search.Compare{Field: "assignee", Kind: search.KindRef, Op: search.OpEq, Values: []string{search.Me}}
+	if len(sc.GroupIDs) > 0 {
+		cond = search.Or{Children: []search.Node{cond,
+			search.Compare{Field: "group", Kind: search.KindRef, Op: search.OpEq, Values: sc.GroupIDs}}}
+	}
+	switch r := root.(type) {
+	case nil:
+		return cond
+	case search.And:
+		return search.And{Children: append(slices.Clone(r.Children), cond)}
+	}
+	return search.And{Children: []search.Node{root, cond}}
 }

@@ -138,9 +138,10 @@ type TicketFilter struct {
 	CreatedTo    time.Time // exclusive
 	UpdatedFrom  time.Time
 	UpdatedTo    time.Time
-	ContactIdent *Identity // tickets of the contact with this identity
-	CompanyID    string    // tickets of the contacts of this company
-	NationalID   string    // tickets of the contact with this national id
+	ContactIdent *Identity    // tickets of the contact with this identity
+	CompanyID    string       // tickets of the contacts of this company
+	NationalID   string       // tickets of the contact with this national id
+	Scope        *TicketScope // only what the caller may see (Service.Scope); nil = all
 	Order        TicketOrder
 	After        *Cursor // keyset: rows strictly after this one in Order
 	Offset       int     // for doors whose vendors page by offset

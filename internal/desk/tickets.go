@@ -67,6 +67,9 @@ type NewMessage struct {
 	Attachments []string // attachment ids or upload tokens
 	Meta        map[string]json.RawMessage
 	CreatedAt   time.Time // zero: now
+	// Caller, when set, is checked against the permission policy on the
+	// locked ticket (MessageActions) before the message is stored.
+	Caller *Caller
 }
 
 // CreateTicket opens a ticket, with its first message when given, and
@@ -406,6 +409,11 @@ func (s *Service) AddMessage(ctx context.Context, ws, ticketID string, m NewMess
 			if err != nil {
 				return err
 			}
+			if m.Caller != nil {
+				if err := s.authorizeAll(ctx, tx, *m.Caller, old, MessageActions(*m.Caller, m)); err != nil {
+					return err
+				}
+			}
 			if old.Status.Final() {
 				t, msg, err = s.followUp(ctx, tx, ch, old, m)
 				return err
@@ -413,6 +421,11 @@ func (s *Service) AddMessage(ctx context.Context, ws, ticketID string, m NewMess
 		}
 		if t, err = tx.LockTicket(ctx, ws, ticketID); err != nil {
 			return err
+		}
+		if m.Caller != nil {
+			if err := s.authorizeAll(ctx, tx, *m.Caller, t, MessageActions(*m.Caller, m)); err != nil {
+				return err
+			}
 		}
 		if msg, err = s.addMessage(ctx, tx, ch, t, m); err != nil {
 			return err

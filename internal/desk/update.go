@@ -28,6 +28,10 @@ type TicketPatch struct {
 	TemplateID   *int64
 	Meta         map[string]map[string]json.RawMessage // merged by dialect then field
 	Reason       string
+	// Caller, when set, is checked against the permission policy on the
+	// locked ticket before anything changes (policy.go); doors set it for
+	// the person or bot behind the request.
+	Caller *Caller
 }
 
 // UpdateTicket applies p to a ticket in one transaction.
@@ -63,6 +67,15 @@ func (s *Service) UpdateTicket(ctx context.Context, ws, id string, actor Actor, 
 func (s *Service) ApplyPatch(ctx context.Context, tx Tx, ch *Change, t *Ticket, actor Actor, p TicketPatch) error {
 	ws := t.WorkspaceID
 	now := s.now()
+	if p.Caller != nil {
+		acts, err := PatchActions(ctx, tx, t, *p.Caller, p)
+		if err != nil {
+			return err
+		}
+		if err := s.authorizeAll(ctx, tx, *p.Caller, t, acts); err != nil {
+			return err
+		}
+	}
 	if p.Status != nil {
 		// Status rules first, so a refused change writes nothing.
 		if _, err := ParseStatus(string(*p.Status)); err != nil {

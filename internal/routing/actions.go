@@ -40,6 +40,57 @@ type Action struct {
 	// excess is recorded.
 	Force  bool
 	Reason string
+	// Caller, when set, is checked against desk's permission policy on
+	// the locked ticket before the action runs (Needs says what it asks).
+	Caller *desk.Caller
+}
+
+// Needs lists what a asks of desk's permission policy for c on t.
+func (a Action) Needs(ctx context.Context, r desk.Reader, t *desk.Ticket, c desk.Caller) ([]desk.Action, error) {
+	var acts []desk.Action
+	switch a.Kind {
+	case ActAssign, ActReassign:
+		if a.AgentID != "" {
+			p := desk.TicketPatch{AssigneeID: &a.AgentID}
+			got, err := desk.PatchActions(ctx, r, t, c, p)
+			if err != nil {
+				return nil, err
+			}
+			acts = append(acts, got...)
+			break
+		}
+		// Routing picks the new owner: the same as naming one.
+		p := desk.TicketPatch{AssigneeID: new(string)}
+		if t.AssigneeID == "" {
+			acts = append(acts, desk.ActTake)
+			break
+		}
+		got, err := desk.PatchActions(ctx, r, t, c, p)
+		if err != nil {
+			return nil, err
+		}
+		acts = append(acts, got...)
+	case ActUnassign:
+		p := desk.TicketPatch{AssigneeID: new(string)}
+		got, err := desk.PatchActions(ctx, r, t, c, p)
+		if err != nil {
+			return nil, err
+		}
+		acts = append(acts, got...)
+	case ActTransfer:
+		acts = append(acts, desk.ActTransfer)
+	case ActEscalate:
+		acts = append(acts, desk.ActEscalate)
+	case ActHandoff:
+		acts = append(acts, desk.ActHandoff)
+	}
+	if a.Force {
+		acts = append(acts, desk.ActForce)
+	}
+	if len(acts) == 0 {
+		acts = append(acts, desk.ActView)
+	}
+	return acts, nil
 }
 
 // Do runs a on the ticket in one transaction and returns the ticket after
@@ -75,6 +126,15 @@ func (e *Engine) Do(ctx context.Context, ws, ticketID string, actor desk.Actor, 
 		t, err := tx.LockTicket(ctx, ws, ticketID)
 		if err != nil {
 			return err
+		}
+		if a.Caller != nil {
+			acts, err := a.Needs(ctx, tx, t, *a.Caller)
+			if err != nil {
+				return err
+			}
+			if err := e.Desk.AuthorizeAll(ctx, tx, *a.Caller, t, acts...); err != nil {
+				return err
+			}
 		}
 		if t.Status.Terminal() {
 			return ErrClosed

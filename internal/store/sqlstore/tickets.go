@@ -341,6 +341,19 @@ func ticketWhere(ws string, f *desk.TicketFilter) (string, []any) {
 	default:
 		b.WriteString(" AND t.assignee_id = " + arg(f.AssigneeID))
 	}
+	if sc := f.Scope; sc != nil {
+		// The caller's own tickets and those of its groups (desk policy).
+		own := "t.assignee_id = " + arg(sc.AgentID)
+		if len(sc.GroupIDs) == 0 {
+			b.WriteString(" AND " + own)
+		} else {
+			ph := make([]string, len(sc.GroupIDs))
+			for i, g := range sc.GroupIDs {
+				ph[i] = arg(g)
+			}
+			b.WriteString(" AND (" + own + " OR t.group_id IN (" + strings.Join(ph, ", ") + "))")
+		}
+	}
 	switch f.GroupID {
 	case "":
 	case "none":
