@@ -99,6 +99,28 @@ func (a *API) workspace(w http.ResponseWriter, r *http.Request, p *auth.Principa
 		Settings: ws.Settings, CreatedAt: ws.CreatedAt})
 }
 
+type workspaceSettingsPatch struct {
+	TicketAccess *string `json:"ticket_access,omitempty" enum:"all,groups,own" doc:"which tickets agents see: all, their groups' and their own, or only their own (docs/permissions.md)"`
+}
+
+func (a *API) patchWorkspaceSettings(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+	var in workspaceSettingsPatch
+	if !decode(w, r, &in) {
+		return
+	}
+	if in.TicketAccess != nil {
+		acc, err := desk.ParseTicketAccess(*in.TicketAccess)
+		if err == nil {
+			_, err = a.Desk.SetTicketAccess(r.Context(), p.WorkspaceID, acc)
+		}
+		if err != nil {
+			fail(w, r, err)
+			return
+		}
+	}
+	a.workspace(w, r, p)
+}
+
 type groupRequest struct {
 	Name         string `json:"name"`
 	SupervisorID string `json:"supervisor_id,omitempty"`
@@ -376,12 +398,24 @@ func (a *API) putFieldDef(w http.ResponseWriter, r *http.Request, p *auth.Princi
 }
 
 // ticketByRef finds a ticket by its id or, when ref is all digits, its number.
-func (a *API) ticketByRef(r *http.Request, ws, ref string) (*desk.Ticket, error) {
-	if objectid.Valid(ref) {
-		return a.Desk.Store.Ticket(r.Context(), ws, ref)
+// ticketByRef reads a ticket by id or number that the caller may see (a
+// ticket hidden by the workspace's ticket access answers not found).
+func (a *API) ticketByRef(r *http.Request, p *auth.Principal, ref string) (*desk.Ticket, error) {
+	var t *desk.Ticket
+	var err error
+	switch n, ok := parseNumber(ref); {
+	case objectid.Valid(ref):
+		t, err = a.Desk.Store.Ticket(r.Context(), p.WorkspaceID, ref)
+	case ok:
+		t, err = a.Desk.Store.TicketByNumber(r.Context(), p.WorkspaceID, n)
+	default:
+		return nil, desk.ErrNotFound
 	}
-	if n, ok := parseNumber(ref); ok {
-		return a.Desk.Store.TicketByNumber(r.Context(), ws, n)
+	if err != nil {
+		return nil, err
 	}
-	return nil, desk.ErrNotFound
+	if err := a.Desk.Authorize(r.Context(), *p.Caller(), t, desk.ActView); err != nil {
+		return nil, err
+	}
+	return t, nil
 }

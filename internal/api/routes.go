@@ -28,6 +28,8 @@ func (a *API) routes() []route {
 		{Route{"GET", "/api/v1/me", Doc{Summary: "The calling agent", Tag: "auth", Response: agentJSON{}}}, a.me},
 
 		{Route{"GET", "/api/v1/workspace", Doc{Summary: "The caller's workspace", Tag: "workspace", Response: workspaceJSON{}}}, a.workspace},
+		{Route{"PATCH", "/api/v1/workspace/settings", Doc{Summary: "Change workspace settings (which tickets agents see)", Tag: "workspace",
+			Role: "admin", Request: workspaceSettingsPatch{}, Response: workspaceJSON{}, Errors: []int{400, 403, 422}}}, a.patchWorkspaceSettings},
 
 		{Route{"POST", "/api/v1/groups", Doc{Summary: "Create a group (and its queue)", Tag: "groups", Role: "admin",
 			Request: groupRequest{}, Response: groupJSON{}, Status: 201, Errors: []int{400, 403, 409, 422}}}, a.createGroup},

@@ -238,11 +238,8 @@ func (a *API) routingAction(kind routing.ActionKind) handler {
 			}
 			act.GroupID, act.AgentID, act.Reason = in.GroupID, in.AgentID, in.Reason
 		}
-		if act.Force && !p.Can(desk.RoleSupervisor) {
-			writeError(w, http.StatusForbidden, "forbidden", "only supervisors and admins may force an assignment")
-			return
-		}
-		t, err := a.ticketByRef(r, p.WorkspaceID, r.PathValue("id"))
+		act.Caller = p.Caller()
+		t, err := a.ticketByRef(r, p, r.PathValue("id"))
 		if err != nil {
 			fail(w, r, err)
 			return
@@ -274,7 +271,7 @@ func (a *API) suggestion(w http.ResponseWriter, r *http.Request, p *auth.Princip
 	if !ok {
 		return
 	}
-	t, err := a.ticketByRef(r, p.WorkspaceID, r.PathValue("id"))
+	t, err := a.ticketByRef(r, p, r.PathValue("id"))
 	if err != nil {
 		fail(w, r, err)
 		return
@@ -302,7 +299,7 @@ func (a *API) position(w http.ResponseWriter, r *http.Request, p *auth.Principal
 	if !ok {
 		return
 	}
-	t, err := a.ticketByRef(r, p.WorkspaceID, r.PathValue("id"))
+	t, err := a.ticketByRef(r, p, r.PathValue("id"))
 	if err != nil {
 		fail(w, r, err)
 		return
@@ -575,7 +572,7 @@ func (a *API) ticketSLA(w http.ResponseWriter, r *http.Request, p *auth.Principa
 	if !ok {
 		return
 	}
-	t, err := a.ticketByRef(r, p.WorkspaceID, r.PathValue("id"))
+	t, err := a.ticketByRef(r, p, r.PathValue("id"))
 	if err != nil {
 		fail(w, r, err)
 		return

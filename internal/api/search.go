@@ -91,6 +91,10 @@ func (a *API) searchTickets(w http.ResponseWriter, r *http.Request, p *auth.Prin
 		}
 		page.Cursor = c
 	}
+	if page.Scope, err = a.Desk.Scope(r.Context(), p.WorkspaceID, *p.Caller()); err != nil {
+		fail(w, r, err)
+		return
+	}
 	res, err := a.Desk.Search(r.Context(), p.WorkspaceID, p.AgentID, q, page)
 	if err != nil {
 		if errors.Is(err, desk.ErrTimeout) {

@@ -145,8 +145,14 @@ func (d *Door) search(w http.ResponseWriter, r *http.Request, p *auth.Principal)
 		badRequest(w, "sort_order")
 		return
 	}
+	// Agents search what the workspace's ticket access lets them see.
+	scope, err := d.Desk.Scope(r.Context(), p.WorkspaceID, *p.Caller())
+	if err != nil {
+		d.fail(w, r, err)
+		return
+	}
 	res, err := d.Desk.Search(r.Context(), p.WorkspaceID, p.AgentID, sq,
-		desk.SearchPage{Offset: (page - 1) * perPage, Limit: perPage, Count: true})
+		desk.SearchPage{Offset: (page - 1) * perPage, Limit: perPage, Count: true, Scope: scope})
 	if err != nil {
 		d.fail(w, r, err)
 		return

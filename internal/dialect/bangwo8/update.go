@@ -246,6 +246,10 @@ func (d *Door) update(ctx context.Context, p *auth.Principal, n int64, in *ticke
 		}
 		if in.Reply != nil {
 			public := !in.Reply.Private
+			reply := desk.NewMessage{Public: &public, Author: actor}
+			if err := d.Desk.AuthorizeAll(ctx, tx, *p.Caller(), t, desk.MessageActions(*p.Caller(), reply)...); err != nil {
+				return err
+			}
 			if _, err := d.Desk.AppendMessage(ctx, tx, ch, t, desk.NewMessage{Text: in.Reply.Msg, Public: &public,
 				Author: actor, Attachments: in.Reply.Attachments}); err != nil {
 				return err
@@ -287,6 +291,7 @@ func (d *Door) update(ctx context.Context, p *auth.Principal, n int64, in *ticke
 			}
 			patch.CC = &next
 		}
+		patch.Caller = p.Caller()
 		if err := d.Desk.ApplyPatch(ctx, tx, ch, t, actor, patch); err != nil {
 			return err
 		}

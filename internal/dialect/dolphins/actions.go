@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"net/http"
 	"strings"
 	"time"
@@ -17,19 +16,25 @@ import (
 // reason is how this door's actions read in the event log.
 const reason = "via 3Dolphins API"
 
-// mayWork reports whether the caller may act on t: supervisors and admins
+// mayWork reports whether the caller may work t, by desk's policy: supervisors and admins
 // on any ticket, others on tickets they own or that nobody owns, bots also
 // on tickets another bot owns.
 func (d *Door) mayWork(ctx context.Context, p *auth.Principal, t *desk.Ticket) error {
-	if p.Can(desk.RoleSupervisor) || t.AssigneeID == "" || t.AssigneeID == p.AgentID {
-		return nil
-	}
-	if p.Role == desk.RoleBot {
-		if a, err := d.cfg.Desk.Store.Agent(ctx, p.WorkspaceID, t.AssigneeID); err == nil && a.Role == desk.RoleBot {
-			return nil
-		}
-	}
-	return forbidden("the ticket belongs to another agent; only its owner, a supervisor or an admin may change it")
+	return d.cfg.Desk.Authorize(ctx, *p.Caller(), t, desk.ActWork)
+}
+
+// mayView lets routing actions through to the routing engine, which asks
+// desk's policy for exactly what each action does to the ticket (taking
+// it from a bot, from a person, giving one's own away) on the locked row.
+func (d *Door) mayView(ctx context.Context, p *auth.Principal, t *desk.Ticket) error {
+	return d.cfg.Desk.Authorize(ctx, *p.Caller(), t, desk.ActView)
+}
+
+// route runs a routing action for the caller, checked by desk's policy.
+func (d *Door) route(ctx context.Context, c *call, t *desk.Ticket, a routing.Action) error {
+	a.Reason, a.Caller = reason, c.p.Caller()
+	_, err := d.cfg.Routing.Do(ctx, c.ws.ID, t.ID, c.p.Actor(), a)
+	return err
 }
 
 // actor resolves who a request acts as: the caller, "Bot", or another
@@ -44,8 +49,8 @@ func (d *Door) actor(ctx context.Context, p *auth.Principal, who string) (desk.A
 		if p.Role == desk.RoleBot {
 			return p.Actor(), nil
 		}
-		if !p.Can(desk.RoleSupervisor) {
-			return desk.Actor{}, forbidden("only bots, supervisors and admins may act as Bot")
+		if err := desk.CallerMay(*p.Caller(), desk.ActActFor); err != nil {
+			return desk.Actor{}, err
 		}
 		return desk.Actor{Kind: desk.ActorBot}, nil
 	}
@@ -56,8 +61,8 @@ func (d *Door) actor(ctx context.Context, p *auth.Principal, who string) (desk.A
 	if err != nil {
 		return desk.Actor{}, err
 	}
-	if !p.Can(desk.RoleSupervisor) && p.Role != desk.RoleBot {
-		return desk.Actor{}, forbidden("only supervisors, admins and bots may act for another agent")
+	if err := desk.CallerMay(*p.Caller(), desk.ActActFor); err != nil {
+		return desk.Actor{}, err
 	}
 	if a.Role == desk.RoleBot {
 		return desk.Actor{Kind: desk.ActorBot, ID: a.ID}, nil
@@ -410,7 +415,7 @@ func (d *Door) checkGroup(ctx context.Context, ws, id string) error {
 // Through the routing engine (capacity-checked): status Assigned,
 // reassigned true.
 func (d *Door) reassign(w http.ResponseWriter, r *http.Request) {
-	c, in, t, ok := d.action(w, r)
+	c, in, t, ok := d.actionIf(w, r, d.mayView)
 	if !ok {
 		return
 	}
@@ -423,7 +428,7 @@ func (d *Door) reassign(w http.ResponseWriter, r *http.Request) {
 		d.fail(w, r, err)
 		return
 	}
-	if _, err := d.cfg.Routing.Reassign(ctx, c.ws.ID, t.ID, c.p.Actor(), in.TeamMember.ID, false, reason); err != nil {
+	if err := d.route(ctx, c, t, routing.Action{Kind: routing.ActReassign, AgentID: in.TeamMember.ID}); err != nil {
 		d.fail(w, r, err)
 		return
 	}
@@ -436,7 +441,7 @@ func (d *Door) reassign(w http.ResponseWriter, r *http.Request) {
 // another group's queue (Unassigned there, then auto-assigned), or
 // straight to a team member.
 func (d *Door) transfer(w http.ResponseWriter, r *http.Request) {
-	c, in, t, ok := d.action(w, r)
+	c, in, t, ok := d.actionIf(w, r, d.mayView)
 	if !ok {
 		return
 	}
@@ -445,11 +450,11 @@ func (d *Door) transfer(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case in.Group != "":
 		if err = d.checkGroup(ctx, c.ws.ID, in.Group); err == nil {
-			_, err = d.cfg.Routing.Transfer(ctx, c.ws.ID, t.ID, in.Group, c.p.Actor(), reason)
+			err = d.route(ctx, c, t, routing.Action{Kind: routing.ActTransfer, GroupID: in.Group})
 		}
 	case in.TeamMember != nil && in.TeamMember.ID != "":
 		if err = d.checkAgent(ctx, c.ws.ID, in.TeamMember.ID); err == nil {
-			_, err = d.cfg.Routing.Reassign(ctx, c.ws.ID, t.ID, c.p.Actor(), in.TeamMember.ID, false, reason)
+			err = d.route(ctx, c, t, routing.Action{Kind: routing.ActReassign, AgentID: in.TeamMember.ID})
 		}
 	default:
 		err = invalid("group or teamMember.id is required")
@@ -468,7 +473,7 @@ func (d *Door) transfer(w http.ResponseWriter, r *http.Request) {
 // escalated true, escalatedFrom = the owner, escalatedTo = assignedAgent =
 // the supervisor (the group's supervisor when none is named).
 func (d *Door) escalate(w http.ResponseWriter, r *http.Request) {
-	c, in, t, ok := d.action(w, r)
+	c, in, t, ok := d.actionIf(w, r, d.mayView)
 	if !ok {
 		return
 	}
@@ -479,7 +484,7 @@ func (d *Door) escalate(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	if _, err := d.cfg.Routing.Escalate(ctx, c.ws.ID, t.ID, c.p.Actor(), in.SupervisorID, reason); err != nil {
+	if err := d.route(ctx, c, t, routing.Action{Kind: routing.ActEscalate, AgentID: in.SupervisorID}); err != nil {
 		d.fail(w, r, err)
 		return
 	}
@@ -529,16 +534,7 @@ func (d *Door) transferToAgent(w http.ResponseWriter, r *http.Request) {
 // ticket a bot holds may be handed over by anyone of the workspace, as the
 // native handoff allows; others as mayWork says.
 func (d *Door) mayHandOver(ctx context.Context, p *auth.Principal, t *desk.Ticket) error {
-	if t.AssigneeID != "" {
-		a, err := d.cfg.Desk.Store.Agent(ctx, p.WorkspaceID, t.AssigneeID)
-		if err != nil && !errors.Is(err, desk.ErrNotFound) {
-			return fmt.Errorf("owner of ticket %d: %w", t.Number, err)
-		}
-		if err == nil && a.Role == desk.RoleBot {
-			return nil
-		}
-	}
-	return d.mayWork(ctx, p, t)
+	return d.cfg.Desk.Authorize(ctx, *p.Caller(), t, desk.ActHandoff)
 }
 
 // PUT /graph/tickets/update/close — "Close Ticket by Bot"

@@ -38,16 +38,41 @@ func (d *Door) begin(w http.ResponseWriter, r *http.Request) (*call, bool) {
 }
 
 // findTicket resolves a ticketNumber (number or root id); anything else
-// is not found.
+// is not found, and so is a ticket the caller (the principal in ctx) may
+// not see under the workspace's ticket access.
 func (d *Door) findTicket(ctx context.Context, ws, ref string) (*desk.Ticket, error) {
 	n, id, ok := parseTicketRef(ref)
+	var t *desk.Ticket
+	var err error
 	switch {
 	case !ok:
 		return nil, desk.ErrNotFound
 	case id != "":
-		return d.cfg.Desk.Store.Ticket(ctx, ws, id)
+		t, err = d.cfg.Desk.Store.Ticket(ctx, ws, id)
+	default:
+		t, err = d.cfg.Desk.Store.TicketByNumber(ctx, ws, n)
 	}
-	return d.cfg.Desk.Store.TicketByNumber(ctx, ws, n)
+	if err != nil {
+		return nil, err
+	}
+	if p := auth.From(ctx); p != nil {
+		if err := d.cfg.Desk.Authorize(ctx, *p.Caller(), t, desk.ActView); err != nil {
+			return nil, err
+		}
+	}
+	return t, nil
+}
+
+// scoped narrows f to the tickets the caller (the principal in ctx) may
+// see.
+func (d *Door) scoped(ctx context.Context, ws string, f *desk.TicketFilter) error {
+	p := auth.From(ctx)
+	if p == nil {
+		return nil
+	}
+	sc, err := d.cfg.Desk.Scope(ctx, ws, *p.Caller())
+	f.Scope = sc
+	return err
 }
 
 // Bounds of lists that filter in memory (filters the store cannot run):
@@ -62,6 +87,9 @@ const (
 // pages; with keep, at most maxScan candidates are filtered in memory.
 func (d *Door) pageTickets(ctx context.Context, ws string, f desk.TicketFilter, keep func(*desk.Ticket) bool, pg page) ([]desk.Ticket, int, error) {
 	st := d.cfg.Desk.Store
+	if err := d.scoped(ctx, ws, &f); err != nil {
+		return nil, 0, err
+	}
 	if keep == nil {
 		n, err := st.CountTickets(ctx, ws, f)
 		if err != nil {
@@ -316,6 +344,10 @@ func (d *Door) searchDocs(w http.ResponseWriter, r *http.Request, c *call, ref s
 			return
 		}
 		f.Limit = maxDocScan
+		if err := d.scoped(r.Context(), c.ws.ID, &f); err != nil {
+			d.fail(w, r, err)
+			return
+		}
 		ts, err := d.cfg.Desk.Store.Tickets(r.Context(), c.ws.ID, f)
 		if err != nil {
 			d.fail(w, r, err)

@@ -52,6 +52,10 @@ func (d *door) facebookTickets(w http.ResponseWriter, r *http.Request) {
 // ticketList renders TicketsListResponse: newest first, unpaginated.
 func (d *door) ticketList(w http.ResponseWriter, r *http.Request, f desk.TicketFilter) {
 	f.Order, f.Limit = desk.OrderCreatedDesc, maxCustomerTickets
+	if err := d.scoped(r, &f); err != nil {
+		d.fail(w, r, err, "Ticket not found")
+		return
+	}
 	ts, err := d.Desk.Store.Tickets(r.Context(), principal(r).WorkspaceID, f)
 	if err != nil {
 		d.fail(w, r, err, "Ticket not found")
@@ -87,6 +91,10 @@ func (d *door) stateTickets(w http.ResponseWriter, r *http.Request) {
 	}
 	ws := principal(r).WorkspaceID
 	f := desk.TicketFilter{Statuses: statuses, Order: desk.OrderNumberDesc, Limit: statePage}
+	if err := d.scoped(r, &f); err != nil {
+		d.fail(w, r, err, "Ticket not found")
+		return
+	}
 	ids := []string{}
 	for len(ids) < maxStateIDs {
 		ts, err := d.Desk.Store.Tickets(r.Context(), ws, f)
@@ -175,6 +183,10 @@ func (d *door) page(w http.ResponseWriter, r *http.Request, net string, q url.Va
 	mask := cursorMask(ws, net, from, to)
 	v := d.view(r)
 	f := desk.TicketFilter{Channels: []desk.Channel{ch}, CreatedFrom: from, CreatedTo: to, Order: desk.OrderCreatedDesc}
+	if err := d.scoped(r, &f); err != nil {
+		d.fail(w, r, err, "Ticket not found")
+		return
+	}
 	if next := q.Get("next"); next != "" {
 		after, err := d.cursorTicket(r, v, next, mask, net, from, to)
 		if err != nil && !errors.Is(err, errCursor) {
@@ -250,4 +262,13 @@ func (d *door) cursorTicket(r *http.Request, v *view, next string, mask [8]byte,
 		return nil, errCursor
 	}
 	return t, nil
+}
+
+// scoped narrows f to the tickets the caller may see (desk's policy and
+// the workspace's ticket access).
+func (d *door) scoped(r *http.Request, f *desk.TicketFilter) error {
+	p := principal(r)
+	sc, err := d.Desk.Scope(r.Context(), p.WorkspaceID, *p.Caller())
+	f.Scope = sc
+	return err
 }

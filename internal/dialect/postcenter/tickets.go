@@ -17,6 +17,10 @@ func (d *door) ticket(w http.ResponseWriter, r *http.Request) (*desk.Ticket, boo
 		return nil, false
 	}
 	t, err := d.Desk.Store.Ticket(r.Context(), principal(r).WorkspaceID, id)
+	if err == nil {
+		// A ticket the workspace's ticket access hides is not found.
+		err = d.Desk.Authorize(r.Context(), *principal(r).Caller(), t, desk.ActView)
+	}
 	if err != nil {
 		d.fail(w, r, err, "Ticket not found")
 		return nil, false
@@ -84,6 +88,10 @@ func (d *door) closeTicket(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
+	if err := d.Desk.Authorize(r.Context(), *principal(r).Caller(), t, desk.ActWork); err != nil {
+		d.fail(w, r, err, "Ticket not found")
+		return
+	}
 	if !t.Status.Final() {
 		_, err := d.Desk.Close(r.Context(), t.WorkspaceID, t.ID, principal(r).Actor(), desk.StatusClosed, "", "closed through the PostCenter API")
 		if err != nil && !errors.Is(err, desk.ErrFinal) { // ErrFinal: closed meanwhile
@@ -111,7 +119,8 @@ func (d *door) reassign(w http.ResponseWriter, r *http.Request) {
 	if !d.routing(w) {
 		return
 	}
-	_, err := d.Routing.Reassign(r.Context(), t.WorkspaceID, t.ID, principal(r).Actor(), "", false, "reassigned through the PostCenter API")
+	_, err := d.Routing.Do(r.Context(), t.WorkspaceID, t.ID, principal(r).Actor(), routing.Action{Kind: routing.ActReassign,
+		Reason: "reassigned through the PostCenter API", Caller: principal(r).Caller()})
 	if errors.Is(err, routing.ErrClosed) {
 		// Closed since it was read above.
 		writeError(w, http.StatusBadRequest, "Ticket is closed")
