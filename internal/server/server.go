@@ -14,6 +14,7 @@ import (
 
 	"github.com/ticketd/ticketd/internal/auth"
 	"github.com/ticketd/ticketd/internal/desk"
+	"github.com/ticketd/ticketd/internal/files"
 	"github.com/ticketd/ticketd/internal/routing"
 )
 
@@ -26,8 +27,9 @@ type Deps struct {
 	Log     *slog.Logger
 	// Pprof mounts /debug/pprof (admin token required).
 	Pprof bool
-	// DataDir holds uploaded files.
-	DataDir string
+	// Files keeps uploaded files: in the database on PostgreSQL, in a
+	// folder on SQLite (FileStore).
+	Files *files.Store
 	// Secret signs live-stream credentials (room tokens, agent JWTs); every
 	// node behind one load balancer needs the same. Empty: random per start.
 	Secret []byte
@@ -40,7 +42,13 @@ type Deps struct {
 // desk, its routing engine and the authenticator.
 func NewDeps(st desk.Store, log *slog.Logger) Deps {
 	d := desk.NewService(st)
-	return Deps{Desk: d, Routing: routing.New(d), Auth: auth.NewService(d), Log: log, DataDir: "ticketd-data"}
+	return Deps{Desk: d, Routing: routing.New(d), Auth: auth.NewService(d), Log: log,
+		Files: FileStore(st, "ticketd-data")}
+}
+
+// FileStore keeps uploads in dataDir.
+func FileStore(st desk.Store, dataDir string) *files.Store {
+	return &files.Store{Blobs: files.Dir(dataDir)}
 }
 
 // Run serves h on ln until ctx ends, then drains in-flight requests for up

@@ -56,7 +56,7 @@ func New(t testing.TB, st desk.Store) *Env {
 	t.Helper()
 	deps := server.NewDeps(st, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	deps.Auth.Hasher = CheapHasher
-	deps.DataDir = t.TempDir()
+	deps.Files = server.FileStore(st, t.TempDir())
 	srv := httptest.NewServer(server.Handler(deps, server.NewMetrics()))
 	t.Cleanup(srv.Close)
 	e := &Env{T: t, URL: srv.URL, Deps: deps, Store: st}
