@@ -5,6 +5,7 @@ package server
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -16,6 +17,7 @@ import (
 	"github.com/ticketd/ticketd/internal/desk"
 	"github.com/ticketd/ticketd/internal/files"
 	"github.com/ticketd/ticketd/internal/routing"
+	"github.com/ticketd/ticketd/internal/store/postgres"
 )
 
 // Deps are what the routes serve.
@@ -46,8 +48,13 @@ func NewDeps(st desk.Store, log *slog.Logger) Deps {
 		Files: FileStore(st, "ticketd-data")}
 }
 
-// FileStore keeps uploads in dataDir.
+// FileStore keeps uploads where every node serving st can read them: in
+// the database when it is PostgreSQL (nodes share nothing else), in dataDir
+// when it is SQLite (one node, zero set-up).
 func FileStore(st desk.Store, dataDir string) *files.Store {
+	if pg, ok := st.(interface{ DB() *sql.DB }); ok && st.Backend() == "postgres" {
+		return &files.Store{Blobs: postgres.NewBlobs(pg.DB())}
+	}
 	return &files.Store{Blobs: files.Dir(dataDir)}
 }
 
