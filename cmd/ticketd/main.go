@@ -1,6 +1,6 @@
 // Command ticketd is the omnichannel support ticket server: run
-// `ticketd serve` (the default), `ticketd setup`, `ticketd migrate` or
-// `ticketd version`.
+// `ticketd serve` (the default), `ticketd setup`, `ticketd migrate`,
+// `ticketd migrate-files` or `ticketd version`.
 package main
 
 import (
@@ -32,6 +32,8 @@ func run(ctx context.Context, args []string) error {
 		return setup(ctx, args, os.Stdout)
 	case "migrate":
 		return migrate(ctx, args)
+	case "migrate-files":
+		return migrateFiles(ctx, args, os.Stdout)
 	case "seed":
 		return seedCmd(ctx, args, os.Stdout)
 	case "bench":
@@ -52,6 +54,8 @@ commands:
   serve     run the server (default)
   setup     create a workspace and its first admin; prints an API token
   migrate   bring the database schema up to date and exit
+  migrate-files
+            copy the files of a PostgreSQL deployment from its data folder into the database
   seed      fill a workspace with generated tickets (bulk load); prints ids and tokens as JSON
   bench     load-test a running server (or --spawn one) and print one JSON line per scenario
   version   print the version

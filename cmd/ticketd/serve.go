@@ -44,7 +44,7 @@ func serve(ctx context.Context, args []string) error {
 	}
 	defer st.Close()
 	deps := server.NewDeps(st, log)
-	deps.Pprof, deps.DataDir = *pprof, *dataDir
+	deps.Pprof, deps.Files = *pprof, server.FileStore(st, *dataDir)
 	deps.DolphinsTokenTTL = *dolphinsTTL
 	deps.Secret = key
 	h := server.Handler(deps, server.NewMetrics(sqlstore.Collectors()...))

@@ -15,7 +15,6 @@ import (
 	"github.com/ticketd/ticketd/internal/dialect/dolphins"
 	"github.com/ticketd/ticketd/internal/dialect/oneview"
 	"github.com/ticketd/ticketd/internal/dialect/postcenter"
-	"github.com/ticketd/ticketd/internal/files"
 	"github.com/ticketd/ticketd/internal/live"
 )
 
@@ -62,13 +61,13 @@ func routes(d Deps, m *Metrics) (*http.ServeMux, []string) {
 
 	// PostCenter v2: /postcenter/v2/...
 	postcenter.Mount(mount, postcenter.DefaultPrefix, postcenter.Deps{Desk: d.Desk, Auth: d.Auth, Routing: d.Routing,
-		Files: &files.Store{Dir: d.DataDir}, Log: d.Log})
+		Files: d.Files, Log: d.Log})
 
 	// Bangwo8 v1: /bangwo8/api/v1/...
-	bangwo8.New(d.Desk, d.Auth, d.DataDir, d.Log).Register(mount)
+	bangwo8.New(d.Desk, d.Auth, d.Files, d.Log).Register(mount)
 
 	// 3Dolphins graph tickets: /dolphin/apiv1/graph/...
-	dolphins.New(dolphins.Config{Desk: d.Desk, Auth: d.Auth, Routing: d.Routing, Log: d.Log, DataDir: d.DataDir,
+	dolphins.New(dolphins.Config{Desk: d.Desk, Auth: d.Auth, Routing: d.Routing, Log: d.Log, Files: d.Files.Blobs,
 		TokenTTL: d.DolphinsTokenTTL}).Register(mount)
 
 	return mux, patterns

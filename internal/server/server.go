@@ -5,6 +5,7 @@ package server
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -14,7 +15,9 @@ import (
 
 	"github.com/ticketd/ticketd/internal/auth"
 	"github.com/ticketd/ticketd/internal/desk"
+	"github.com/ticketd/ticketd/internal/files"
 	"github.com/ticketd/ticketd/internal/routing"
+	"github.com/ticketd/ticketd/internal/store/postgres"
 )
 
 // Deps are what the routes serve.
@@ -26,8 +29,9 @@ type Deps struct {
 	Log     *slog.Logger
 	// Pprof mounts /debug/pprof (admin token required).
 	Pprof bool
-	// DataDir holds uploaded files.
-	DataDir string
+	// Files keeps uploaded files: in the database on PostgreSQL, in a
+	// folder on SQLite (FileStore).
+	Files *files.Store
 	// Secret signs live-stream credentials (room tokens, agent JWTs); every
 	// node behind one load balancer needs the same. Empty: random per start.
 	Secret []byte
@@ -40,7 +44,18 @@ type Deps struct {
 // desk, its routing engine and the authenticator.
 func NewDeps(st desk.Store, log *slog.Logger) Deps {
 	d := desk.NewService(st)
-	return Deps{Desk: d, Routing: routing.New(d), Auth: auth.NewService(d), Log: log, DataDir: "ticketd-data"}
+	return Deps{Desk: d, Routing: routing.New(d), Auth: auth.NewService(d), Log: log,
+		Files: FileStore(st, "ticketd-data")}
+}
+
+// FileStore keeps uploads where every node serving st can read them: in
+// the database when it is PostgreSQL (nodes share nothing else), in dataDir
+// when it is SQLite (one node, zero set-up).
+func FileStore(st desk.Store, dataDir string) *files.Store {
+	if pg, ok := st.(interface{ DB() *sql.DB }); ok && st.Backend() == "postgres" {
+		return &files.Store{Blobs: postgres.NewBlobs(pg.DB())}
+	}
+	return &files.Store{Blobs: files.Dir(dataDir)}
 }
 
 // Run serves h on ln until ctx ends, then drains in-flight requests for up

@@ -4,8 +4,6 @@ import (
 	"bufio"
 	"context"
 	"errors"
-	"io"
-	"mime"
 	"net/http"
 	"strconv"
 	"strings"
@@ -56,7 +54,7 @@ func (d *Door) upload(w http.ResponseWriter, r *http.Request, p *auth.Principal)
 		badRequest(w, "body")
 		return
 	}
-	saved, err := d.Files.Save(ws, name, body)
+	saved, err := d.Files.Save(ctx, ws, name, body)
 	if err != nil {
 		if errors.Is(err, files.ErrTooLarge) {
 			writeError(w, http.StatusRequestEntityTooLarge, codeTooLarge, msgTooLarge)
@@ -124,8 +122,11 @@ func (d *Door) attachmentJSON(ctx context.Context, r *http.Request, a *desk.Atta
 
 // download serves an uploaded file at its filePath. The 128-bit random
 // token in the link is the capability, as Bangwo8's own storage links are
-// public: whoever was given the link may fetch the file. It is served as
-// an inert download: the sniffed type, never HTML in our origin.
+// public: whoever was given the link may fetch the file. filePath is the
+// vendor's image link (its example is a .png on its storage, shown in
+// replies and custom fields), so raster images sniffed as such are shown
+// inline; everything else is a download (files.Serve), never HTML in our
+// origin.
 func (d *Door) download(w http.ResponseWriter, r *http.Request, _ *auth.Principal) {
 	ws, token := r.PathValue("workspace"), r.PathValue("token")
 	if !isHex(ws, 24) || !isHex(token, 32) {
@@ -141,33 +142,14 @@ func (d *Door) download(w http.ResponseWriter, r *http.Request, _ *auth.Principa
 		d.fail(w, r, err)
 		return
 	}
-	f, err := d.Files.Open(a.Path)
+	f, err := d.Files.Open(r.Context(), a.WorkspaceID, a.Path)
 	if err != nil {
 		d.Log.WarnContext(r.Context(), "bangwo8: stored file missing", "attachment", a.ID, "err", err)
 		writeError(w, http.StatusNotFound, codeNotFound, msgNoResource)
 		return
 	}
 	defer f.Close()
-	info, err := f.Stat()
-	if err != nil {
-		d.fail(w, r, err)
-		return
-	}
-	ct := a.ContentType
-	if ct == "" || strings.Contains(ct, "html") || strings.Contains(ct, "svg") || strings.Contains(ct, "xml") {
-		ct = "application/octet-stream"
-	}
-	disposition := "attachment"
-	if strings.HasPrefix(ct, "image/") || ct == "application/pdf" || strings.HasPrefix(ct, "text/plain") {
-		disposition = "inline"
-	}
-	h := w.Header()
-	h.Set("Content-Type", ct)
-	h.Set("Content-Disposition", mime.FormatMediaType(disposition, map[string]string{"filename": a.FileName}))
-	h.Set("X-Content-Type-Options", "nosniff")
-	h.Set("Content-Security-Policy", "sandbox; default-src 'none'")
-	h.Set("Cache-Control", "private, max-age=3600")
-	http.ServeContent(w, r, "", info.ModTime(), io.ReadSeeker(f))
+	files.Serve(w, r, f, files.Download{FileName: a.FileName, ContentType: a.ContentType, ModTime: a.CreatedAt, InlineImages: true})
 }
 
 func isHex(s string, n int) bool {

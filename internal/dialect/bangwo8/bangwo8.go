@@ -38,12 +38,12 @@ type Door struct {
 	zones sync.Map // workspace id → *zone
 }
 
-// New returns the door over d, storing uploads under dataDir.
-func New(d *desk.Service, a *auth.Service, dataDir string, log *slog.Logger) *Door {
+// New returns the door over d, storing uploads in fs.
+func New(d *desk.Service, a *auth.Service, fs *files.Store, log *slog.Logger) *Door {
 	if log == nil {
 		log = slog.Default()
 	}
-	return &Door{Desk: d, Auth: a, Files: &files.Store{Dir: dataDir}, Log: log, Prefix: DefaultPrefix}
+	return &Door{Desk: d, Auth: a, Files: fs, Log: log, Prefix: DefaultPrefix}
 }
 
 // Register mounts every route of routes.go under the prefix through mount,

@@ -40,8 +40,8 @@ type Config struct {
 	Auth    *auth.Service
 	Routing *routing.Engine
 	Log     *slog.Logger
-	// DataDir is where uploaded files are kept (package files).
-	DataDir string
+	// Files keeps uploaded files' contents (package files).
+	Files files.Blobs
 	// MaxFileSize bounds one upload (default files.DefaultMaxSize).
 	MaxFileSize int64
 	// Prefix is the mount point (default DefaultPrefix).
@@ -73,7 +73,7 @@ func New(cfg Config) *Door {
 	if cfg.Log == nil {
 		cfg.Log = slog.Default()
 	}
-	d := &Door{cfg: cfg, files: &files.Store{Dir: cfg.DataDir, MaxSize: cfg.MaxFileSize}}
+	d := &Door{cfg: cfg, files: &files.Store{Blobs: cfg.Files, MaxSize: cfg.MaxFileSize}}
 	d.jkt = loadZone(DefaultZone)
 	if cfg.Zone != "" {
 		d.zone = loadZone(cfg.Zone)

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"mime"
 	"net/http"
 	"net/url"
 	"path"
@@ -31,8 +30,8 @@ func (d *Door) fileURL(r *http.Request, a *desk.Attachment, token string) string
 
 // POST /graph/tickets/files
 //
-// Multipart upload, field "file" (spec A10). The file is stored under the
-// data folder (size-limited, its type sniffed from its bytes, a storage
+// Multipart upload, field "file" (spec A10). The file is stored (in the
+// database or the data folder: package files; size-limited, its type sniffed from its bytes, a storage
 // name of ticketd's own) and recorded as an attachment; data is its URL.
 // The attachment joins a message when its id is named in sendMessage's
 // "files".
@@ -70,7 +69,7 @@ func (d *Door) upload(w http.ResponseWriter, r *http.Request) {
 			part.Close()
 			continue
 		}
-		saved, err := d.files.Save(c.ws.ID, part.FileName(), part)
+		saved, err := d.files.Save(r.Context(), c.ws.ID, part.FileName(), part)
 		part.Close()
 		if err != nil {
 			var tooBig *http.MaxBytesError
@@ -162,8 +161,8 @@ func (d *Door) attachment(r *http.Request, p *auth.Principal, name string) (*des
 // GET /graph/tickets/files/{name}
 //
 // Serves a stored file to an authenticated caller of the same workspace
-// (token in the Authorization header or in access_token); the stored,
-// sniffed type is sent with nosniff so a browser never re-guesses it.
+// (token in the Authorization header or in access_token), always as a
+// download (files.Serve): the vendor documents only a URL, no inline use.
 func (d *Door) file(w http.ResponseWriter, r *http.Request) {
 	p := auth.From(r.Context())
 	a, err := d.attachment(r, p, r.PathValue("name"))
@@ -175,19 +174,12 @@ func (d *Door) file(w http.ResponseWriter, r *http.Request) {
 		d.fail(w, r, err)
 		return
 	}
-	f, err := d.files.Open(a.Path)
+	f, err := d.files.Open(r.Context(), a.WorkspaceID, a.Path)
 	if err != nil {
 		d.cfg.Log.ErrorContext(r.Context(), "3dolphins: open stored file", "attachment", a.ID, "err", err)
 		failed(w, http.StatusNotFound, "File not found")
 		return
 	}
 	defer f.Close()
-	ct := a.ContentType
-	if ct == "" {
-		ct = "application/octet-stream"
-	}
-	w.Header().Set("Content-Type", ct)
-	w.Header().Set("X-Content-Type-Options", "nosniff")
-	w.Header().Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": a.FileName}))
-	http.ServeContent(w, r, "", a.CreatedAt, f)
+	files.Serve(w, r, f, files.Download{FileName: a.FileName, ContentType: a.ContentType, ModTime: a.CreatedAt})
 }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/ticketd/ticketd/internal/desk"
 	"github.com/ticketd/ticketd/internal/dialect/dolphins"
+	"github.com/ticketd/ticketd/internal/files"
 	"github.com/ticketd/ticketd/internal/server/servertest"
 	"github.com/ticketd/ticketd/internal/store/storetest"
 )
@@ -113,12 +114,14 @@ func TestFiles(t *testing.T) {
 		f.failed(e.Do("GET", u.Path, nil, servertest.Bearer(otherTok)), 404)
 		f.failed(e.Do("GET", base+"/graph/tickets/files/ffffffffffffffffffffffff.png", nil, servertest.Bearer(f.tAgent)), 404)
 
-		// The type is sniffed from the bytes, never taken from the name.
+		// The type is sniffed from the bytes, never taken from the name,
+		// and HTML is never served as HTML.
 		code, body = upload(t, e.URL+base+"/graph/tickets/files", f.tAgent, "file", "cute.png", []byte("<html><script>alert(1)</script></html>"))
 		html := f.ok(&servertest.Response{Status: code, Body: body}).Data.(string)
 		r = get(t, html)
 		r.Body.Close()
-		if ct := r.Header.Get("Content-Type"); !strings.HasPrefix(ct, "text/html") || !strings.HasPrefix(r.Header.Get("Content-Disposition"), "attachment") {
+		if ct := r.Header.Get("Content-Type"); ct != "application/octet-stream" || !strings.HasPrefix(r.Header.Get("Content-Disposition"), "attachment") ||
+			r.Header.Get("X-Content-Type-Options") != "nosniff" {
 			t.Fatalf("disguised HTML served as %q, %q", ct, r.Header.Get("Content-Disposition"))
 		}
 
@@ -157,7 +160,7 @@ func TestFileSizeLimit(t *testing.T) {
 		e := servertest.New(t, open(t))
 		f := setup(t, e)
 		dir := t.TempDir()
-		srv := customDoor(t, e, dolphins.Config{MaxFileSize: 1024, DataDir: dir})
+		srv := customDoor(t, e, dolphins.Config{MaxFileSize: 1024, Files: files.Dir(dir)})
 		code, body := upload(t, srv.URL+dolphins.DefaultPrefix+"/graph/tickets/files", f.tAgent, "file", "big.png", bytes.Repeat(pngBytes, 10))
 		f.failed(&servertest.Response{Status: code, Body: body}, 413)
 		var files []string

@@ -357,8 +357,8 @@ func str(t testing.TB, m map[string]any, k string) string {
 // a server of its own.
 func customDoor(t testing.TB, e *servertest.Env, cfg dolphins.Config) *httptest.Server {
 	cfg.Desk, cfg.Auth, cfg.Routing = e.Deps.Desk, e.Deps.Auth, e.Deps.Routing
-	if cfg.DataDir == "" {
-		cfg.DataDir = t.TempDir()
+	if cfg.Files == nil {
+		cfg.Files = e.Deps.Files.Blobs
 	}
 	mux := http.NewServeMux()
 	dolphins.New(cfg).Register(func(p string, h http.Handler) { mux.Handle(p, h) })

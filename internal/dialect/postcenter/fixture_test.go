@@ -17,7 +17,6 @@ import (
 	"time"
 
 	"github.com/ticketd/ticketd/internal/desk"
-	"github.com/ticketd/ticketd/internal/files"
 	"github.com/ticketd/ticketd/internal/server/servertest"
 )
 
@@ -228,7 +227,7 @@ func newFixture(t testing.TB, se *servertest.Env) *fixture {
 		t.Fatal(err)
 	}
 	e.clock.setAt("2014-11-30T20:46:58.000")
-	saved, err := (&files.Store{Dir: se.Deps.DataDir}).Save(f.ws, "kitten.png", bytes.NewReader(pngBytes))
+	saved, err := se.Deps.Files.Save(ctx, f.ws, "kitten.png", bytes.NewReader(pngBytes))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,12 +1,14 @@
 package postcenter
 
 import (
-	"mime"
+	"errors"
+	"fmt"
 	"net/http"
 	"slices"
 	"strings"
 
 	"github.com/ticketd/ticketd/internal/desk"
+	"github.com/ticketd/ticketd/internal/files"
 )
 
 // ping: "GET v2/ping" (vendor page "Integraciones / API", service Ping);
@@ -85,7 +87,9 @@ func (d *door) accounts(w http.ResponseWriter, r *http.Request) {
 
 // media serves the file behind a message's "media" URL (ticketd's own
 // route: the vendor's media URLs point at its storage). Only files that
-// belong to a message are served.
+// belong to a message are served. The vendor's example media is a picture
+// shown in the conversation, so raster images sniffed as such are shown
+// inline; everything else is a download (files.Serve).
 func (d *door) media(w http.ResponseWriter, r *http.Request) {
 	id, err := parseTicketID(r.PathValue("attachment_id"))
 	if err != nil {
@@ -100,15 +104,14 @@ func (d *door) media(w http.ResponseWriter, r *http.Request) {
 		d.fail(w, r, err, "Media not found")
 		return
 	}
-	f, err := d.Files.Open(a.Path)
+	f, err := d.Files.Open(r.Context(), a.WorkspaceID, a.Path)
+	if errors.Is(err, files.ErrNotFound) {
+		err = fmt.Errorf("%w: %w", desk.ErrNotFound, err)
+	}
 	if err != nil {
 		d.fail(w, r, err, "Media not found")
 		return
 	}
 	defer f.Close()
-	w.Header().Set("Content-Type", a.ContentType)
-	w.Header().Set("X-Content-Type-Options", "nosniff")
-	w.Header().Set("Content-Security-Policy", "sandbox")
-	w.Header().Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": a.FileName}))
-	http.ServeContent(w, r, "", a.CreatedAt, f)
+	files.Serve(w, r, f, files.Download{FileName: a.FileName, ContentType: a.ContentType, ModTime: a.CreatedAt, InlineImages: true})
 }

@@ -56,12 +56,26 @@ func New(t testing.TB, st desk.Store) *Env {
 	t.Helper()
 	deps := server.NewDeps(st, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	deps.Auth.Hasher = CheapHasher
-	deps.DataDir = t.TempDir()
+	deps.Files = server.FileStore(st, t.TempDir())
 	srv := httptest.NewServer(server.Handler(deps, server.NewMetrics()))
 	t.Cleanup(srv.Close)
 	e := &Env{T: t, URL: srv.URL, Deps: deps, Store: st}
 	e.Workspace, e.Admin, e.AdminToken = e.NewWorkspace("acme", "Asia/Shanghai")
 	return e
+}
+
+// Node starts a second server over st — another pool on the database e's
+// store uses, as a second node behind a load balancer would be — serving
+// e's workspace, admin and token. Its files are chosen from st like any
+// node's, with a data folder of its own.
+func (e *Env) Node(t testing.TB, st desk.Store) *Env {
+	t.Helper()
+	deps := server.NewDeps(st, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	deps.Auth.Hasher = CheapHasher
+	deps.Files = server.FileStore(st, t.TempDir())
+	srv := httptest.NewServer(server.Handler(deps, server.NewMetrics()))
+	t.Cleanup(srv.Close)
+	return &Env{T: t, URL: srv.URL, Deps: deps, Store: st, Workspace: e.Workspace, Admin: e.Admin, AdminToken: e.AdminToken}
 }
 
 // NewWorkspace creates another isolated workspace with its own admin.

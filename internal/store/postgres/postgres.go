@@ -104,11 +104,22 @@ func housekeep(ctx context.Context, db *sql.DB, every time.Duration, log *slog.L
 		if err == nil && tick%analyzeEvery == 0 {
 			err = RefreshStats(ctx, db)
 		}
+		if err == nil && tick%sweepEvery == 0 {
+			_, err = SweepBlobs(ctx, db, unfinishedUploadAge)
+		}
 		if err != nil && ctx.Err() == nil && log != nil {
 			log.Warn("postgres housekeeping", slog.Any("err", err))
 		}
 	}
 }
+
+// sweepEvery is how many housekeeping rounds pass between sweeps of
+// unfinished uploads, and unfinishedUploadAge how old their chunks must be:
+// far older than any upload still in flight.
+const (
+	sweepEvery          = 60
+	unfinishedUploadAge = 24 * time.Hour
+)
 
 // analyzeEvery is how many housekeeping rounds pass between statistics
 // refreshes when autovacuum is off.
