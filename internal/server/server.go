@@ -40,7 +40,9 @@ type Deps struct {
 // desk, its routing engine and the authenticator.
 func NewDeps(st desk.Store, log *slog.Logger) Deps {
 	d := desk.NewService(st)
-	return Deps{Desk: d, Routing: routing.New(d), Auth: auth.NewService(d), Log: log, DataDir: "ticketd-data"}
+	a := auth.NewService(d)
+	a.Log = log
+	return Deps{Desk: d, Routing: routing.New(d), Auth: a, Log: log, DataDir: "ticketd-data"}
 }
 
 // Run serves h on ln until ctx ends, then drains in-flight requests for up
