@@ -248,7 +248,8 @@ func (a *API) updateAgent(w http.ResponseWriter, r *http.Request, p *auth.Princi
 		}
 		patch.PasswordHash = &hash
 	}
-	ag, err := a.Desk.UpdateAgent(r.Context(), p.WorkspaceID, r.PathValue("id"), patch)
+	// Through auth: a new role or password must reach every node's cache.
+	ag, err := a.Auth.UpdateAgent(r.Context(), p.WorkspaceID, r.PathValue("id"), patch)
 	if err != nil {
 		fail(w, r, err)
 		return

@@ -9,9 +9,11 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"crypto/subtle"
+	"database/sql"
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"log/slog"
 	"strings"
 	"sync"
 	"time"
@@ -112,12 +114,20 @@ func HashToken(tok string) []byte {
 type Service struct {
 	Desk   *desk.Service
 	Hasher Hasher
+	Log    *slog.Logger // nil: slog.Default()
 	// CacheTTL bounds how long a token or password check is trusted
-	// without asking the store again (a revoked token dies within it).
+	// without asking the store again. Revocations and agent changes made
+	// through this package drop entries at once on every node (see
+	// revoke.go); the TTL bounds what nothing announced.
 	CacheTTL time.Duration
 
 	mu    sync.Mutex
 	cache map[[32]byte]cached
+	// gen counts forgets; a lookup that began before one does not cache
+	// what it read, since the read may predate the change.
+	gen uint64
+
+	bus *bus // nil unless the store is PostgreSQL
 }
 
 type cached struct {
@@ -127,7 +137,11 @@ type cached struct {
 
 // NewService returns an authenticator with production settings.
 func NewService(d *desk.Service) *Service {
-	return &Service{Desk: d, Hasher: DefaultHasher, CacheTTL: 30 * time.Second}
+	s := &Service{Desk: d, Hasher: DefaultHasher, CacheTTL: 30 * time.Second}
+	if db, ok := d.Store.(interface{ DB() *sql.DB }); ok && d.Store.Backend() == "postgres" {
+		s.bus = newBus(s, db.DB())
+	}
+	return s
 }
 
 // ErrUnauthorized means the credentials prove nothing.
@@ -184,7 +198,8 @@ func (s *Service) Token(ctx context.Context, tok string) (*Principal, error) {
 		return nil, ErrUnauthorized
 	}
 	key := sha256.Sum256([]byte(tok))
-	if p := s.lookup(key); p != nil {
+	p, gen := s.lookup(key)
+	if p != nil {
 		return p, nil
 	}
 	t, err := s.Desk.Store.TokenByHash(ctx, key[:])
@@ -202,12 +217,12 @@ func (s *Service) Token(ctx context.Context, tok string) (*Principal, error) {
 	if err != nil {
 		return nil, ErrUnauthorized
 	}
-	p := &Principal{WorkspaceID: a.WorkspaceID, AgentID: a.ID, Role: a.Role, TokenID: t.ID}
-	exp := now.Add(s.CacheTTL)
+	p = &Principal{WorkspaceID: a.WorkspaceID, AgentID: a.ID, Role: a.Role, TokenID: t.ID}
+	exp := now.Add(s.cacheTTL())
 	if !t.ExpiresAt.IsZero() && t.ExpiresAt.Before(exp) {
 		exp = t.ExpiresAt
 	}
-	s.store(key, p, exp)
+	s.store(key, p, exp, gen)
 	return p, nil
 }
 
@@ -215,53 +230,55 @@ func (s *Service) Token(ctx context.Context, tok string) (*Principal, error) {
 // password hash once per CacheTTL rather than once per request.
 func (s *Service) Password(ctx context.Context, email, password string) (*Principal, error) {
 	key := sha256.Sum256([]byte("basic\x00" + strings.ToLower(email) + "\x00" + password))
-	if p := s.lookup(key); p != nil {
+	p, gen := s.lookup(key)
+	if p != nil {
 		return p, nil
 	}
 	a, err := s.Login(ctx, email, password, "")
 	if err != nil {
 		return nil, err
 	}
-	p := &Principal{WorkspaceID: a.WorkspaceID, AgentID: a.ID, Role: a.Role}
-	s.store(key, p, s.Desk.Clock().Add(s.CacheTTL))
+	p = &Principal{WorkspaceID: a.WorkspaceID, AgentID: a.ID, Role: a.Role}
+	s.store(key, p, s.Desk.Clock().Add(s.cacheTTL()), gen)
 	return p, nil
 }
 
-// Revoke deletes a token and forgets it on this node at once.
+// Revoke deletes a token and makes every node forget it at once.
 func (s *Service) Revoke(ctx context.Context, ws, tokenID string) error {
 	if err := s.Desk.Store.Update(ctx, func(tx desk.Tx) error { return tx.DeleteToken(ctx, ws, tokenID) }); err != nil {
 		return fmt.Errorf("revoke token: %w", err)
 	}
-	s.mu.Lock()
-	for k, c := range s.cache {
-		if c.p.TokenID == tokenID {
-			delete(s.cache, k)
-		}
-	}
-	s.mu.Unlock()
+	s.announce(forget{token: tokenID})
 	return nil
 }
 
-func (s *Service) lookup(key [32]byte) *Principal {
+// lookup returns the cached principal for key, or nil and the cache
+// generation to pass to store once the caller has read the store.
+func (s *Service) lookup(key [32]byte) (*Principal, uint64) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	c, ok := s.cache[key]
 	if !ok {
-		return nil
+		return nil, s.gen
 	}
 	if !s.Desk.Clock().Before(c.expires) {
 		delete(s.cache, key)
-		return nil
+		return nil, s.gen
 	}
-	return c.p
+	return c.p, s.gen
 }
 
 // maxCache bounds the cache; past it, the cache is emptied (cheap, rare).
 const maxCache = 100_000
 
-func (s *Service) store(key [32]byte, p *Principal, exp time.Time) {
+// store caches p unless something was forgotten since gen was read: the
+// principal may then have been read before that change committed.
+func (s *Service) store(key [32]byte, p *Principal, exp time.Time, gen uint64) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if gen != s.gen {
+		return
+	}
 	if s.cache == nil || len(s.cache) >= maxCache {
 		s.cache = make(map[[32]byte]cached)
 	}

@@ -114,3 +114,60 @@ func TestRoles(t *testing.T) {
 		}
 	}
 }
+
+// TestForgetLocally: on one node (and on SQLite, where one node is all
+// there is) a change of an agent's role, password or access ends its cached
+// credentials at once, and a lookup racing a change never re-caches what
+// it read before the change.
+func TestForgetLocally(t *testing.T) {
+	for _, b := range storetest.Backends() {
+		t.Run(b.Name, func(t *testing.T) {
+			ctx := context.Background()
+			d := desk.NewService(b.Open(t))
+			s := NewService(d)
+			s.Hasher = cheap
+			hash, _ := cheap.Hash("pw")
+			ws, admin, err := d.NewWorkspace(ctx, "acme", "", "A", "a@x.io", hash)
+			if err != nil {
+				t.Fatal(err)
+			}
+			tok, _, _ := s.IssueToken(ctx, admin, "t", 0)
+			if p, err := s.Token(ctx, tok); err != nil || p.Role != desk.RoleAdmin {
+				t.Fatalf("Token = %+v, %v", p, err)
+			}
+			if _, err := s.Password(ctx, "a@x.io", "pw"); err != nil {
+				t.Fatal(err)
+			}
+			role := desk.RoleSupervisor
+			if _, err := s.UpdateAgent(ctx, ws.ID, admin.ID, desk.AgentPatch{Role: &role}); err != nil {
+				t.Fatal(err)
+			}
+			if p, err := s.Token(ctx, tok); err != nil || p.Role != desk.RoleSupervisor {
+				t.Fatalf("after the role change, Token = %+v, %v", p, err)
+			}
+			newHash, _ := cheap.Hash("pw2")
+			if _, err := s.UpdateAgent(ctx, ws.ID, admin.ID, desk.AgentPatch{PasswordHash: &newHash}); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := s.Password(ctx, "a@x.io", "pw"); !errors.Is(err, ErrUnauthorized) {
+				t.Fatalf("the old password still works: %v", err)
+			}
+			// A lookup that read the store before a change does not cache.
+			_, gen := s.lookup([32]byte{1})
+			s.ForgetAgent(ws.ID, "someone")
+			s.store([32]byte{1}, &Principal{AgentID: "x"}, time.Now().Add(time.Hour), gen)
+			if p, _ := s.lookup([32]byte{1}); p != nil {
+				t.Fatal("a principal read before a change was cached")
+			}
+			if err := s.Deactivate(ctx, ws.ID, admin.ID, desk.System); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := s.Token(ctx, tok); !errors.Is(err, ErrUnauthorized) {
+				t.Fatalf("a deactivated agent's token still works: %v", err)
+			}
+			if _, err := s.Password(ctx, "a@x.io", "pw2"); !errors.Is(err, ErrUnauthorized) {
+				t.Fatalf("a deactivated agent still signs in: %v", err)
+			}
+		})
+	}
+}

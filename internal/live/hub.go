@@ -39,12 +39,17 @@ type Hub struct {
 	WriteTimeout time.Duration
 	// MaxStreams bounds the streams one node holds open.
 	MaxStreams int
+	// PresencePoll is how often an agent room re-reads its agent's presence
+	// (presence changes are not desk changes the hub hears of) and a desk
+	// room re-checks its token (a revoked token ends its open streams).
+	PresencePoll time.Duration
 
 	keys keys
 	node string // this hub's id, to ignore its own notifications
 
 	mu      sync.Mutex
 	rooms   map[room]*roomState
+	feeds   map[string]*feedState // desk rooms (workspace, agent, group) by workspace
 	streams int
 
 	pg *pgBridge // nil unless the store is PostgreSQL
@@ -72,7 +77,8 @@ type roomState struct {
 // bursts coalesce) when its ticket changes.
 type watcher struct {
 	room  room
-	state *roomState
+	state *roomState // nil for a desk room's stream
+	feed  *feedState // nil for a ticket's stream
 	wake  chan struct{}
 }
 
@@ -81,6 +87,7 @@ const (
 	DefaultHeartbeat    = 15 * time.Second
 	DefaultWriteTimeout = 10 * time.Second
 	DefaultMaxStreams   = 10_000
+	DefaultPresencePoll = time.Second
 )
 
 // New returns a hub over d, subscribed to its changes. Credentials are
@@ -94,8 +101,8 @@ func New(d *desk.Service, a *auth.Service, secret []byte, log *slog.Logger) *Hub
 	var node [8]byte
 	_, _ = rand.Read(node[:])
 	h := &Hub{Desk: d, Auth: a, Log: log, Heartbeat: DefaultHeartbeat, WriteTimeout: DefaultWriteTimeout,
-		MaxStreams: DefaultMaxStreams, keys: deriveKeys(secret), node: hex.EncodeToString(node[:]),
-		rooms: make(map[room]*roomState)}
+		MaxStreams: DefaultMaxStreams, PresencePoll: DefaultPresencePoll, keys: deriveKeys(secret), node: hex.EncodeToString(node[:]),
+		rooms: make(map[room]*roomState), feeds: make(map[string]*feedState)}
 	if db, ok := d.Store.(interface{ DB() *sql.DB }); ok && d.Store.Backend() == "postgres" {
 		h.pg = newPGBridge(h, db.DB())
 	}
@@ -132,19 +139,29 @@ func (h *Hub) changed(ch desk.Change) {
 	}
 }
 
-// wake signals every local stream of r.
+// wake signals every local stream of r, and of r's workspace's desk rooms.
 func (h *Hub) wake(r room) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
+	if fs := h.feeds[r.ws]; fs != nil {
+		fs.gen.Add(1)
+		signal(fs.watchers)
+	}
 	rs := h.rooms[r]
 	if rs == nil {
 		return
 	}
 	rs.gen.Add(1)
-	for w := range rs.watchers {
+	signal(rs.watchers)
+}
+
+// signal wakes ws without blocking: one already signalled will read
+// everything new anyway.
+func signal(ws map[*watcher]struct{}) {
+	for w := range ws {
 		select {
 		case w.wake <- struct{}{}:
-		default: // already signalled; the stream will read everything new
+		default:
 		}
 	}
 }
@@ -155,12 +172,11 @@ func (h *Hub) wakeAll() {
 	defer h.mu.Unlock()
 	for _, rs := range h.rooms {
 		rs.gen.Add(1)
-		for w := range rs.watchers {
-			select {
-			case w.wake <- struct{}{}:
-			default:
-			}
-		}
+		signal(rs.watchers)
+	}
+	for _, fs := range h.feeds {
+		fs.gen.Add(1)
+		signal(fs.watchers)
 	}
 }
 
@@ -179,17 +195,52 @@ func (h *Hub) watch(ws, ticket string) *watcher {
 	}
 	w := &watcher{room: r, state: rs, wake: make(chan struct{}, 1)}
 	rs.watchers[w] = struct{}{}
+	h.opened()
+	return w
+}
+
+// watchFeed registers a desk room's stream of ws; nil when the node is full.
+func (h *Hub) watchFeed(ws string) *watcher {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.streams >= h.MaxStreams {
+		return nil
+	}
+	fs := h.feeds[ws]
+	if fs == nil {
+		fs = &feedState{watchers: make(map[*watcher]struct{})}
+		h.feeds[ws] = fs
+	}
+	w := &watcher{room: room{ws: ws}, feed: fs, wake: make(chan struct{}, 1)}
+	fs.watchers[w] = struct{}{}
+	h.opened()
+	return w
+}
+
+// opened counts a new stream (hub lock held): the first one starts
+// listening to other nodes.
+func (h *Hub) opened() {
 	h.streams++
 	if h.streams == 1 && h.pg != nil {
 		h.pg.listen()
 	}
-	return w
 }
 
 // unwatch removes a stream.
 func (h *Hub) unwatch(w *watcher) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
+	if w.feed != nil {
+		if _, ok := w.feed.watchers[w]; !ok {
+			return
+		}
+		delete(w.feed.watchers, w)
+		if len(w.feed.watchers) == 0 && h.feeds[w.room.ws] == w.feed {
+			delete(h.feeds, w.room.ws)
+		}
+		h.closed()
+		return
+	}
 	rs := h.rooms[w.room]
 	if rs == nil {
 		return
@@ -201,6 +252,11 @@ func (h *Hub) unwatch(w *watcher) {
 	if len(rs.watchers) == 0 {
 		delete(h.rooms, w.room)
 	}
+	h.closed()
+}
+
+// closed counts a stream gone (hub lock held): the last one stops listening.
+func (h *Hub) closed() {
 	h.streams--
 	if h.streams == 0 && h.pg != nil {
 		h.pg.stop()

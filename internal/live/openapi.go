@@ -23,7 +23,7 @@ func OpenAPI() map[string]map[string]any {
 		"created_at": instant}}
 	status := map[string]any{"type": "object", "description": "data of `event: status`", "properties": map[string]any{
 		"ticket_id": str, "from": str, "to": str, "reason": str, "actor": actor, "at": instant}}
-	return map[string]map[string]any{
+	docs := map[string]map[string]any{
 		"/live/v1/tickets/{id}": {"get": map[string]any{
 			"summary":     "Live stream of a ticket's new messages and status changes (server-sent events)",
 			"operationId": "getLiveTicket",
@@ -57,5 +57,73 @@ func OpenAPI() map[string]map[string]any {
 				"503": errResp("this node holds too many streams; retry later"),
 			},
 		}},
+	}
+	for path, op := range deskRoomDocs(errResp, actor, instant) {
+		docs[path] = map[string]any{"get": op}
+	}
+	return docs
+}
+
+// deskRoomDocs describes the workspace, agent and group rooms.
+func deskRoomDocs(errResp func(string) map[string]any, actor, instant map[string]any) map[string]map[string]any {
+	str := map[string]any{"type": "string"}
+	integer := map[string]any{"type": "integer"}
+	obj := func(desc string, props map[string]any) map[string]any {
+		return map[string]any{"type": "object", "description": desc, "properties": props}
+	}
+	change := obj("data of `ticket.created` (to: channel), `ticket.status` (from/to: statuses), `ticket.assignment` "+
+		"(from/to: agent ids), `ticket.priority` (from/to: priorities), `ticket.group` (from/to: group ids)",
+		map[string]any{"ticket_id": str, "from": str, "to": str, "reason": str, "actor": actor, "at": instant})
+	message := obj("data of `ticket.message`: a message was added (not its text)",
+		map[string]any{"ticket_id": str, "message_id": str, "kind": map[string]any{"type": "string", "enum": []string{"in", "out", "note"}},
+			"author": actor, "at": instant})
+	presence := obj("data of `presence`", map[string]any{"agent_id": str,
+		"presence": map[string]any{"type": "string", "enum": []string{"online", "away", "offline"}}, "changed_at": instant})
+	load := obj("data of `load`", map[string]any{"agent_id": str, "active": integer, "capacity": integer})
+	entry := obj("a waiting ticket", map[string]any{"ticket_id": str, "number": integer, "subject": str, "priority": str, "queued_at": instant})
+	queue := obj("data of `queue`", map[string]any{"group_id": str, "length": integer,
+		"entries": map[string]any{"type": "array", "items": entry}})
+	move := obj("data of `queue.entered` (with entry), `queue.left` and `queue.length`",
+		map[string]any{"group_id": str, "ticket_id": str, "length": integer, "entry": entry})
+	reset := obj("data of `reset`: too many events were missed to replay; reload", map[string]any{"reason": str})
+	common := "A `text/event-stream` (see `/live/v1/tickets/{id}` for heartbeats and headers). Credential: a native API " +
+		"token, as `?token=` or `Authorization: Bearer`; the stream ends within about a second of the token's revocation. " +
+		"Ticket events carry an opaque `id:`; on reconnect EventSource sends it as `Last-Event-ID` (or pass `last_event_id`) " +
+		"and the stream replays what came after it, or sends `reset` when that is more than 1,000 events. "
+	op := func(opID, summary, desc string, path bool, events map[string]any) map[string]any {
+		params := []any{
+			map[string]any{"name": "token", "in": "query", "description": "API token", "schema": str},
+			map[string]any{"name": "last_event_id", "in": "query", "description": "resume after this event id", "schema": str},
+			map[string]any{"name": "Last-Event-ID", "in": "header", "description": "resume after this event id", "schema": str},
+		}
+		responses := map[string]any{
+			"200": map[string]any{"description": "the stream", "content": map[string]any{"text/event-stream": map[string]any{
+				"schema": map[string]any{"type": "string"}, "x-events": events}}},
+			"401": errResp("missing or invalid token"),
+			"503": errResp("this node holds too many streams; retry later"),
+		}
+		if path {
+			params = append(params, map[string]any{"name": "id", "in": "path", "required": true, "schema": str})
+			responses["403"] = errResp("the caller may not watch this room")
+			responses["404"] = errResp("no such agent or group in the token's workspace")
+		}
+		return map[string]any{"summary": summary, "operationId": opID, "tags": []string{"live"}, "description": common + desc,
+			"parameters": params, "security": []any{map[string]any{}, map[string]any{"bearer": []string{}}}, "responses": responses}
+	}
+	ticketEvents := map[string]any{"ticket.created": change, "ticket.status": change, "ticket.assignment": change,
+		"ticket.priority": change, "ticket.group": change, "ticket.message": message, "reset": reset}
+	agentEvents := map[string]any{"ticket.assignment": change, "presence": presence, "load": load, "reset": reset}
+	groupEvents := map[string]any{"queue": queue, "queue.entered": move, "queue.left": move, "queue.length": move}
+	return map[string]map[string]any{
+		WorkspacePath: op("getLiveWorkspace", "Live changes of every ticket of the caller's workspace (server-sent events)",
+			"Open to everyone of the workspace. Every agent sees every ticket today, as through the native API; "+
+				"a visibility rule would filter this room.", false, ticketEvents),
+		AgentPath: op("getLiveAgent", "Live room of one agent: tickets given to or taken from it, its presence and load",
+			"`{id}` is an agent id or `me`. Agents open their own room; supervisors and admins any. `presence` and `load` "+
+				"are sent on connect and whenever they change.", true, agentEvents),
+		GroupPath: op("getLiveGroup", "Live queue of one group: entries, exits and length",
+			"Agents open the rooms of their groups; supervisors and admins any. `queue` (the first 200 waiting tickets in "+
+				"drain order and the full length) is sent on connect; then `queue.entered`, `queue.left` and `queue.length`. "+
+				"Queue events carry no id: a reconnect gets a fresh `queue`.", true, groupEvents),
 	}
 }

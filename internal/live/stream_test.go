@@ -40,6 +40,9 @@ func newNode(t *testing.T, e *servertest.Env, secret string) *node {
 	hub := live.New(e.Deps.Desk, e.Deps.Auth, []byte(secret), quiet)
 	mux := http.NewServeMux()
 	mux.Handle("GET "+live.Path, hub)
+	mux.HandleFunc("GET "+live.WorkspacePath, hub.ServeWorkspace)
+	mux.HandleFunc("GET "+live.AgentPath, hub.ServeAgent)
+	mux.HandleFunc("GET "+live.GroupPath, hub.ServeGroup)
 	srv := httptest.NewServer(mux)
 	t.Cleanup(srv.Close)
 	return &node{e: e, hub: hub, url: srv.URL}
@@ -55,11 +58,18 @@ type client struct {
 // open connects to ticket id's stream; headers are "Name: value".
 func open(t *testing.T, base, id, query string, headers ...string) (*client, *http.Response) {
 	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
 	u := base + "/live/v1/tickets/" + id
 	if query != "" {
 		u += "?" + query
 	}
+	return openURL(t, u, headers...)
+}
+
+// openURL connects to the stream at u; a non-200 answer is returned with
+// its body readable and a nil client.
+func openURL(t *testing.T, u string, headers ...string) (*client, *http.Response) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
 	req, _ := http.NewRequestWithContext(ctx, "GET", u, nil)
 	for _, h := range headers {
 		k, v, _ := strings.Cut(h, ":")

@@ -55,6 +55,10 @@ func routes(d Deps, m *Metrics) (*http.ServeMux, []string) {
 	// Live ticket streams (server-sent events): /live/v1/tickets/{id}.
 	hub := live.New(d.Desk, d.Auth, d.Secret, d.Log)
 	mount("GET "+live.Path, hub)
+	// Desk rooms: /live/v1/workspace, /live/v1/agents/{id}, /live/v1/groups/{id}.
+	handle("GET "+live.WorkspacePath, hub.ServeWorkspace)
+	handle("GET "+live.AgentPath, hub.ServeAgent)
+	handle("GET "+live.GroupPath, hub.ServeGroup)
 
 	// pd-oneview chat-ticket: /chat-ticket/v1/... and /cs-chat-ticket/v1/...
 	oneview.New(d.Desk, d.Auth, hub, d.Log).Register(mount, "/chat-ticket", "/cs-chat-ticket")

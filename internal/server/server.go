@@ -44,8 +44,9 @@ type Deps struct {
 // desk, its routing engine and the authenticator.
 func NewDeps(st desk.Store, log *slog.Logger) Deps {
 	d := desk.NewService(st)
-	return Deps{Desk: d, Routing: routing.New(d), Auth: auth.NewService(d), Log: log,
-		Files: FileStore(st, "ticketd-data")}
+	a := auth.NewService(d)
+	a.Log = log
+	return Deps{Desk: d, Routing: routing.New(d), Auth: a, Log: log, Files: FileStore(st, "ticketd-data")}
 }
 
 // FileStore keeps uploads where every node serving st can read them: in
