@@ -152,14 +152,14 @@ func (te *transitionEnv) ticket(t *testing.T, f fromState) *desk.Ticket {
 	return tk
 }
 
-// door is one way to ask for a status.
-type door struct {
+// statusDoor is one way to ask for a status.
+type statusDoor struct {
 	name string
-	// asks lists what the door can ask for: its word and the canonical
+	// asks lists what the statusDoor can ask for: its word and the canonical
 	// status (and closed reason) it means.
 	asks []ask
 	// send asks for a status and returns the refusal class seen ("" when
-	// the door answered success), the status the door's answer reads
+	// the statusDoor answered success), the status the door's answer reads
 	// (its own word, "" when it does not show one), and the raw answer.
 	send func(t *testing.T, te *transitionEnv, tk *desk.Ticket, word string) (refused, reads string, raw string)
 	// unchanged: the door's own no-op rule (Bangwo8 leaves a status that
@@ -212,12 +212,12 @@ var bangwo8Asks = []ask{{word: "1", to: desk.StatusUnassigned}, {word: "2", to: 
 	{word: "3", to: desk.StatusPending}, {word: "4", to: desk.StatusSolved},
 	{word: "5", to: desk.StatusClosed, reason: "auto"}, {word: "6", to: desk.StatusClosed, reason: "manual"}}
 
-func doors() []door {
+func doors() []statusDoor {
 	var native []ask
 	for _, s := range desk.Statuses {
 		native = append(native, ask{word: string(s), to: s})
 	}
-	return []door{
+	return []statusDoor{
 		{name: "native", asks: native,
 			send: func(t *testing.T, te *transitionEnv, tk *desk.Ticket, word string) (string, string, string) {
 				res := te.Do("PATCH", "/api/v1/tickets/"+tk.ID, map[string]string{"status": word}, servertest.Bearer(te.AdminToken))
@@ -330,7 +330,7 @@ func dolphinsAnswer(t *testing.T, res *servertest.Response) (string, string, str
 
 // wantReads is the word the door's answer should read after an accepted
 // change: what was asked, in the door's own words.
-func wantReads(d door, a ask, o outcome) string {
+func wantReads(d statusDoor, a ask, o outcome) string {
 	switch d.name {
 	case "native":
 		return string(o.status)
@@ -367,7 +367,7 @@ func TestStatusTransitions(t *testing.T) {
 		// The tickets are made before the agent comes online.
 		from := fromState{"solved-unowned", desk.StatusSolved, "", false}
 		type routed struct {
-			d  door
+			d  statusDoor
 			a  ask
 			tk *desk.Ticket
 		}
@@ -389,12 +389,12 @@ func TestStatusTransitions(t *testing.T) {
 	})
 }
 
-func (te *transitionEnv) check(t *testing.T, name string, d door, f fromState, a ask, online bool) {
+func (te *transitionEnv) check(t *testing.T, name string, d statusDoor, f fromState, a ask, online bool) {
 	t.Helper()
 	te.checkTicket(t, name, d, f, a, online, te.ticket(t, f))
 }
 
-func (te *transitionEnv) checkTicket(t *testing.T, name string, d door, f fromState, a ask, online bool, tk *desk.Ticket) {
+func (te *transitionEnv) checkTicket(t *testing.T, name string, d statusDoor, f fromState, a ask, online bool, tk *desk.Ticket) {
 	t.Helper()
 	before := te.events(t, tk)
 	var want outcome
