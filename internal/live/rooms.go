@@ -369,6 +369,28 @@ func (s *deskStream) catchUpDesk(ctx context.Context, deliver bool) error {
 // state if they changed it.
 func (s *deskStream) deliverDesk(ctx context.Context, evs []desk.Event) error {
 	agentTouched, queueTouched := false, false
+	// What the caller may see (desk's policy, the workspace's
+	// ticket_access): nil is every ticket; otherwise each event's ticket is
+	// read once per batch and events of hidden tickets are left out.
+	scope, err := s.hub.Desk.Scope(ctx, s.p.WorkspaceID, *s.p.Caller())
+	if err != nil {
+		return err
+	}
+	visible := map[string]bool{}
+	sees := func(id string) (bool, error) {
+		if scope == nil {
+			return true, nil
+		}
+		if v, ok := visible[id]; ok {
+			return v, nil
+		}
+		t, err := s.hub.Desk.Store.Ticket(ctx, s.p.WorkspaceID, id)
+		if err != nil {
+			return false, err
+		}
+		visible[id] = scope.Has(t)
+		return visible[id], nil
+	}
 	for i := range evs {
 		e := &evs[i]
 		s.account(evs[i : i+1])
@@ -390,8 +412,11 @@ func (s *deskStream) deliverDesk(ctx context.Context, evs []desk.Event) error {
 			}
 			continue // a group room shows its queue, not the workspace's tickets
 		}
-		// Every agent sees every ticket of its workspace today (as through
-		// the native API); a visibility rule would filter here.
+		if ok, err := sees(e.TicketID); err != nil {
+			return err
+		} else if !ok {
+			continue
+		}
 		var data any
 		if name == "ticket.message" {
 			data = MessageSummary{TicketID: e.TicketID, MessageID: e.Reason, Kind: e.To, Author: e.Actor, At: e.At}

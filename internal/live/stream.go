@@ -55,7 +55,8 @@ const retryMillis = 3000
 // access is what a credential lets a stream see.
 type access struct {
 	ws, ticket string
-	notes      bool // internal notes too (agents), not only the public conversation
+	notes      bool         // internal notes too (agents), not only the public conversation
+	caller     *desk.Caller // the API token's agent; nil for ticket-bound tokens
 }
 
 // ServeHTTP serves one ticket's stream; the ticket id is the "id" path value.
@@ -119,7 +120,7 @@ func (h *Hub) authorize(r *http.Request, id string) (acc *access, status int, co
 		if err != nil {
 			return nil, http.StatusUnauthorized, "unauthorized", "invalid token"
 		}
-		acc = &access{ws: p.WorkspaceID, ticket: id, notes: true}
+		acc = &access{ws: p.WorkspaceID, ticket: id, notes: true, caller: p.Caller()}
 	}
 	if acc.ticket != id {
 		// A token names one ticket; it never opens another's stream.
@@ -128,7 +129,13 @@ func (h *Hub) authorize(r *http.Request, id string) (acc *access, status int, co
 	if !objectid.Valid(id) {
 		return nil, http.StatusNotFound, "not_found", "no such ticket"
 	}
-	if _, err := h.Desk.Store.Ticket(ctx, acc.ws, id); err != nil {
+	t, err := h.Desk.Store.Ticket(ctx, acc.ws, id)
+	if err == nil && acc.caller != nil {
+		// An API token sees the ticket only if desk's policy lets its
+		// agent (ticket_access); a hidden ticket is not found.
+		err = h.Desk.Authorize(ctx, *acc.caller, t, desk.ActView)
+	}
+	if err != nil {
 		if errors.Is(err, desk.ErrNotFound) {
 			return nil, http.StatusNotFound, "not_found", "no such ticket"
 		}
