@@ -24,3 +24,13 @@ func SetWindows(recent, status int) (restore func()) {
 	recentOverride, statusOverride = recent, status
 	return func() { recentOverride, statusOverride = r, st }
 }
+
+// UniqueRuleNames lists the constraints uniqueRules maps, as each backend
+// names them.
+func UniqueRuleNames() map[string]bool {
+	m := map[string]bool{}
+	for _, r := range uniqueRules {
+		m[r.postgres], m[r.sqlite] = true, true
+	}
+	return m
+}
