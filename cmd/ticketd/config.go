@@ -60,12 +60,17 @@ func openStore(ctx context.Context, db string, log *slog.Logger) (desk.Store, er
 	return sqlite.Open(ctx, db, sqlite.Options{Log: log})
 }
 
+// newLogger returns the logger of the given level and makes it slog's
+// default, so that code logging through slog's package functions (the
+// handlers' error paths) honours --log-level too.
 func newLogger(level string) *slog.Logger {
 	var l slog.Level
 	if err := l.UnmarshalText([]byte(level)); err != nil {
 		l = slog.LevelInfo
 	}
-	return slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: l}))
+	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: l}))
+	slog.SetDefault(log)
+	return log
 }
 
 func version() string {

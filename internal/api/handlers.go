@@ -7,6 +7,7 @@ import (
 
 	"github.com/ticketd/ticketd/internal/auth"
 	"github.com/ticketd/ticketd/internal/desk"
+	"github.com/ticketd/ticketd/internal/jsontext"
 	"github.com/ticketd/ticketd/internal/objectid"
 )
 
@@ -23,10 +24,10 @@ type loginRequest struct {
 }
 
 type tokenResponse struct {
-	Token       string     `json:"token"`
-	ExpiresAt   *time.Time `json:"expires_at"`
-	WorkspaceID string     `json:"workspace_id"`
-	Agent       agentJSON  `json:"agent"`
+	Token       string            `json:"token"`
+	ExpiresAt   *jsontext.Instant `json:"expires_at"`
+	WorkspaceID string            `json:"workspace_id"`
+	Agent       agentJSON         `json:"agent"`
 }
 
 func (a *API) login(w http.ResponseWriter, r *http.Request, _ *auth.Principal) {
@@ -86,7 +87,7 @@ type workspaceJSON struct {
 	Name      string                 `json:"name"`
 	Timezone  string                 `json:"timezone"`
 	Settings  desk.WorkspaceSettings `json:"settings"`
-	CreatedAt time.Time              `json:"created_at"`
+	CreatedAt jsontext.Instant       `json:"created_at"`
 }
 
 func (a *API) workspace(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
@@ -96,7 +97,7 @@ func (a *API) workspace(w http.ResponseWriter, r *http.Request, p *auth.Principa
 		return
 	}
 	writeJSON(w, http.StatusOK, workspaceJSON{ID: ws.ID, Number: ws.Number, Name: ws.Name, Timezone: ws.Timezone,
-		Settings: ws.Settings, CreatedAt: ws.CreatedAt})
+		Settings: ws.Settings, CreatedAt: jsontext.Instant(ws.CreatedAt)})
 }
 
 type workspaceSettingsPatch struct {

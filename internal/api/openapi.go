@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/ticketd/ticketd/internal/jsontext"
 )
 
 // Doc describes one route for the OpenAPI document. The document is built
@@ -138,14 +140,22 @@ func operationID(method, path string) string {
 	return b.String()
 }
 
-var timeType = reflect.TypeOf(time.Time{})
+var (
+	timeType    = reflect.TypeOf(time.Time{})
+	instantType = reflect.TypeOf(jsontext.Instant{})
+)
+
+// InstantExample shows the one form of every instant the API writes: UTC,
+// exactly three fractional digits, so that instants sort as text.
+const InstantExample = "2026-12-06T23:33:37.150Z"
+
 var rawType = reflect.TypeOf(json.RawMessage{})
 
 // schemaOf returns the JSON schema of t, registering named structs in schemas.
 func schemaOf(t reflect.Type, schemas map[string]any) map[string]any {
 	switch {
-	case t == timeType:
-		return map[string]any{"type": "string", "format": "date-time"}
+	case t == timeType || t == instantType:
+		return map[string]any{"type": "string", "format": "date-time", "example": InstantExample}
 	case t == rawType:
 		return map[string]any{}
 	}

@@ -21,8 +21,10 @@ type errorBody struct {
 }
 
 type errorDetail struct {
-	Code    string `json:"code" enum:"bad_request,invalid,unauthorized,forbidden,not_found,conflict,capacity,too_large,internal"`
+	Code    string `json:"code" enum:"bad_request,invalid,unauthorized,forbidden,not_found,method_not_allowed,conflict,capacity,too_large,internal,unavailable"`
 	Message string `json:"message"`
+	// Field names the input field at fault, when there is one.
+	Field string `json:"field,omitempty"`
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {
@@ -41,11 +43,25 @@ func writeError(w http.ResponseWriter, status int, code, msg string) {
 	writeJSON(w, status, errorBody{Error: errorDetail{Code: code, Message: msg}})
 }
 
+// WriteError answers the native error shape with the field at fault
+// (omitted when empty); the server renders its own answers (unknown
+// routes, body limits, an unavailable store) through it.
+func WriteError(w http.ResponseWriter, status int, code, msg, field string) {
+	writeJSON(w, status, errorBody{Error: errorDetail{Code: code, Message: msg, Field: field}})
+}
+
 // fail maps a desk error onto a status and the native error shape. Internal
 // errors are logged and answered without their details.
 func fail(w http.ResponseWriter, r *http.Request, err error) {
 	msg := err.Error()
+	var fe *desk.FieldError
 	switch {
+	case errors.As(err, &fe) && fe.Field != "" && (errors.Is(fe, desk.ErrConflict) || errors.Is(fe, desk.ErrInvalid)):
+		status, code := http.StatusConflict, "conflict"
+		if errors.Is(fe, desk.ErrInvalid) {
+			status, code = http.StatusUnprocessableEntity, "invalid"
+		}
+		WriteError(w, status, code, fe.Message, fe.Field)
 	case errors.Is(err, desk.ErrNotFound):
 		writeError(w, http.StatusNotFound, "not_found", "not found")
 	case errors.Is(err, desk.ErrInvalid):

@@ -13,6 +13,7 @@ import (
 
 	"github.com/ticketd/ticketd/internal/auth"
 	"github.com/ticketd/ticketd/internal/desk"
+	"github.com/ticketd/ticketd/internal/jsontext"
 	"github.com/ticketd/ticketd/internal/routing"
 )
 
@@ -52,16 +53,16 @@ func decodeOptional(w http.ResponseWriter, r *http.Request, v any) bool {
 }
 
 type routingAgentJSON struct {
-	ID             string        `json:"id"`
-	Number         int64         `json:"number"`
-	Name           string        `json:"name"`
-	Role           desk.Role     `json:"role" enum:"admin,supervisor,agent,bot"`
-	Presence       desk.Presence `json:"presence" enum:"online,away,offline"`
-	Capacity       int           `json:"capacity" doc:"0 = unlimited"`
-	Active         int           `json:"active" doc:"active tickets assigned to the agent"`
-	Available      bool          `json:"available" doc:"online, not a bot, and under capacity"`
-	LastAssignedAt *time.Time    `json:"last_assigned_at"`
-	Restricted     bool          `json:"restricted" doc:"takes only tickets of its assignable channel accounts"`
+	ID             string            `json:"id"`
+	Number         int64             `json:"number"`
+	Name           string            `json:"name"`
+	Role           desk.Role         `json:"role" enum:"admin,supervisor,agent,bot"`
+	Presence       desk.Presence     `json:"presence" enum:"online,away,offline"`
+	Capacity       int               `json:"capacity" doc:"0 = unlimited"`
+	Active         int               `json:"active" doc:"active tickets assigned to the agent"`
+	Available      bool              `json:"available" doc:"online, not a bot, and under capacity"`
+	LastAssignedAt *jsontext.Instant `json:"last_assigned_at"`
+	Restricted     bool              `json:"restricted" doc:"takes only tickets of its assignable channel accounts"`
 }
 
 func toRoutingAgentJSON(l *desk.RoutingAgent) routingAgentJSON {
@@ -315,11 +316,11 @@ func (a *API) position(w http.ResponseWriter, r *http.Request, p *auth.Principal
 // Queues.
 
 type queueSummaryJSON struct {
-	GroupID   *string    `json:"group_id" doc:"null for the general queue (tickets without a group)"`
-	GroupName string     `json:"group_name"`
-	Waiting   int        `json:"waiting"`
-	Oldest    *time.Time `json:"oldest_created_at" doc:"creation time of the oldest waiting ticket"`
-	Agents    poolJSON   `json:"agents"`
+	GroupID   *string           `json:"group_id" doc:"null for the general queue (tickets without a group)"`
+	GroupName string            `json:"group_name"`
+	Waiting   int               `json:"waiting"`
+	Oldest    *jsontext.Instant `json:"oldest_created_at" doc:"creation time of the oldest waiting ticket"`
+	Agents    poolJSON          `json:"agents"`
 }
 
 type queueSummaryList struct {
@@ -434,8 +435,8 @@ type slaPolicyJSON struct {
 	ResolveSeconds    int64               `json:"resolve_seconds" doc:"0 = no resolution target"`
 	Timezone          string              `json:"timezone" doc:"IANA zone of the business hours; empty = the workspace's"`
 	Hours             map[string][]string `json:"hours" doc:"business hours by day (mon..sun) as HH:MM-HH:MM spans; empty = every hour counts"`
-	CreatedAt         time.Time           `json:"created_at"`
-	UpdatedAt         time.Time           `json:"updated_at"`
+	CreatedAt         jsontext.Instant    `json:"created_at"`
+	UpdatedAt         jsontext.Instant    `json:"updated_at"`
 }
 
 type slaPolicyRequest struct {
@@ -473,7 +474,7 @@ func policyPriority(w http.ResponseWriter, s string) (desk.Priority, bool) {
 func toSLAPolicyJSON(p *desk.SLAPolicy) slaPolicyJSON {
 	return slaPolicyJSON{Priority: priorityName(p.Priority), FirstReplySeconds: routing.Seconds(p.FirstReply),
 		ResolveSeconds: routing.Seconds(p.Resolve), Timezone: p.Timezone, Hours: routing.FormatHours(p.Hours),
-		CreatedAt: p.CreatedAt, UpdatedAt: p.UpdatedAt}
+		CreatedAt: jsontext.Instant(p.CreatedAt), UpdatedAt: jsontext.Instant(p.UpdatedAt)}
 }
 
 func (a *API) slaPolicies(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
@@ -555,16 +556,16 @@ type durationsJSON struct {
 }
 
 type slaJSON struct {
-	Policy             *slaPolicyJSON `json:"policy"`
-	FirstReplyDueAt    *time.Time     `json:"first_reply_due_at"`
-	ResolveDueAt       *time.Time     `json:"resolve_due_at"`
-	FirstReplyAt       *time.Time     `json:"first_reply_at"`
-	ResolvedAt         *time.Time     `json:"resolved_at"`
-	FirstReplyBreached bool           `json:"first_reply_breached"`
-	ResolveBreached    bool           `json:"resolve_breached"`
-	WithinSLA          *bool          `json:"within_sla" doc:"set once the ticket ended"`
-	State              string         `json:"state" enum:"ongoing,within,breached"`
-	Durations          durationsJSON  `json:"durations" doc:"time in each status sums completed stays, from the event log"`
+	Policy             *slaPolicyJSON    `json:"policy"`
+	FirstReplyDueAt    *jsontext.Instant `json:"first_reply_due_at"`
+	ResolveDueAt       *jsontext.Instant `json:"resolve_due_at"`
+	FirstReplyAt       *jsontext.Instant `json:"first_reply_at"`
+	ResolvedAt         *jsontext.Instant `json:"resolved_at"`
+	FirstReplyBreached bool              `json:"first_reply_breached"`
+	ResolveBreached    bool              `json:"resolve_breached"`
+	WithinSLA          *bool             `json:"within_sla" doc:"set once the ticket ended"`
+	State              string            `json:"state" enum:"ongoing,within,breached"`
+	Durations          durationsJSON     `json:"durations" doc:"time in each status sums completed stays, from the event log"`
 }
 
 func (a *API) ticketSLA(w http.ResponseWriter, r *http.Request, p *auth.Principal) {

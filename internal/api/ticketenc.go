@@ -205,15 +205,10 @@ func appendOptString(b []byte, key, s string) []byte {
 	return jsontext.AppendString(b, s)
 }
 
-// appendTime writes t as time.Time.MarshalJSON does; false for the years it
-// refuses.
+// appendTime writes t as jsontext.Instant's MarshalJSON does; false for
+// the years it refuses.
 func appendTime(b []byte, t time.Time) ([]byte, bool) {
-	if y := t.Year(); y < 0 || y > 9999 {
-		return b, false
-	}
-	b = append(b, '"')
-	b = t.AppendFormat(b, time.RFC3339Nano)
-	return append(b, '"'), true
+	return jsontext.AppendInstant(b, t)
 }
 
 // appendFields writes fieldsJSON(fs) as json.Marshal does — an object in

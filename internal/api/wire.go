@@ -8,64 +8,66 @@ import (
 	"time"
 
 	"github.com/ticketd/ticketd/internal/desk"
+	"github.com/ticketd/ticketd/internal/jsontext"
 )
 
 // Wire types are the native API's JSON; converters below are the only
 // place they meet desk types.
 
 type ticketJSON struct {
-	ID               string          `json:"id"`
-	Number           int64           `json:"number"`
-	Subject          string          `json:"subject"`
-	Description      string          `json:"description"`
-	Status           desk.Status     `json:"status" enum:"new,unassigned,assigned,open,pending,on_hold,solved,closed,ignored"`
-	StatusReason     string          `json:"status_reason"`
-	ClosedReason     string          `json:"closed_reason,omitempty"`
-	ClosureType      string          `json:"closure_type,omitempty"`
-	Priority         *string         `json:"priority" enum:"low,normal,high,urgent"`
-	Type             *string         `json:"type" enum:"question,incident,problem,task"`
-	Channel          desk.Channel    `json:"channel"`
-	ChannelAccountID *string         `json:"channel_account_id"`
-	Origin           desk.Origin     `json:"origin"`
-	ContactID        *string         `json:"contact_id"`
-	AssigneeID       *string         `json:"assignee_id"`
-	GroupID          *string         `json:"group_id"`
-	SupervisorID     *string         `json:"supervisor_id"`
-	Escalated        bool            `json:"escalated"`
-	Escalation       *escalationJSON `json:"escalation"`
-	Flagged          bool            `json:"flagged"`
-	Tags             []string        `json:"tags"`
-	CC               desk.CC         `json:"cc"`
-	CustomFields     fieldsJSON      `json:"custom_fields"`
-	CreatedBy        desk.Actor      `json:"created_by"`
-	CreatedAt        time.Time       `json:"created_at"`
-	UpdatedAt        time.Time       `json:"updated_at"`
-	QueuedAt         *time.Time      `json:"queued_at"`
-	FirstAssignedAt  *time.Time      `json:"first_assigned_at"`
-	AssignedAt       *time.Time      `json:"assigned_at"`
-	OpenedAt         *time.Time      `json:"opened_at"`
-	PendingAt        *time.Time      `json:"pending_at"`
-	SolvedAt         *time.Time      `json:"solved_at"`
-	ClosedAt         *time.Time      `json:"closed_at"`
-	EscalatedAt      *time.Time      `json:"escalated_at"`
-	TransferredAt    *time.Time      `json:"transferred_at"`
-	FirstResponseAt  *time.Time      `json:"first_response_at"`
-	FirstReplyDueAt  *time.Time      `json:"first_reply_due_at"`
-	ResolveDueAt     *time.Time      `json:"resolve_due_at"`
+	ID               string            `json:"id"`
+	Number           int64             `json:"number"`
+	Subject          string            `json:"subject"`
+	Description      string            `json:"description"`
+	Status           desk.Status       `json:"status" enum:"new,unassigned,assigned,open,pending,on_hold,solved,closed,ignored"`
+	StatusReason     string            `json:"status_reason"`
+	ClosedReason     string            `json:"closed_reason,omitempty"`
+	ClosureType      string            `json:"closure_type,omitempty"`
+	Priority         *string           `json:"priority" enum:"low,normal,high,urgent"`
+	Type             *string           `json:"type" enum:"question,incident,problem,task"`
+	Channel          desk.Channel      `json:"channel"`
+	ChannelAccountID *string           `json:"channel_account_id"`
+	Origin           desk.Origin       `json:"origin"`
+	ContactID        *string           `json:"contact_id"`
+	AssigneeID       *string           `json:"assignee_id"`
+	GroupID          *string           `json:"group_id"`
+	SupervisorID     *string           `json:"supervisor_id"`
+	Escalated        bool              `json:"escalated"`
+	Escalation       *escalationJSON   `json:"escalation"`
+	Flagged          bool              `json:"flagged"`
+	Tags             []string          `json:"tags"`
+	CC               desk.CC           `json:"cc"`
+	CustomFields     fieldsJSON        `json:"custom_fields"`
+	CreatedBy        desk.Actor        `json:"created_by"`
+	CreatedAt        jsontext.Instant  `json:"created_at"`
+	UpdatedAt        jsontext.Instant  `json:"updated_at"`
+	QueuedAt         *jsontext.Instant `json:"queued_at"`
+	FirstAssignedAt  *jsontext.Instant `json:"first_assigned_at"`
+	AssignedAt       *jsontext.Instant `json:"assigned_at"`
+	OpenedAt         *jsontext.Instant `json:"opened_at"`
+	PendingAt        *jsontext.Instant `json:"pending_at"`
+	SolvedAt         *jsontext.Instant `json:"solved_at"`
+	ClosedAt         *jsontext.Instant `json:"closed_at"`
+	EscalatedAt      *jsontext.Instant `json:"escalated_at"`
+	TransferredAt    *jsontext.Instant `json:"transferred_at"`
+	FirstResponseAt  *jsontext.Instant `json:"first_response_at"`
+	FirstReplyDueAt  *jsontext.Instant `json:"first_reply_due_at"`
+	ResolveDueAt     *jsontext.Instant `json:"resolve_due_at"`
 }
 
 type escalationJSON struct {
-	At          time.Time `json:"at"`
-	FromAgentID string    `json:"from_agent_id,omitempty"`
-	ToAgentID   string    `json:"to_agent_id,omitempty"`
-	Reason      string    `json:"reason,omitempty"`
+	At          jsontext.Instant `json:"at"`
+	FromAgentID string           `json:"from_agent_id,omitempty"`
+	ToAgentID   string           `json:"to_agent_id,omitempty"`
+	Reason      string           `json:"reason,omitempty"`
 }
 
-func optTime(t time.Time) *time.Time {
+func optTime(t time.Time) *jsontext.Instant {
 	if t.IsZero() {
 		return nil
 	}
-	return &t
+	i := jsontext.Instant(t)
+	return &i
 }
 
 func optStr(s string) *string {
@@ -82,7 +84,7 @@ func toTicketJSON(t *desk.Ticket) ticketJSON {
 		ChannelAccountID: optStr(t.ChannelAccountID), Origin: t.Origin, ContactID: optStr(t.ContactID),
 		AssigneeID: optStr(t.AssigneeID), GroupID: optStr(t.GroupID), SupervisorID: optStr(t.SupervisorID),
 		Escalated: t.Escalated, Flagged: t.Flagged, Tags: t.Tags, CC: t.CC, CustomFields: fieldsJSON(t.CustomFields),
-		CreatedBy: t.CreatedBy, CreatedAt: t.CreatedAt, UpdatedAt: t.UpdatedAt,
+		CreatedBy: t.CreatedBy, CreatedAt: jsontext.Instant(t.CreatedAt), UpdatedAt: jsontext.Instant(t.UpdatedAt),
 		QueuedAt: optTime(t.QueuedAt), FirstAssignedAt: optTime(t.FirstAssignedAt), AssignedAt: optTime(t.AssignedAt),
 		OpenedAt: optTime(t.OpenedAt), PendingAt: optTime(t.PendingAt), SolvedAt: optTime(t.SolvedAt),
 		ClosedAt: optTime(t.ClosedAt), EscalatedAt: optTime(t.EscalatedAt), TransferredAt: optTime(t.TransferredAt),
@@ -91,7 +93,7 @@ func toTicketJSON(t *desk.Ticket) ticketJSON {
 		out.Tags = []string{}
 	}
 	if e := t.Escalation; e != nil {
-		out.Escalation = &escalationJSON{At: e.At, FromAgentID: e.FromAgentID, ToAgentID: e.ToAgentID, Reason: e.Reason}
+		out.Escalation = &escalationJSON{At: jsontext.Instant(e.At), FromAgentID: e.FromAgentID, ToAgentID: e.ToAgentID, Reason: e.Reason}
 	}
 	return out
 }
@@ -154,7 +156,7 @@ type messageJSON struct {
 	AuthorName  string           `json:"author_name"`
 	Text        string           `json:"text"`
 	Attachments []attachmentJSON `json:"attachments"`
-	CreatedAt   time.Time        `json:"created_at"`
+	CreatedAt   jsontext.Instant `json:"created_at"`
 }
 
 type attachmentJSON struct {
@@ -166,7 +168,7 @@ type attachmentJSON struct {
 
 func toMessageJSON(m *desk.Message) messageJSON {
 	out := messageJSON{ID: m.ID, Number: m.Number, TicketID: m.TicketID, Direction: m.Direction, Public: m.Public,
-		Author: m.Author, AuthorName: m.AuthorName, Text: m.Text, CreatedAt: m.CreatedAt, Attachments: []attachmentJSON{}}
+		Author: m.Author, AuthorName: m.AuthorName, Text: m.Text, CreatedAt: jsontext.Instant(m.CreatedAt), Attachments: []attachmentJSON{}}
 	for _, a := range m.Attachments {
 		out.Attachments = append(out.Attachments, attachmentJSON{ID: a.ID, FileName: a.FileName, ContentType: a.ContentType, Size: a.Size})
 	}
@@ -174,37 +176,37 @@ func toMessageJSON(m *desk.Message) messageJSON {
 }
 
 type eventJSON struct {
-	ID     string     `json:"id"`
-	At     time.Time  `json:"at"`
-	Actor  desk.Actor `json:"actor"`
-	Type   string     `json:"type"`
-	From   string     `json:"from"`
-	To     string     `json:"to"`
-	Reason string     `json:"reason"`
+	ID     string           `json:"id"`
+	At     jsontext.Instant `json:"at"`
+	Actor  desk.Actor       `json:"actor"`
+	Type   string           `json:"type"`
+	From   string           `json:"from"`
+	To     string           `json:"to"`
+	Reason string           `json:"reason"`
 }
 
 func toEventJSON(e *desk.Event) eventJSON {
-	return eventJSON{ID: e.ID, At: e.At, Actor: e.Actor, Type: e.Type, From: e.From, To: e.To, Reason: e.Reason}
+	return eventJSON{ID: e.ID, At: jsontext.Instant(e.At), Actor: e.Actor, Type: e.Type, From: e.From, To: e.To, Reason: e.Reason}
 }
 
 type agentJSON struct {
-	ID                string        `json:"id"`
-	Number            int64         `json:"number"`
-	Name              string        `json:"name"`
-	Email             string        `json:"email"`
-	Role              desk.Role     `json:"role" enum:"admin,supervisor,agent,bot"`
-	Presence          desk.Presence `json:"presence" enum:"online,away,offline"`
-	PresenceChangedAt *time.Time    `json:"presence_changed_at"`
-	LastLoginAt       *time.Time    `json:"last_login_at"`
-	Capacity          int           `json:"capacity"`
-	GroupIDs          []string      `json:"group_ids"`
-	CreatedAt         time.Time     `json:"created_at"`
+	ID                string            `json:"id"`
+	Number            int64             `json:"number"`
+	Name              string            `json:"name"`
+	Email             string            `json:"email"`
+	Role              desk.Role         `json:"role" enum:"admin,supervisor,agent,bot"`
+	Presence          desk.Presence     `json:"presence" enum:"online,away,offline"`
+	PresenceChangedAt *jsontext.Instant `json:"presence_changed_at"`
+	LastLoginAt       *jsontext.Instant `json:"last_login_at"`
+	Capacity          int               `json:"capacity"`
+	GroupIDs          []string          `json:"group_ids"`
+	CreatedAt         jsontext.Instant  `json:"created_at"`
 }
 
 func toAgentJSON(a *desk.Agent) agentJSON {
 	out := agentJSON{ID: a.ID, Number: a.Number, Name: a.Name, Email: a.Email, Role: a.Role, Presence: a.Presence,
 		PresenceChangedAt: optTime(a.PresenceChangedAt), LastLoginAt: optTime(a.LastLoginAt), Capacity: a.Capacity,
-		GroupIDs: a.GroupIDs, CreatedAt: a.CreatedAt}
+		GroupIDs: a.GroupIDs, CreatedAt: jsontext.Instant(a.CreatedAt)}
 	if out.GroupIDs == nil {
 		out.GroupIDs = []string{}
 	}
@@ -212,15 +214,15 @@ func toAgentJSON(a *desk.Agent) agentJSON {
 }
 
 type groupJSON struct {
-	ID           string    `json:"id"`
-	Number       int64     `json:"number"`
-	Name         string    `json:"name"`
-	SupervisorID *string   `json:"supervisor_id"`
-	CreatedAt    time.Time `json:"created_at"`
+	ID           string           `json:"id"`
+	Number       int64            `json:"number"`
+	Name         string           `json:"name"`
+	SupervisorID *string          `json:"supervisor_id"`
+	CreatedAt    jsontext.Instant `json:"created_at"`
 }
 
 func toGroupJSON(g *desk.Group) groupJSON {
-	return groupJSON{ID: g.ID, Number: g.Number, Name: g.Name, SupervisorID: optStr(g.SupervisorID), CreatedAt: g.CreatedAt}
+	return groupJSON{ID: g.ID, Number: g.Number, Name: g.Name, SupervisorID: optStr(g.SupervisorID), CreatedAt: jsontext.Instant(g.CreatedAt)}
 }
 
 type identityJSON struct {
@@ -232,25 +234,25 @@ type identityJSON struct {
 }
 
 type contactJSON struct {
-	ID           string         `json:"id"`
-	Number       int64          `json:"number"`
-	Name         string         `json:"name"`
-	FirstName    string         `json:"first_name"`
-	LastName     string         `json:"last_name"`
-	Email        string         `json:"email"`
-	Phone        string         `json:"phone"`
-	NationalID   string         `json:"national_id"`
-	ExternalID   string         `json:"external_id"`
-	Identities   []identityJSON `json:"identities"`
-	CustomFields fieldsJSON     `json:"custom_fields"`
-	CreatedAt    time.Time      `json:"created_at"`
-	UpdatedAt    time.Time      `json:"updated_at"`
+	ID           string           `json:"id"`
+	Number       int64            `json:"number"`
+	Name         string           `json:"name"`
+	FirstName    string           `json:"first_name"`
+	LastName     string           `json:"last_name"`
+	Email        string           `json:"email"`
+	Phone        string           `json:"phone"`
+	NationalID   string           `json:"national_id"`
+	ExternalID   string           `json:"external_id"`
+	Identities   []identityJSON   `json:"identities"`
+	CustomFields fieldsJSON       `json:"custom_fields"`
+	CreatedAt    jsontext.Instant `json:"created_at"`
+	UpdatedAt    jsontext.Instant `json:"updated_at"`
 }
 
 func toContactJSON(c *desk.Contact) contactJSON {
 	out := contactJSON{ID: c.ID, Number: c.Number, Name: c.Name, FirstName: c.FirstName, LastName: c.LastName,
 		Email: c.Email, Phone: c.Phone, NationalID: c.NationalID, ExternalID: c.ExternalID,
-		CustomFields: fieldsJSON(c.CustomFields), CreatedAt: c.CreatedAt, UpdatedAt: c.UpdatedAt, Identities: []identityJSON{}}
+		CustomFields: fieldsJSON(c.CustomFields), CreatedAt: jsontext.Instant(c.CreatedAt), UpdatedAt: jsontext.Instant(c.UpdatedAt), Identities: []identityJSON{}}
 	for _, i := range c.Identities {
 		out.Identities = append(out.Identities, identityJSON(i))
 	}

@@ -156,12 +156,18 @@ func (s *Service) Login(ctx context.Context, email, password, workspace string) 
 	}
 	agents, err := s.Desk.Store.AgentsByEmail(ctx, strings.ToLower(strings.TrimSpace(email)))
 	if err != nil {
+		noteFault(ctx, err)
 		return nil, fmt.Errorf("login: %w", err)
 	}
 	for i := range agents {
 		a := &agents[i]
 		if workspace != "" && a.WorkspaceID != workspace {
-			if w, err := s.Desk.Store.Workspace(ctx, a.WorkspaceID); err != nil || w.Name != workspace {
+			w, err := s.Desk.Store.Workspace(ctx, a.WorkspaceID)
+			if err != nil && !errors.Is(err, desk.ErrNotFound) {
+				noteFault(ctx, err)
+				return nil, fmt.Errorf("login: %w", err)
+			}
+			if err != nil || w.Name != workspace {
 				continue
 			}
 		}
@@ -207,6 +213,7 @@ func (s *Service) Token(ctx context.Context, tok string) (*Principal, error) {
 		return nil, ErrUnauthorized
 	}
 	if err != nil {
+		noteFault(ctx, err)
 		return nil, fmt.Errorf("token lookup: %w", err)
 	}
 	now := s.Desk.Clock()
@@ -214,8 +221,12 @@ func (s *Service) Token(ctx context.Context, tok string) (*Principal, error) {
 		return nil, ErrUnauthorized
 	}
 	a, err := s.Desk.Store.Agent(ctx, t.WorkspaceID, t.AgentID)
-	if err != nil {
+	if errors.Is(err, desk.ErrNotFound) {
 		return nil, ErrUnauthorized
+	}
+	if err != nil {
+		noteFault(ctx, err) // a store that fails is no proof of bad credentials
+		return nil, fmt.Errorf("token agent: %w", err)
 	}
 	p = &Principal{WorkspaceID: a.WorkspaceID, AgentID: a.ID, Role: a.Role, TokenID: t.ID}
 	exp := now.Add(s.cacheTTL())

@@ -49,7 +49,7 @@ func (s *Service) CreateCompany(ctx context.Context, ws, name string) (*Company,
 	c := &Company{ID: objectid.New(now), WorkspaceID: ws, Name: name, CreatedAt: now}
 	err := s.Store.Update(ctx, func(tx Tx) error {
 		if _, err := tx.CompanyByName(ctx, ws, name); err == nil {
-			return fmt.Errorf("%w: company %q already exists", ErrConflict, name)
+			return Taken("name", "a company with this name already exists")
 		} else if !errors.Is(err, ErrNotFound) {
 			return err
 		}

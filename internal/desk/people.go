@@ -33,7 +33,7 @@ func (s *Service) NewWorkspace(ctx context.Context, name, timezone, adminName, a
 	}
 	err := s.Store.Update(ctx, func(tx Tx) error {
 		if _, err := tx.WorkspaceByName(ctx, name); err == nil {
-			return fmt.Errorf("%w: workspace %q already exists", ErrConflict, name)
+			return Taken("name", "a workspace with this name already exists")
 		} else if !errors.Is(err, ErrNotFound) {
 			return err
 		}
@@ -227,7 +227,7 @@ func (s *Service) CreateGroup(ctx context.Context, ws, name, supervisorID string
 			}
 		}
 		if _, err := tx.GroupByName(ctx, ws, name); err == nil {
-			return fmt.Errorf("%w: group %q already exists", ErrConflict, name)
+			return Taken("name", "a group with this name already exists")
 		}
 		return tx.CreateGroup(ctx, g)
 	})

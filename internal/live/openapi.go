@@ -13,7 +13,7 @@ func OpenAPI() map[string]map[string]any {
 	str := map[string]any{"type": "string"}
 	actor := map[string]any{"type": "object", "properties": map[string]any{
 		"kind": map[string]any{"type": "string", "enum": []string{"agent", "bot", "contact", "system", "api"}}, "id": str}}
-	instant := map[string]any{"type": "string", "format": "date-time"}
+	instant := map[string]any{"type": "string", "format": "date-time", "example": "2026-12-06T23:33:37.150Z"}
 	message := map[string]any{"type": "object", "description": "data of `event: message`", "properties": map[string]any{
 		"ticket_id": str, "id": str, "number": map[string]any{"type": "integer"},
 		"direction": map[string]any{"type": "string", "enum": []string{"in", "out"}},

@@ -11,11 +11,12 @@ import (
 	"time"
 
 	"github.com/ticketd/ticketd/internal/desk"
+	"github.com/ticketd/ticketd/internal/jsontext"
 	"github.com/ticketd/ticketd/internal/objectid"
 )
 
 // Wire types of the stream's events (the native API's conventions:
-// snake_case, RFC 3339 instants).
+// snake_case, RFC 3339 instants in UTC with three fractional digits).
 
 // MessageEvent is the data of an "event: message".
 type MessageEvent struct {
@@ -28,7 +29,7 @@ type MessageEvent struct {
 	AuthorName  string           `json:"author_name"`
 	Text        string           `json:"text"`
 	Attachments []AttachmentInfo `json:"attachments"`
-	CreatedAt   time.Time        `json:"created_at"`
+	CreatedAt   jsontext.Instant `json:"created_at"`
 }
 
 // AttachmentInfo describes a file of a streamed message.
@@ -41,12 +42,12 @@ type AttachmentInfo struct {
 
 // StatusEvent is the data of an "event: status".
 type StatusEvent struct {
-	TicketID string      `json:"ticket_id"`
-	From     desk.Status `json:"from"`
-	To       desk.Status `json:"to"`
-	Reason   string      `json:"reason"`
-	Actor    desk.Actor  `json:"actor"`
-	At       time.Time   `json:"at"`
+	TicketID string           `json:"ticket_id"`
+	From     desk.Status      `json:"from"`
+	To       desk.Status      `json:"to"`
+	Reason   string           `json:"reason"`
+	Actor    desk.Actor       `json:"actor"`
+	At       jsontext.Instant `json:"at"`
 }
 
 // retryMillis tells EventSource clients how soon to reconnect.
@@ -263,7 +264,7 @@ func (s *stream) deliver(ctx context.Context, evs []desk.Event) error {
 		case e.Type == desk.EventStatusChanged:
 			name = "status"
 			data = StatusEvent{TicketID: e.TicketID, From: desk.Status(e.From), To: desk.Status(e.To),
-				Reason: e.Reason, Actor: e.Actor, At: e.At}
+				Reason: e.Reason, Actor: e.Actor, At: jsontext.Instant(e.At)}
 		case e.Type == desk.EventMessageAdded && (s.acc.notes || e.To != "note"):
 			if msgs == nil {
 				var err error
@@ -292,7 +293,7 @@ func (s *stream) deliver(ctx context.Context, evs []desk.Event) error {
 
 func toMessageEvent(m *desk.Message) MessageEvent {
 	out := MessageEvent{TicketID: m.TicketID, ID: m.ID, Number: m.Number, Direction: m.Direction, Public: m.Public,
-		Author: m.Author, AuthorName: m.AuthorName, Text: m.Text, Attachments: []AttachmentInfo{}, CreatedAt: m.CreatedAt}
+		Author: m.Author, AuthorName: m.AuthorName, Text: m.Text, Attachments: []AttachmentInfo{}, CreatedAt: jsontext.Instant(m.CreatedAt)}
 	for _, a := range m.Attachments {
 		out.Attachments = append(out.Attachments, AttachmentInfo{ID: a.ID, FileName: a.FileName, ContentType: a.ContentType, Size: a.Size})
 	}

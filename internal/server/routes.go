@@ -48,9 +48,19 @@ func routes(d Deps, m *Metrics) (*http.ServeMux, []string) {
 		mux.Handle("/debug/pprof/symbol", adminOnly(d, http.HandlerFunc(pprof.Symbol)))
 	}
 
+	// Each door answers body limits, bad text, an unavailable store and
+	// (native API) unknown routes in its own shape, from one guard.
+	g := newGuard(d.Desk.Store, d.Log)
+
 	// Native API: /api/v1/...
 	native := &api.API{Desk: d.Desk, Auth: d.Auth, ExtraDocs: live.OpenAPI()}
-	native.Register(mount)
+	nativeDoor := door{render: api.WriteError}
+	known := http.NewServeMux()
+	native.Register(g.mount(nativeDoor, func(pattern string, h http.Handler) {
+		known.Handle(pattern, http.NotFoundHandler())
+		mount(pattern, h)
+	}))
+	mux.Handle("/api/v1/", wrap("/api/v1/", g.wrap(nativeDoor, "/api/v1/", noRoute(nativeDoor, known))))
 
 	// Live ticket streams (server-sent events): /live/v1/tickets/{id}.
 	hub := live.New(d.Desk, d.Auth, d.Secret, d.Log)
@@ -61,18 +71,20 @@ func routes(d Deps, m *Metrics) (*http.ServeMux, []string) {
 	handle("GET "+live.GroupPath, hub.ServeGroup)
 
 	// pd-oneview chat-ticket: /chat-ticket/v1/... and /cs-chat-ticket/v1/...
-	oneview.New(d.Desk, d.Auth, hub, d.Log).Register(mount, "/chat-ticket", "/cs-chat-ticket")
+	oneview.New(d.Desk, d.Auth, hub, d.Log).Register(g.mount(door{render: oneview.DoorError}, mount), "/chat-ticket", "/cs-chat-ticket")
 
 	// PostCenter v2: /postcenter/v2/...
-	postcenter.Mount(mount, postcenter.DefaultPrefix, postcenter.Deps{Desk: d.Desk, Auth: d.Auth, Routing: d.Routing,
-		Files: d.Files, Log: d.Log})
+	postcenter.Mount(g.mount(door{render: postcenter.DoorError}, mount), postcenter.DefaultPrefix, postcenter.Deps{Desk: d.Desk,
+		Auth: d.Auth, Routing: d.Routing, Files: d.Files, Log: d.Log})
 
 	// Bangwo8 v1: /bangwo8/api/v1/...
-	bangwo8.New(d.Desk, d.Auth, d.Files, d.Log).Register(mount)
+	b8 := bangwo8.New(d.Desk, d.Auth, d.Files, d.Log)
+	b8.Register(g.mount(door{render: bangwo8.DoorError, uploads: b8.UploadLimit}, mount))
 
 	// 3Dolphins graph tickets: /dolphin/apiv1/graph/...
-	dolphins.New(dolphins.Config{Desk: d.Desk, Auth: d.Auth, Routing: d.Routing, Log: d.Log, Files: d.Files.Blobs,
-		TokenTTL: d.DolphinsTokenTTL}).Register(mount)
+	dol := dolphins.New(dolphins.Config{Desk: d.Desk, Auth: d.Auth, Routing: d.Routing, Log: d.Log, Files: d.Files.Blobs,
+		TokenTTL: d.DolphinsTokenTTL})
+	dol.Register(g.mount(door{render: dolphins.DoorError, uploads: dol.UploadLimit}, mount))
 
 	return mux, patterns
 }

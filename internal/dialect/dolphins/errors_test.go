@@ -24,14 +24,15 @@ func TestFailures(t *testing.T) {
 				t.Errorf("%s %s: message %q", c.method, c.path, env.Message)
 			}
 		}
-		// The store goes away under the server: 500, without details.
+		// The store goes away under the server: 503 with Retry-After,
+		// without details (the server's guard, internal/server/doors.go).
 		f.ok(f.do("GET", "/graph/tickets", nil, f.tAgent)) // the token is now cached
 		if err := st.Close(); err != nil {
 			t.Fatal(err)
 		}
-		env := f.failed(f.do("GET", "/graph/tickets", nil, f.tAgent), 500)
-		if env.Message != "Internal server error" {
-			t.Errorf("500 message %q", env.Message)
+		env := f.failed(f.do("GET", "/graph/tickets", nil, f.tAgent), 503)
+		if env.Message != "the database is unavailable; try again shortly" {
+			t.Errorf("503 message %q", env.Message)
 		}
 	})
 }

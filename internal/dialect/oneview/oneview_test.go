@@ -510,7 +510,8 @@ func TestUnknownAgentNotFound(t *testing.T) {
 	})
 }
 
-// TestInternalError: a store that fails answers the blueprint's 500 body.
+// TestInternalError: a store that is gone answers 503 in the blueprint's
+// Error shape (the server's guard, internal/server/doors.go).
 func TestInternalError(t *testing.T) {
 	servertest.Run(t, func(t *testing.T, e *servertest.Env) {
 		ag, tok := e.Agent(desk.NewAgent{Name: "Ana", Email: "ana@acme.test"})
@@ -522,8 +523,8 @@ func TestInternalError(t *testing.T) {
 		}
 		for _, rt := range []struct{ method, path string }{{"GET", "tickets"}, {"PUT", "online"}} {
 			res := e.Do(rt.method, "/chat-ticket/v1/"+ag.ID+"/"+rt.path, nil, bearer(tok))
-			if res.Status != 500 || string(res.Body) != `{"errorCode":500,"errorMessage":"internal server error"}` {
-				t.Errorf("%s %s on a closed store: %d %s", rt.method, rt.path, res.Status, res.Body)
+			if res.Status != 503 || string(res.Body) != `{"errorCode":503,"errorMessage":"service unavailable"}` || res.Header.Get("Retry-After") == "" {
+				t.Errorf("%s %s on a closed store: %d %s (Retry-After %q)", rt.method, rt.path, res.Status, res.Body, res.Header.Get("Retry-After"))
 			}
 		}
 	})

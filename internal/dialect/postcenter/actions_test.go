@@ -196,7 +196,7 @@ func TestCrossDoor(t *testing.T) {
 		f.clock.setAt("2020-03-01T11:00:00.000")
 		f.ok(f.pc("POST", "/postcenter/v2/ticket/"+id+"/close/", nil))
 		back = f.nativeTicket(id)
-		if back["status"] != "closed" || back["closed_reason"] != "manual" || back["closed_at"] != "2020-03-01T11:00:00Z" {
+		if back["status"] != "closed" || back["closed_reason"] != "manual" || back["closed_at"] != "2020-03-01T11:00:00.000Z" {
 			t.Errorf("native after PostCenter close: %v %v %v", back["status"], back["closed_reason"], back["closed_at"])
 		}
 		var closedBy any

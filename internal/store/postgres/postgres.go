@@ -72,9 +72,12 @@ func Open(ctx context.Context, url string, log *slog.Logger) (*sqlstore.Store, e
 			_, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(hashtext('routing:' || $1))`, ws)
 			return err
 		},
-		IsUnique: func(err error) bool {
+		Unique: func(err error) (string, bool) {
 			var pe *pgconn.PgError
-			return errors.As(err, &pe) && pe.Code == "23505"
+			if errors.As(err, &pe) && pe.Code == "23505" {
+				return pe.ConstraintName, true
+			}
+			return "", false
 		},
 		Close: func() error { stopHousekeeping(); pool.Close(); return nil },
 	}

@@ -93,7 +93,7 @@ func Open(ctx context.Context, path string, opt Options) (*sqlstore.Store, error
 	fl := &sqlstore.Flavor{
 		Name:        "sqlite",
 		RunTx:       w.run,
-		IsUnique:    isUnique,
+		Unique:      unique,
 		Close:       w.close,
 		BatchSearch: true,
 	}
@@ -117,10 +117,21 @@ func registeredDriver() (*sqlite.Driver, error) {
 	return drv, nil
 }
 
-func isUnique(err error) bool {
+// unique reports a unique (or primary key) violation and names it as
+// SQLite does: "table.column, table.column".
+func unique(err error) (string, bool) {
 	var e *sqlite.Error
-	if errors.As(err, &e) {
-		return e.Code() == sqlite3.SQLITE_CONSTRAINT_UNIQUE || e.Code() == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY
+	if errors.As(err, &e) && e.Code() != sqlite3.SQLITE_CONSTRAINT_UNIQUE && e.Code() != sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY {
+		return "", false
 	}
-	return strings.Contains(err.Error(), "UNIQUE constraint failed")
+	msg := err.Error()
+	i := strings.Index(msg, "UNIQUE constraint failed: ")
+	if i < 0 {
+		return "", false
+	}
+	msg = msg[i+len("UNIQUE constraint failed: "):]
+	if j := strings.LastIndex(msg, " ("); j >= 0 { // the driver's " (2067)"
+		msg = msg[:j]
+	}
+	return msg, true
 }

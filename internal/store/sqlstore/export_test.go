@@ -27,3 +27,13 @@ func SetWindows(recent, status int) (restore func()) {
 
 // WaitingSQL is the queue predicate, for plan tests.
 const WaitingSQL = waitingSQL
+
+// UniqueRuleNames lists the constraints uniqueRules maps, as each backend
+// names them.
+func UniqueRuleNames() map[string]bool {
+	m := map[string]bool{}
+	for _, r := range uniqueRules {
+		m[r.postgres], m[r.sqlite] = true, true
+	}
+	return m
+}

@@ -23,8 +23,9 @@ type Flavor struct {
 	RunTx func(ctx context.Context, fn func(*sql.Tx) error) error
 	// LockRouting serializes routing decisions of one workspace.
 	LockRouting func(ctx context.Context, tx *sql.Tx, ws string) error
-	// IsUnique reports a unique-constraint violation.
-	IsUnique func(error) bool
+	// Unique reports a unique-constraint violation and names the
+	// constraint as the backend does (see unique.go).
+	Unique func(error) (constraint string, ok bool)
 	// Close releases backend resources beyond the read pool.
 	Close func() error
 	// BatchSearch: RunTx brings the search index up to date itself
@@ -154,8 +155,11 @@ func (c *conn) mapErr(err error, what string) error {
 		return nil
 	case errors.Is(err, sql.ErrNoRows):
 		return fmt.Errorf("%s: %w", what, desk.ErrNotFound)
-	case c.fl.IsUnique != nil && c.fl.IsUnique(err):
-		return fmt.Errorf("%s: %w: %v", what, desk.ErrConflict, err)
+	}
+	if c.fl.Unique != nil {
+		if constraint, ok := c.fl.Unique(err); ok {
+			return fmt.Errorf("%s: %w", what, conflict(constraint))
+		}
 	}
 	return fmt.Errorf("%s: %w", what, err)
 }
