@@ -5,12 +5,14 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
+	"flag"
 	"fmt"
 	"log/slog"
 	"net"
 	"os"
 	"path/filepath"
 	"runtime/debug"
+	"strings"
 	"time"
 
 	"github.com/ticketd/ticketd/internal/server"
@@ -29,7 +31,11 @@ func serve(ctx context.Context, args []string) error {
 		"lifetime of tokens from the 3Dolphins door's POST /graph/auth (env TICKETD_DOLPHINS_TOKEN_TTL)")
 	secret := fs.String("secret", env("secret", ""), "signs live-stream room tokens; every node of one deployment needs the same one "+
 		"(env TICKETD_SECRET; default: a random secret kept in the data folder)")
+	mounts := mountFlags(fs)
 	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if err := mounts.Validate(); err != nil {
 		return err
 	}
 	log := newLogger(*logLevel)
@@ -47,6 +53,7 @@ func serve(ctx context.Context, args []string) error {
 	deps.Pprof, deps.Files = *pprof, server.FileStore(st, *dataDir)
 	deps.DolphinsTokenTTL = *dolphinsTTL
 	deps.Secret = key
+	deps.Mounts = *mounts
 	h := server.Handler(deps, server.NewMetrics(sqlstore.Collectors()...))
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
@@ -55,6 +62,25 @@ func serve(ctx context.Context, args []string) error {
 	log.Info("ticketd serving", slog.String("addr", ln.Addr().String()), slog.String("store", st.Backend()),
 		slog.String("version", version()))
 	return server.Run(ctx, ln, h, *grace, log)
+}
+
+// mountFlags adds a flag per dialect mount (DESIGN.md §1: configurable).
+func mountFlags(fs *flag.FlagSet) *server.Mounts {
+	m := server.DefaultMounts()
+	for _, f := range []struct {
+		name, what string
+		into       *string
+	}{
+		{"mount-postcenter", "PostCenter v2", &m.PostCenter},
+		{"mount-bangwo8", "Bangwo8 v1", &m.Bangwo8},
+		{"mount-oneview", "pd-oneview chat-ticket (empty: off)", &m.OneView},
+		{"mount-oneview-cs", "pd-oneview cs-chat-ticket (empty: off)", &m.OneViewCS},
+		{"mount-dolphins", "3Dolphins graph tickets", &m.Dolphins},
+	} {
+		name := strings.ReplaceAll(f.name, "-", "_")
+		fs.StringVar(f.into, f.name, env(name, *f.into), fmt.Sprintf("where %s answers (env TICKETD_%s)", f.what, strings.ToUpper(name)))
+	}
+	return &m
 }
 
 // loadSecret returns the configured secret, or one kept in dataDir/secret

@@ -9,6 +9,7 @@ import (
 
 	"github.com/ticketd/ticketd/internal/auth"
 	"github.com/ticketd/ticketd/internal/desk"
+	"github.com/ticketd/ticketd/internal/route"
 )
 
 // API serves the native REST API.
@@ -24,16 +25,25 @@ type API struct {
 // (p is nil on public routes).
 type handler func(w http.ResponseWriter, r *http.Request, p *auth.Principal)
 
-type route struct {
+type endpoint struct {
 	Route
 	h handler
 }
 
-// Register hands every native route to handle, which mounts it (wrapped
+// Register hands every native route to mount, which mounts it (wrapped
 // with metrics) on the server's mux.
-func (a *API) Register(handle func(pattern string, h http.Handler)) {
+func (a *API) Register(mount route.Mount) {
 	for _, rt := range a.routes() {
-		handle(rt.Method+" "+rt.Pattern, a.guard(rt))
+		role := route.Agent
+		switch {
+		case rt.Doc.Public:
+			role = route.Public
+		case rt.Doc.Role == string(desk.RoleSupervisor):
+			role = route.Supervisor
+		case rt.Doc.Role == string(desk.RoleAdmin):
+			role = route.Admin
+		}
+		mount(route.Route{Method: rt.Method, Path: rt.Pattern, Role: role, Handler: a.guard(rt)})
 	}
 }
 
@@ -47,7 +57,7 @@ func (a *API) Routes() []Route {
 }
 
 // guard authenticates the caller and checks the route's role.
-func (a *API) guard(rt route) http.Handler {
+func (a *API) guard(rt endpoint) http.Handler {
 	var need desk.Role
 	if rt.Doc.Role != "" {
 		need = desk.Role(rt.Doc.Role)

@@ -3,7 +3,7 @@ package api
 import "github.com/ticketd/ticketd/internal/routing"
 
 // routes is every native API route: method, pattern, documentation, handler.
-func (a *API) routes() []route {
+func (a *API) routes() []endpoint {
 	q := func(name, typ, desc string) Param { return Param{Name: name, Type: typ, Description: desc} }
 	listParams := []Param{
 		q("limit", "integer", "page size, 1..100 (default 25)"),
@@ -20,7 +20,7 @@ func (a *API) routes() []route {
 		q("updated_before", "string", "RFC 3339 instant or YYYY-MM-DD, exclusive"),
 		q("order", "string", "newest (default), oldest, created_desc, created_asc, updated_desc, updated_asc"),
 	}
-	return []route{
+	return []endpoint{
 		{Route{"GET", "/api/v1/openapi.json", Doc{Summary: "This document", Tag: "meta", Public: true}}, a.openapi},
 		{Route{"POST", "/api/v1/tokens", Doc{Summary: "Log in: trade an email and password for an API token", Tag: "auth", Public: true,
 			Request: loginRequest{}, Response: tokenResponse{}, Status: 201, Errors: []int{400, 401}}}, a.login},

@@ -38,6 +38,8 @@ type Deps struct {
 	// DolphinsTokenTTL is the lifetime of tokens from the 3Dolphins door's
 	// POST /graph/auth (0: its default, 24 h).
 	DolphinsTokenTTL time.Duration
+	// Mounts are where the dialects answer; zero means DefaultMounts.
+	Mounts Mounts
 }
 
 // NewDeps assembles the services every door shares over one store: the

@@ -25,7 +25,7 @@ const (
 //
 // Passwords cost one argon2id per auth cache period, never one per request
 // (auth.Service.Password caches the outcome).
-func (d *Door) guard(rt route) http.Handler {
+func (d *Door) guard(rt endpoint) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if rt.access == public {
 			rt.h(w, r, nil)

@@ -17,6 +17,7 @@ import (
 	"github.com/ticketd/ticketd/internal/auth"
 	"github.com/ticketd/ticketd/internal/desk"
 	"github.com/ticketd/ticketd/internal/files"
+	"github.com/ticketd/ticketd/internal/route"
 )
 
 // DefaultPrefix is where the door is mounted.
@@ -48,15 +49,14 @@ func New(d *desk.Service, a *auth.Service, fs *files.Store, log *slog.Logger) *D
 
 // Register mounts every route of routes.go under the prefix through mount,
 // which instruments each handler under its pattern.
-func (d *Door) Register(mount func(pattern string, h http.Handler)) {
-	prefix := strings.TrimSuffix(d.Prefix, "/")
+func (d *Door) Register(mount route.Mount) {
 	for _, rt := range d.routes() {
 		method, path, _ := strings.Cut(rt.pattern, " ")
-		pattern := method + " " + prefix + path
 		if path == "" { // the catch-all: no method
-			pattern = prefix + method
+			method, path = "", method
 		}
-		mount(pattern, d.guard(rt))
+		role := map[access]string{public: route.Public, anyAgent: route.Agent, admin: route.Admin}[rt.access]
+		mount(route.Route{Method: method, Path: route.Join(d.Prefix, path), Role: role, Handler: d.guard(rt)})
 	}
 }
 

@@ -10,7 +10,7 @@ import (
 // public routes).
 type handler func(w http.ResponseWriter, r *http.Request, p *auth.Principal)
 
-type route struct {
+type endpoint struct {
 	pattern string // "METHOD /path" under the prefix
 	access  access
 	h       handler
@@ -21,8 +21,8 @@ type route struct {
 // ticket routes whose last segment is "{id}.json" or "{id}_v2.json" take
 // the segment as {file} and parse it; literal files (show_many.json,
 // search.json, update_many.json) win over the wildcard.
-func (d *Door) routes() []route {
-	return []route{
+func (d *Door) routes() []endpoint {
+	return []endpoint{
 		{"GET /api/v1/tickets.json", admin, d.listTickets},
 		{"GET /api/v1/companies/{company_id}/tickets.json", admin, d.companyTickets},
 		{"GET /api/v1/users/{user_id}/tickets.json", admin, d.userTickets},

@@ -18,6 +18,7 @@ import (
 	"github.com/ticketd/ticketd/internal/auth"
 	"github.com/ticketd/ticketd/internal/desk"
 	"github.com/ticketd/ticketd/internal/files"
+	"github.com/ticketd/ticketd/internal/route"
 	"github.com/ticketd/ticketd/internal/routing"
 )
 
@@ -106,17 +107,14 @@ func (d *Door) location(ws *desk.Workspace) *time.Location {
 
 // Register mounts every route through mount, which receives the full
 // pattern (method, prefix and path).
-func (d *Door) Register(mount func(pattern string, h http.Handler)) {
+func (d *Door) Register(mount route.Mount) {
 	for _, rt := range d.routes() {
 		var h http.Handler = rt.h
+		role := route.Public
 		if !rt.public {
-			h = d.authenticated(h)
+			h, role = d.authenticated(h), route.Agent
 		}
-		pattern := d.cfg.Prefix + rt.path
-		if rt.method != "" {
-			pattern = rt.method + " " + pattern
-		}
-		mount(pattern, h)
+		mount(route.Route{Method: rt.method, Path: route.Join(d.cfg.Prefix, rt.path), Role: role, Handler: h})
 	}
 }
 

@@ -16,6 +16,7 @@ import (
 
 	"github.com/ticketd/ticketd/internal/desk"
 	"github.com/ticketd/ticketd/internal/dialect/dolphins"
+	"github.com/ticketd/ticketd/internal/route"
 	"github.com/ticketd/ticketd/internal/server/servertest"
 )
 
@@ -361,7 +362,7 @@ func customDoor(t testing.TB, e *servertest.Env, cfg dolphins.Config) *httptest.
 		cfg.Files = e.Deps.Files.Blobs
 	}
 	mux := http.NewServeMux()
-	dolphins.New(cfg).Register(func(p string, h http.Handler) { mux.Handle(p, h) })
+	dolphins.New(cfg).Register(func(r route.Route) { mux.Handle(r.Pattern(), r.Handler) })
 	srv := httptest.NewServer(mux)
 	t.Cleanup(srv.Close)
 	return srv

@@ -2,8 +2,8 @@ package dolphins
 
 import "net/http"
 
-// route is one endpoint of the door, relative to its prefix.
-type route struct {
+// endpoint is one route of the door, relative to its prefix.
+type endpoint struct {
 	method, path string
 	h            http.HandlerFunc
 	public       bool // authenticates itself (or needs no token)
@@ -12,8 +12,8 @@ type route struct {
 // routes is every endpoint of the 3Dolphins ticket API (spec §4). Literal
 // segments win over parameters, as the spec's routing rule asks, which is
 // also how http.ServeMux picks between overlapping patterns.
-func (d *Door) routes() []route {
-	return []route{
+func (d *Door) routes() []endpoint {
+	return []endpoint{
 		{method: "POST", path: "/graph/auth", h: d.login, public: true},
 
 		{method: "GET", path: "/graph/tickets", h: d.tickets},                                                                    // E5 Get List of Ticket

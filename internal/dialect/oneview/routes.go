@@ -3,6 +3,8 @@ package oneview
 import (
 	"net/http"
 	"strings"
+
+	"github.com/ticketd/ticketd/internal/route"
 )
 
 // Register mounts the chat-ticket family under chatTicket (documented HOST
@@ -10,7 +12,7 @@ import (
 // successor family under csChatTicket ("/cs-chat-ticket"); an empty prefix
 // leaves that family out. Unknown paths and methods under either prefix
 // answer in the vendor's error shape.
-func (h *Handler) Register(mount func(pattern string, h http.Handler), chatTicket, csChatTicket string) {
+func (h *Handler) Register(mount route.Mount, chatTicket, csChatTicket string) {
 	if chatTicket != "" {
 		t := h.table(mount, chatTicket)
 		t.add("GET /v1/{agentID}/tickets", h.forAgent(h.agentTickets))
@@ -32,33 +34,33 @@ func (h *Handler) Register(mount func(pattern string, h http.Handler), chatTicke
 // paths, so a known path asked with another method gets 405, not 404.
 type table struct {
 	h      *Handler
-	mount  func(pattern string, h http.Handler)
+	mount  route.Mount
 	prefix string
 	paths  *http.ServeMux
 	allow  map[string][]string // path pattern → methods
 }
 
-func (h *Handler) table(mount func(string, http.Handler), prefix string) *table {
+func (h *Handler) table(mount route.Mount, prefix string) *table {
 	return &table{h: h, mount: mount, prefix: strings.TrimSuffix(prefix, "/"), paths: http.NewServeMux(), allow: map[string][]string{}}
 }
 
-func (t *table) add(route string, hd http.Handler) {
-	method, path, _ := strings.Cut(route, " ")
+func (t *table) add(pattern string, hd http.Handler) {
+	method, path, _ := strings.Cut(pattern, " ")
 	path = t.prefix + path
 	if t.allow[path] == nil {
 		t.paths.Handle(path, http.NotFoundHandler())
 	}
 	t.allow[path] = append(t.allow[path], method)
-	t.mount(method+" "+path, hd)
+	t.mount(route.Route{Method: method, Path: path, Role: route.Agent, Handler: hd})
 }
 
 func (t *table) fallback() {
-	t.mount(t.prefix+"/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	t.mount(route.Route{Path: t.prefix + "/", Role: route.Public, Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if _, pattern := t.paths.Handler(r); pattern != "" {
 			w.Header().Set("Allow", strings.Join(t.allow[pattern], ", "))
 			writeError(w, http.StatusMethodNotAllowed)
 			return
 		}
 		writeError(w, http.StatusNotFound)
-	}))
+	})})
 }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/ticketd/ticketd/internal/desk"
 	"github.com/ticketd/ticketd/internal/dialect/postcenter"
+	"github.com/ticketd/ticketd/internal/route"
 	"github.com/ticketd/ticketd/internal/server/servertest"
 )
 
@@ -188,7 +189,7 @@ func TestHSMWithProvider(t *testing.T) {
 		f := newFixture(t, se)
 		p := &provider{}
 		mux := http.NewServeMux()
-		postcenter.Mount(func(pattern string, h http.Handler) { mux.Handle(pattern, h) }, "/postcenter", postcenter.Deps{
+		postcenter.Mount(func(r route.Route) { mux.Handle(r.Pattern(), r.Handler) }, "/postcenter", postcenter.Deps{
 			Desk: se.Deps.Desk, Auth: se.Deps.Auth, Routing: se.Deps.Routing, Log: se.Deps.Log, Sender: p})
 		srv := httptest.NewServer(mux)
 		defer srv.Close()

@@ -4,6 +4,8 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+
+	"github.com/ticketd/ticketd/internal/route"
 )
 
 // Mount registers every route of the door under prefix (DefaultPrefix in
@@ -11,12 +13,12 @@ import (
 //
 // Every route answers with and without its trailing slash and never
 // redirects: a redirect turns POST into GET in some clients.
-func Mount(handle func(pattern string, h http.Handler), prefix string, deps Deps) {
+func Mount(mount route.Mount, prefix string, deps Deps) {
 	if deps.Log == nil {
 		deps.Log = slog.Default()
 	}
 	d := &door{Deps: deps, prefix: strings.TrimSuffix(prefix, "/")}
-	m := &mounter{handle: handle, prefix: d.prefix, auth: d.authenticate, known: http.NewServeMux()}
+	m := &mounter{mount: mount, prefix: d.prefix, auth: d.authenticate, known: http.NewServeMux()}
 
 	m.route("GET /v2/ping/", d.ping)
 	m.route("GET /v2/agents/", d.agents)
@@ -56,7 +58,7 @@ func Mount(handle func(pattern string, h http.Handler), prefix string, deps Deps
 // mounter registers each route in both slash forms, and remembers them so
 // the fallback can tell a wrong method (405) from an unknown path (404).
 type mounter struct {
-	handle func(pattern string, h http.Handler)
+	mount  route.Mount
 	prefix string
 	auth   func(http.HandlerFunc) http.HandlerFunc
 	known  *http.ServeMux
@@ -67,9 +69,9 @@ type mounter struct {
 func (m *mounter) route(pattern string, h http.HandlerFunc) {
 	method, path, _ := strings.Cut(pattern, " ")
 	path = m.prefix + strings.TrimSuffix(path, "/")
-	for _, p := range []string{method + " " + path, method + " " + path + "/{$}"} {
-		m.handle(p, m.auth(h))
-		m.known.HandleFunc(p, func(http.ResponseWriter, *http.Request) {})
+	for _, p := range []string{path, path + "/{$}"} {
+		m.mount(route.Route{Method: method, Path: p, Role: route.Agent, Handler: m.auth(h)})
+		m.known.HandleFunc(method+" "+p, func(http.ResponseWriter, *http.Request) {})
 	}
 }
 
@@ -92,6 +94,6 @@ func (m *mounter) fallback() {
 		}
 		writeError(w, http.StatusNotFound, "Not found")
 	})
-	m.handle(m.prefix, h)
-	m.handle(m.prefix+"/", h)
+	m.mount(route.Route{Path: m.prefix, Role: route.Public, Handler: h})
+	m.mount(route.Route{Path: m.prefix + "/", Role: route.Public, Handler: h})
 }
