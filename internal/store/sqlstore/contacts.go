@@ -157,6 +157,11 @@ func (c *conn) addIdentities(ctx context.Context, ct *desk.Contact) error {
 		_, err := c.q.ExecContext(ctx, `INSERT INTO contact_identities (workspace_id, contact_id, position, channel, external_id,
 			page_id, screen_name, display_name) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
 			ct.WorkspaceID, ct.ID, i, id.Channel, id.ExternalID, id.PageID, id.ScreenName, id.DisplayName)
+		if err != nil && c.fl.IsUnique != nil && c.fl.IsUnique(err) {
+			// Migration 0015: one identity names one contact. The text is
+			// the caller's to read; the driver's stays out of it.
+			return fmt.Errorf("%w: identity %s/%s already belongs to another contact", desk.ErrConflict, id.Channel, id.ExternalID)
+		}
 		if err != nil {
 			return c.mapErr(err, "add identity "+string(id.Channel)+"/"+id.ExternalID)
 		}
