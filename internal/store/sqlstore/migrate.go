@@ -95,33 +95,57 @@ func apply(ctx context.Context, tx *sql.Tx, body string, log *slog.Logger) error
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	for {
-		i := strings.Index(body, goStepMark)
-		if i < 0 {
-			break
-		}
-		if i > 0 && body[i-1] != '\n' {
-			return fmt.Errorf("%q must start a line", goStepMark)
-		}
-		if strings.TrimSpace(body[:i]) != "" {
-			if _, err := tx.ExecContext(ctx, body[:i]); err != nil {
+	parts, err := splitSteps(body)
+	if err != nil {
+		return err
+	}
+	for _, p := range parts {
+		if p.step == "" {
+			if _, err := tx.ExecContext(ctx, p.sql); err != nil {
 				return err
 			}
+			continue
 		}
-		name, rest, _ := strings.Cut(body[i+len(goStepMark):], "\n")
-		name = strings.TrimSpace(name)
-		step, ok := goSteps[name]
+		step, ok := goSteps[p.step]
 		if !ok {
-			return fmt.Errorf("no Go step %q", name)
+			return fmt.Errorf("no Go step %q", p.step)
 		}
 		if err := step(ctx, tx, log); err != nil {
-			return fmt.Errorf("step %s: %w", name, err)
+			return fmt.Errorf("step %s: %w", p.step, err)
 		}
+	}
+	return nil
+}
+
+// migrationPart is SQL to run, or the name of a Go step.
+type migrationPart struct{ sql, step string }
+
+// splitSteps cuts a migration at its "-- migrate:go NAME" lines, dropping
+// SQL parts that are only blank. A mark that does not start a line, or
+// names no step, is an error: a typo must not pass as a comment.
+func splitSteps(body string) ([]migrationPart, error) {
+	var out []migrationPart
+	add := func(sql string) {
+		if strings.TrimSpace(sql) != "" {
+			out = append(out, migrationPart{sql: sql})
+		}
+	}
+	for {
+		i := strings.Index(body, strings.TrimSpace(goStepMark))
+		if i < 0 {
+			add(body)
+			return out, nil
+		}
+		if i > 0 && body[i-1] != '\n' || !strings.HasPrefix(body[i:], goStepMark) {
+			return nil, fmt.Errorf("%q must start a line and name a step", goStepMark)
+		}
+		add(body[:i])
+		name, rest, _ := strings.Cut(body[i+len(goStepMark):], "\n")
+		name = strings.TrimSpace(name)
+		if name == "" || strings.ContainsAny(name, " \t") {
+			return nil, fmt.Errorf("%q must name one step, not %q", goStepMark, name)
+		}
+		out = append(out, migrationPart{step: name})
 		body = rest
 	}
-	if strings.TrimSpace(body) == "" {
-		return nil
-	}
-	_, err := tx.ExecContext(ctx, body)
-	return err
 }
