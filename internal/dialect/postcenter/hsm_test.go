@@ -241,3 +241,32 @@ func TestHSMWithProvider(t *testing.T) {
 		}
 	})
 }
+
+// A template to a customer known by phone (no WhatsApp identity yet) lands
+// on that customer, who takes the identity: desk.Reach decides, and no
+// second contact can claim it afterwards.
+func TestHSMFindsCustomerByPhone(t *testing.T) {
+	servertest.Run(t, func(t *testing.T, se *servertest.Env) {
+		f := newFixture(t, se)
+		ctx := context.Background()
+		known, err := se.Deps.Desk.CreateContact(ctx, f.ws, desk.NewContact{Name: "Rosa", Phone: "56955555555"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		a := decode[hsmAnswer](t, f.ok(f.pc("POST", "/postcenter/v2/message/hsm/", map[string]any{"account": "56900000000",
+			"phone": "+56 9 5555 5555", "name": "bienvenida"})))
+		tk, err := se.Store.Ticket(ctx, f.ws, a.TicketID)
+		if err != nil || tk.ContactID != known.ID {
+			t.Fatalf("ticket = %+v, %v; want contact %s", tk, err, known.ID)
+		}
+		c, err := se.Store.Contact(ctx, f.ws, known.ID)
+		if err != nil || c.Name != "Rosa" || len(c.Identities) != 1 || c.Identities[0].ExternalID != "56955555555" {
+			t.Errorf("contact = %+v, %v", c, err)
+		}
+		_, err = se.Deps.Desk.CreateContact(ctx, f.ws, desk.NewContact{Name: "Otra",
+			Identities: []desk.Identity{{Channel: desk.ChannelWhatsApp, ExternalID: "56955555555"}}})
+		if !errors.Is(err, desk.ErrConflict) {
+			t.Errorf("second claim of the identity: %v, want ErrConflict", err)
+		}
+	})
+}
