@@ -180,6 +180,11 @@ func TestBadInput(t *testing.T) {
 			{name: "bad presence", method: "PUT", path: "/api/v1/agents/me/presence", token: tok, body: `{"status": "asleep"}`, status: 422},
 			{name: "duplicate group", method: "POST", path: "/api/v1/groups", token: tok, body: `{"name": "dup"}`, status: 201},
 			{name: "duplicate group again", method: "POST", path: "/api/v1/groups", token: tok, body: `{"name": "dup"}`, status: 409, want: []string{`"code":"conflict"`}},
+			{name: "contact with an identity", method: "POST", path: "/api/v1/contacts", token: tok, status: 201,
+				body: `{"name": "A", "identities": [{"channel": "whatsapp", "external_id": "56911111111"}]}`},
+			{name: "identity claimed twice", method: "POST", path: "/api/v1/contacts", token: tok, status: 409,
+				body: `{"name": "B", "identities": [{"channel": "whatsapp", "external_id": "56911111111"}]}`,
+				want: []string{`"code":"conflict"`, `"identity whatsapp/56911111111 already belongs to another contact"`}},
 			{name: "bad field type", method: "PUT", path: "/api/v1/fields/ticket/field_1", token: tok, body: `{"type": "blob"}`, status: 422},
 		} {
 			s.run(t, e)

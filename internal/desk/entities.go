@@ -241,6 +241,15 @@ type Message struct {
 	Attachments []Attachment
 	Meta        map[string]json.RawMessage
 	CreatedAt   time.Time
+	// ChannelAccountID is the channel account the message came in or went
+	// out through; ProviderID is the provider's id for it there (unique
+	// per workspace and account). Both empty for messages no channel
+	// carried.
+	ChannelAccountID string
+	ProviderID       string
+	// HTML is an inbound message's HTML body as received, unsanitized:
+	// nothing renders it before a sanitizer has (docs/inbound.md).
+	HTML string
 }
 
 // Event is one entry of a ticket's append-only log.

@@ -70,6 +70,10 @@ type NewMessage struct {
 	// Caller, when set, is checked against the permission policy on the
 	// locked ticket (MessageActions) before the message is stored.
 	Caller *Caller
+	// Channel carries (Receive, Reach): see Message.
+	ChannelAccountID string
+	ProviderID       string
+	HTML             string
 }
 
 // CreateTicket opens a ticket, with its first message when given, and
@@ -447,7 +451,8 @@ func (s *Service) addMessage(ctx context.Context, tx Tx, ch *Change, t *Ticket, 
 	}
 	public := in.Public == nil || *in.Public
 	m := &Message{ID: objectid.New(at), WorkspaceID: t.WorkspaceID, TicketID: t.ID, Public: public,
-		Author: in.Author, AuthorName: in.AuthorName, Text: in.Text, Meta: in.Meta, CreatedAt: at}
+		Author: in.Author, AuthorName: in.AuthorName, Text: in.Text, Meta: in.Meta, CreatedAt: at,
+		ChannelAccountID: in.ChannelAccountID, ProviderID: in.ProviderID, HTML: in.HTML}
 	m.Direction = DirectionOut
 	if m.Author.Kind == ActorContact {
 		m.Direction = DirectionIn

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"unicode"
 
+	"github.com/ticketd/ticketd/internal/channel"
 	"github.com/ticketd/ticketd/internal/desk"
 )
 
@@ -27,8 +28,9 @@ const (
 // "header", "campaign_id" and "entry_id".
 //
 // The message is stored, outbound, on the customer's active WhatsApp ticket
-// of that account, or on a new one. Delivery goes through Deps.Sender; with
-// none configured the answer says the message was stored, not delivered.
+// of that account, or on a new one (desk.Service.Reach decides). Delivery
+// goes through the WhatsApp sender of Deps.Senders; with none registered the
+// answer says the message was stored, not delivered.
 func (d *door) hsm(w http.ResponseWriter, r *http.Request) {
 	var in hsmRequest
 	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, MaxBody))
@@ -51,41 +53,25 @@ func (d *door) hsm(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ctx, p := r.Context(), principal(r)
-	contact, err := d.whatsAppContact(r, msg.Phone)
-	if err != nil {
-		d.fail(w, r, err, "Client not found")
-		return
-	}
-	text, answer := renderTemplate(msg.Name, msg.Parameters), hsmStored
-	if d.Sender != nil {
-		sent, err := d.Sender.SendTemplate(ctx, msg)
-		if errors.Is(err, desk.ErrInvalid) {
-			writeError(w, http.StatusBadRequest, userMessage(err, desk.ErrInvalid))
-			return
-		}
-		if err != nil {
-			d.Log.WarnContext(ctx, "postcenter: template delivery failed", slog.String("template", msg.Name), slog.Any("err", err))
+	text, answer, providerID := renderTemplate(msg.Template.Name, msg.Template.Parameters), hsmStored, ""
+	if sender, ok := d.Senders.Sender(desk.ChannelWhatsApp); ok {
+		if providerID, text, err = d.sendHSM(r, sender, msg, text); err != nil {
+			if errors.Is(err, desk.ErrInvalid) {
+				writeError(w, http.StatusBadRequest, userMessage(err, desk.ErrInvalid))
+				return
+			}
+			d.Log.WarnContext(ctx, "postcenter: template delivery failed", slog.String("template", msg.Template.Name), slog.Any("err", err))
 			writeError(w, http.StatusBadGateway, "Delivery failed: the WhatsApp provider refused the message")
 			return
 		}
-		if sent != "" {
-			text = sent
-		}
 		answer = hsmDelivered
 	}
-	if contact == nil {
-		contact, err = d.Desk.CreateContact(ctx, p.WorkspaceID, desk.NewContact{Name: msg.Phone, Phone: msg.Phone,
-			Identities: []desk.Identity{{Channel: desk.ChannelWhatsApp, ExternalID: msg.Phone}}})
-		if err != nil {
-			d.fail(w, r, err, "Client not found")
-			return
-		}
-	}
-	t, err := d.storeHSM(r, &in, msg, contact, text, answer == hsmDelivered)
+	out, err := d.Desk.Reach(ctx, p.WorkspaceID, p.Actor(), hsmOutbound(&in, msg, text, providerID, answer == hsmDelivered))
 	if err != nil {
 		d.fail(w, r, err, "Ticket not found")
 		return
 	}
+	t := out.Ticket
 	if in.CloseTicket {
 		if _, err := d.Desk.Close(ctx, p.WorkspaceID, t.ID, p.Actor(), desk.StatusClosed, "", "closed after a WhatsApp template (close_ticket)"); err != nil {
 			d.fail(w, r, err, "Ticket not found")
@@ -97,7 +83,7 @@ func (d *door) hsm(w http.ResponseWriter, r *http.Request) {
 
 // checkHSM validates the request and finds its account; problem is the
 // caller's mistake in words, err a failure of ours.
-func (d *door) checkHSM(r *http.Request, in *hsmRequest) (msg TemplateMessage, problem string, err error) {
+func (d *door) checkHSM(r *http.Request, in *hsmRequest) (msg hsmMessage, problem string, err error) {
 	phone, ok := normalizePhone(in.Phone)
 	if !ok {
 		return msg, "phone must be the customer's phone number: digits, optionally with a leading + (e.g. 56911111111)", nil
@@ -139,7 +125,7 @@ func (d *door) checkHSM(r *http.Request, in *hsmRequest) (msg TemplateMessage, p
 	if !acct.Active {
 		return msg, "Account " + ref + " is not active", nil
 	}
-	return TemplateMessage{Account: acct, Phone: phone, Name: name, Parameters: params, Header: in.Header}, "", nil
+	return hsmMessage{Account: acct, Phone: phone, Template: channel.Template{Name: name, Parameters: params, Header: in.Header}}, "", nil
 }
 
 // normalizePhone keeps the digits of a phone number written with spaces,
@@ -168,68 +154,55 @@ func renderTemplate(name string, params []string) string {
 	return name + ": " + strings.Join(params, " | ")
 }
 
-// whatsAppContact finds the customer by WhatsApp identity, then by phone;
-// nil when there is none yet.
-func (d *door) whatsAppContact(r *http.Request, phone string) (*desk.Contact, error) {
-	ws := principal(r).WorkspaceID
-	for _, f := range []desk.ContactFilter{
-		{Identity: &desk.Identity{Channel: desk.ChannelWhatsApp, ExternalID: phone}, Limit: 1},
-		{Phone: phone, Limit: 1},
-	} {
-		cs, err := d.Desk.Store.Contacts(r.Context(), ws, f)
-		if err != nil {
-			return nil, err
-		}
-		if len(cs) > 0 {
-			return &cs[0], nil
-		}
-	}
-	return nil, nil
+// hsmMessage is one template send the request asks for.
+type hsmMessage struct {
+	Account  *desk.ChannelAccount
+	Phone    string
+	Template channel.Template
 }
 
-// storeHSM adds the outbound message to the customer's active WhatsApp
-// ticket on the account, or opens one with it.
-func (d *door) storeHSM(r *http.Request, in *hsmRequest, msg TemplateMessage, c *desk.Contact, text string, delivered bool) (*desk.Ticket, error) {
-	ctx, p := r.Context(), principal(r)
-	hsm := map[string]any{"name": msg.Name, "parameters": nonNil(msg.Parameters), "delivered": delivered}
-	if len(bytes.TrimSpace(msg.Header)) > 0 && string(bytes.TrimSpace(msg.Header)) != "null" {
-		hsm["header"] = msg.Header
+// sendHSM delivers the template through the WhatsApp sender: the text the
+// provider says the customer reads (when it can say: channel.Renderer),
+// then the send. It returns the provider's message id and the text to store.
+func (d *door) sendHSM(r *http.Request, s channel.Sender, msg hsmMessage, text string) (providerID, stored string, err error) {
+	if rd, ok := s.(channel.Renderer); ok {
+		rendered, err := rd.Render(r.Context(), msg.Account, msg.Template)
+		if err != nil {
+			return "", "", err
+		}
+		if rendered != "" {
+			text = rendered
+		}
 	}
-	ticketMeta := map[string]json.RawMessage{}
+	tmpl := msg.Template
+	providerID, err = s.Send(r.Context(), msg.Account, channel.Message{
+		To: desk.Identity{Channel: desk.ChannelWhatsApp, ExternalID: msg.Phone}, Text: text, Template: &tmpl})
+	return providerID, text, err
+}
+
+// hsmOutbound is the desk's outbound message for a template: stored on the
+// customer's active WhatsApp ticket of the account, or on a new one, with
+// the template and the campaign in the door's meta.
+func hsmOutbound(in *hsmRequest, msg hsmMessage, text, providerID string, delivered bool) desk.Outbound {
+	hsm := map[string]any{"name": msg.Template.Name, "parameters": nonNil(msg.Template.Parameters), "delivered": delivered}
+	if h := bytes.TrimSpace(msg.Template.Header); len(h) > 0 && string(h) != "null" {
+		hsm["header"] = msg.Template.Header
+	}
+	var ticketMeta map[string]map[string]json.RawMessage
 	for k, v := range map[string]string{"campaign_id": in.CampaignID, "entry_id": in.EntryID} {
 		if v != "" {
 			hsm[k] = v
-			ticketMeta[k] = mustJSON(v)
+			if ticketMeta == nil {
+				ticketMeta = map[string]map[string]json.RawMessage{Dialect: {}}
+			}
+			ticketMeta[Dialect][k] = mustJSON(v)
 		}
 	}
-	m := &desk.NewMessage{Text: text, Author: p.Actor(),
-		Meta: map[string]json.RawMessage{Dialect: mustJSON(map[string]any{"hsm": hsm})}}
-
-	active, err := d.Desk.Store.Tickets(ctx, p.WorkspaceID, desk.TicketFilter{ContactID: c.ID,
-		Channels: []desk.Channel{desk.ChannelWhatsApp}, Statuses: desk.ActiveStatuses, Limit: 100})
-	if err != nil {
-		return nil, err
-	}
-	for i := range active {
-		t := &active[i]
-		if t.ChannelAccountID != msg.Account.ID {
-			continue
-		}
-		if _, t, err = d.Desk.AddMessage(ctx, p.WorkspaceID, t.ID, *m); err != nil {
-			return nil, err
-		}
-		if len(ticketMeta) > 0 {
-			return d.Desk.UpdateTicket(ctx, p.WorkspaceID, t.ID, p.Actor(),
-				desk.TicketPatch{Meta: map[string]map[string]json.RawMessage{Dialect: ticketMeta}})
-		}
-		return t, nil
-	}
-	nt := desk.NewTicket{Channel: desk.ChannelWhatsApp, ChannelAccountID: msg.Account.ID, ContactID: c.ID,
-		Origin: desk.OriginTemplate, Message: m}
-	if len(ticketMeta) > 0 {
-		nt.Meta = map[string]map[string]json.RawMessage{Dialect: ticketMeta}
-	}
-	return d.Desk.CreateTicket(ctx, p.WorkspaceID, p.Actor(), nt)
+	return desk.Outbound{AccountID: msg.Account.ID,
+		To:     desk.Party{Identity: desk.Identity{Channel: desk.ChannelWhatsApp, ExternalID: msg.Phone}, Name: msg.Phone, Phone: msg.Phone},
+		Origin: desk.OriginTemplate, TicketMeta: ticketMeta,
+		Message: desk.NewMessage{Text: text, ProviderID: providerID,
+			Meta: map[string]json.RawMessage{Dialect: mustJSON(map[string]any{"hsm": hsm})}}}
 }
 
 // Dialect is the door's key in Ticket.Meta and Message.Meta.

@@ -11,6 +11,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/ticketd/ticketd/internal/channel"
 	"github.com/ticketd/ticketd/internal/desk"
 	"github.com/ticketd/ticketd/internal/dialect/postcenter"
 	"github.com/ticketd/ticketd/internal/route"
@@ -164,24 +165,33 @@ func TestHSMErrors(t *testing.T) {
 // two placeholders.
 type provider struct {
 	mu   sync.Mutex
-	sent []postcenter.TemplateMessage
+	sent []sent
 	down bool
 }
 
-func (p *provider) SendTemplate(_ context.Context, m postcenter.TemplateMessage) (string, error) {
+type sent struct {
+	account *desk.ChannelAccount
+	msg     channel.Message
+}
+
+func (p *provider) Render(_ context.Context, _ *desk.ChannelAccount, t channel.Template) (string, error) {
+	if t.Name != "codigo" {
+		return "", fmt.Errorf("%w: no approved template %q", desk.ErrInvalid, t.Name)
+	}
+	if len(t.Parameters) != 2 {
+		return "", fmt.Errorf("%w: template %q has 2 placeholders, got %d parameters", desk.ErrInvalid, t.Name, len(t.Parameters))
+	}
+	return fmt.Sprintf("Hola %s, tu código es %s", t.Parameters[0], t.Parameters[1]), nil
+}
+
+func (p *provider) Send(_ context.Context, a *desk.ChannelAccount, m channel.Message) (string, error) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if p.down {
 		return "", errors.New("provider: 503 from upstream")
 	}
-	if m.Name != "codigo" {
-		return "", fmt.Errorf("%w: no approved template %q", desk.ErrInvalid, m.Name)
-	}
-	if len(m.Parameters) != 2 {
-		return "", fmt.Errorf("%w: template %q has 2 placeholders, got %d parameters", desk.ErrInvalid, m.Name, len(m.Parameters))
-	}
-	p.sent = append(p.sent, m)
-	return fmt.Sprintf("Hola %s, tu código es %s", m.Parameters[0], m.Parameters[1]), nil
+	p.sent = append(p.sent, sent{a, m})
+	return fmt.Sprintf("wamid.%d", len(p.sent)), nil
 }
 
 func TestHSMWithProvider(t *testing.T) {
@@ -190,7 +200,8 @@ func TestHSMWithProvider(t *testing.T) {
 		p := &provider{}
 		mux := http.NewServeMux()
 		postcenter.Mount(func(r route.Route) { mux.Handle(r.Pattern(), r.Handler) }, "/postcenter", postcenter.Deps{
-			Desk: se.Deps.Desk, Auth: se.Deps.Auth, Routing: se.Deps.Routing, Log: se.Deps.Log, Sender: p})
+			Desk: se.Deps.Desk, Auth: se.Deps.Auth, Routing: se.Deps.Routing, Log: se.Deps.Log,
+			Senders: channel.NewRegistry(map[desk.Channel]channel.Sender{desk.ChannelWhatsApp: p})})
 		srv := httptest.NewServer(mux)
 		defer srv.Close()
 		f.URL = srv.URL
@@ -198,12 +209,19 @@ func TestHSMWithProvider(t *testing.T) {
 		res := f.ok(f.pc("POST", "/postcenter/v2/message/hsm/", map[string]any{"account": "56900000000", "phone": "56933333333",
 			"name": "codigo", "parameters": []string{"Ana", "998877"}}))
 		a := decode[hsmAnswer](t, res)
-		if a.Message != "Ok" || len(p.sent) != 1 || p.sent[0].Account.ID != f.whatsapp.ID || p.sent[0].Phone != "56933333333" {
+		if a.Message != "Ok" || len(p.sent) != 1 || p.sent[0].account.ID != f.whatsapp.ID || p.sent[0].msg.To.ExternalID != "56933333333" ||
+			p.sent[0].msg.Template == nil || p.sent[0].msg.Template.Name != "codigo" {
 			t.Fatalf("hsm = %+v, sent %+v", a, p.sent)
 		}
 		detail := decode[map[string]any](t, f.ok(f.pc("GET", "/postcenter/v2/ticket/"+a.TicketID+"/", nil)))
 		if detail["last_content"] != "Hola Ana, tu código es 998877" || detail["social_network"] != "whatsapp" {
 			t.Errorf("detail = %v", detail)
+		}
+		// The stored message carries the provider's id, for delivery
+		// receipts and dedupe (docs/inbound.md).
+		if ms, err := se.Store.Messages(context.Background(), f.ws, a.TicketID, desk.MessageFilter{}); err != nil || len(ms) != 1 ||
+			ms[0].ProviderID != "wamid.1" || ms[0].ChannelAccountID != f.whatsapp.ID {
+			t.Errorf("stored messages = %+v, %v", ms, err)
 		}
 		// What the provider refuses is the caller's error; a provider
 		// failure is a 502. Neither stores anything, not even a customer.
@@ -221,6 +239,35 @@ func TestHSMWithProvider(t *testing.T) {
 		}
 		if after := snapshot(t, se, f.ws); after != before {
 			t.Errorf("failed sends changed stored data:\n%s\n%s", before, after)
+		}
+	})
+}
+
+// A template to a customer known by phone (no WhatsApp identity yet) lands
+// on that customer, who takes the identity: desk.Reach decides, and no
+// second contact can claim it afterwards.
+func TestHSMFindsCustomerByPhone(t *testing.T) {
+	servertest.Run(t, func(t *testing.T, se *servertest.Env) {
+		f := newFixture(t, se)
+		ctx := context.Background()
+		known, err := se.Deps.Desk.CreateContact(ctx, f.ws, desk.NewContact{Name: "Rosa", Phone: "56955555555"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		a := decode[hsmAnswer](t, f.ok(f.pc("POST", "/postcenter/v2/message/hsm/", map[string]any{"account": "56900000000",
+			"phone": "+56 9 5555 5555", "name": "bienvenida"})))
+		tk, err := se.Store.Ticket(ctx, f.ws, a.TicketID)
+		if err != nil || tk.ContactID != known.ID {
+			t.Fatalf("ticket = %+v, %v; want contact %s", tk, err, known.ID)
+		}
+		c, err := se.Store.Contact(ctx, f.ws, known.ID)
+		if err != nil || c.Name != "Rosa" || len(c.Identities) != 1 || c.Identities[0].ExternalID != "56955555555" {
+			t.Errorf("contact = %+v, %v", c, err)
+		}
+		_, err = se.Deps.Desk.CreateContact(ctx, f.ws, desk.NewContact{Name: "Otra",
+			Identities: []desk.Identity{{Channel: desk.ChannelWhatsApp, ExternalID: "56955555555"}}})
+		if !errors.Is(err, desk.ErrConflict) {
+			t.Errorf("second claim of the identity: %v, want ErrConflict", err)
 		}
 	})
 }

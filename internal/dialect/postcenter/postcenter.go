@@ -6,7 +6,6 @@
 package postcenter
 
 import (
-	"context"
 	"encoding/json"
 	"errors"
 	"log/slog"
@@ -14,6 +13,7 @@ import (
 	"strings"
 
 	"github.com/ticketd/ticketd/internal/auth"
+	"github.com/ticketd/ticketd/internal/channel"
 	"github.com/ticketd/ticketd/internal/desk"
 	"github.com/ticketd/ticketd/internal/files"
 	"github.com/ticketd/ticketd/internal/routing"
@@ -28,27 +28,11 @@ type Deps struct {
 	Auth    *auth.Service
 	Routing *routing.Engine
 	Files   *files.Store // attachments served as message media
-	// Sender delivers WhatsApp templates; nil stores them on the ticket
-	// and says delivery is not configured.
-	Sender TemplateSender
-	Log    *slog.Logger
-}
-
-// TemplateSender is a WhatsApp provider as the template endpoint needs it.
-type TemplateSender interface {
-	// SendTemplate delivers a template and returns the text the customer
-	// received. A template the provider does not know, or parameters that
-	// do not fit it, are errors wrapping desk.ErrInvalid.
-	SendTemplate(ctx context.Context, m TemplateMessage) (text string, err error)
-}
-
-// TemplateMessage is one WhatsApp template send.
-type TemplateMessage struct {
-	Account    *desk.ChannelAccount
-	Phone      string
-	Name       string
-	Parameters []string
-	Header     json.RawMessage
+	// Senders deliver WhatsApp templates (the WhatsApp sender); without
+	// one the template is stored on the ticket and the answer says
+	// delivery is not configured.
+	Senders *channel.Registry
+	Log     *slog.Logger
 }
 
 // door serves the routes.

@@ -23,7 +23,7 @@ var (
 	identityBulkCols = []string{"workspace_id", "contact_id", "position", "channel", "external_id", "page_id", "screen_name", "display_name"}
 	ticketBulkCols   = strings.Split(strings.NewReplacer("t.", "", " ", "", "\n", "", "\t", "").Replace(ticketCols)+",queue_rank", ",")
 	tagBulkCols      = []string{"workspace_id", "ticket_id", "tag"}
-	messageBulkCols  = strings.Split(strings.ReplaceAll(messageCols, " ", ""), ",")
+	messageBulkCols  = strings.Split(strings.NewReplacer(" ", "", "\n", "", "\t", "").Replace(messageCols), ",")
 	eventBulkCols    = strings.Split(strings.ReplaceAll(eventCols, " ", ""), ",")
 )
 
@@ -54,7 +54,7 @@ func BulkTables(b *desk.Bulk) []BulkTable {
 	for i := range b.Messages {
 		m := &b.Messages[i]
 		msgs.Rows = append(msgs.Rows, []any{m.ID, m.WorkspaceID, m.Number, m.TicketID, string(m.Direction), m.Public,
-			string(m.Author.Kind), m.Author.ID, m.AuthorName, m.Text, js(m.Meta), ms(m.CreatedAt)})
+			string(m.Author.Kind), m.Author.ID, m.AuthorName, m.Text, js(m.Meta), ms(m.CreatedAt), m.ChannelAccountID, m.ProviderID, m.HTML})
 	}
 	events := BulkTable{Name: "events", Cols: eventBulkCols, Rows: make([][]any, 0, len(b.Events))}
 	for i := range b.Events {

@@ -158,6 +158,8 @@ func (c *conn) addIdentities(ctx context.Context, ct *desk.Contact) error {
 			page_id, screen_name, display_name) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
 			ct.WorkspaceID, ct.ID, i, id.Channel, id.ExternalID, id.PageID, id.ScreenName, id.DisplayName)
 		if err != nil {
+			// Migration 0015: one identity names one contact; mapErr
+			// answers that in the project's words (uniqueRules).
 			return c.mapErr(err, "add identity "+string(id.Channel)+"/"+id.ExternalID)
 		}
 	}

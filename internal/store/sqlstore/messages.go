@@ -9,12 +9,13 @@ import (
 	"github.com/ticketd/ticketd/internal/desk"
 )
 
-const messageCols = `id, workspace_id, number, ticket_id, direction, public, author_kind, author_id, author_name, text, meta, created_at`
+const messageCols = `id, workspace_id, number, ticket_id, direction, public, author_kind, author_id, author_name, text, meta, created_at,
+	channel_account_id, provider_id, html`
 
 func scanMessage(r rowScanner, m *desk.Message) error {
 	var created int64
 	err := r.Scan(&m.ID, &m.WorkspaceID, &m.Number, &m.TicketID, &m.Direction, &m.Public, &m.Author.Kind, &m.Author.ID,
-		&m.AuthorName, &m.Text, js(&m.Meta), &created)
+		&m.AuthorName, &m.Text, js(&m.Meta), &created, &m.ChannelAccountID, &m.ProviderID, &m.HTML)
 	m.CreatedAt = msToTime(created)
 	return err
 }
@@ -76,7 +77,7 @@ func (c *conn) CreateMessage(ctx context.Context, m *desk.Message) error {
 	}
 	m.Number = n
 	args := []any{m.ID, m.WorkspaceID, m.Number, m.TicketID, m.Direction, m.Public, m.Author.Kind, m.Author.ID,
-		m.AuthorName, m.Text, js(m.Meta), ms(m.CreatedAt)}
+		m.AuthorName, m.Text, js(m.Meta), ms(m.CreatedAt), m.ChannelAccountID, m.ProviderID, m.HTML}
 	if p := c.pend; p != nil {
 		// Held back until the next statement (events.go). js encodes
 		// when sent: take the value now, as it is.
@@ -90,7 +91,7 @@ func (c *conn) CreateMessage(ctx context.Context, m *desk.Message) error {
 	return c.mapErr(err, "create message")
 }
 
-var messageInsertSQL = `INSERT INTO messages (` + messageCols + `) VALUES (` + placeholders(1, 12) + `)`
+var messageInsertSQL = `INSERT INTO messages (` + messageCols + `) VALUES (` + placeholders(1, 15) + `)`
 
 // snapshot turns args into driver values in place, fixing what they encode.
 func snapshot(args []any) error {

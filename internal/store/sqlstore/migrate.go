@@ -14,7 +14,10 @@ import (
 
 // Migrate applies, in order and one transaction each, every NNNN_name.sql
 // file of migrations that the database has not seen yet, and records it in
-// schema_migrations. lock, when set, runs first on the same connection to
+// schema_migrations. A line "-- migrate:go NAME" in a file runs the Go step
+// NAME (goSteps) at that point, in the same transaction: for data changes
+// SQL alone cannot make on both backends, before the schema that needs
+// them. lock, when set, runs first on the same connection to
 // keep concurrent nodes from migrating at once. log, when set, gets a line per
 // applied migration.
 func Migrate(ctx context.Context, db *sql.DB, migrations fs.FS, lock func(context.Context, *sql.Conn) (unlock func(), err error), log *slog.Logger) error {
@@ -59,7 +62,7 @@ func Migrate(ctx context.Context, db *sql.DB, migrations fs.FS, lock func(contex
 		if err != nil {
 			return fmt.Errorf("migrate: %w", err)
 		}
-		if _, err := tx.ExecContext(ctx, string(body)); err != nil {
+		if err := apply(ctx, tx, string(body), log); err != nil {
 			_ = tx.Rollback()
 			return fmt.Errorf("migrate: apply %s: %w", name, err)
 		}
@@ -76,4 +79,73 @@ func Migrate(ctx context.Context, db *sql.DB, migrations fs.FS, lock func(contex
 		}
 	}
 	return nil
+}
+
+// goStepMark starts a line that names a Go step of a migration.
+const goStepMark = "-- migrate:go "
+
+// goSteps are the Go steps migrations may name. A step gets the
+// migration's transaction and a logger (never nil).
+var goSteps = map[string]func(ctx context.Context, tx *sql.Tx, log *slog.Logger) error{
+	"merge_duplicate_identities": mergeDuplicateIdentities,
+}
+
+// apply runs one migration's body: its SQL, split at the Go steps it names.
+func apply(ctx context.Context, tx *sql.Tx, body string, log *slog.Logger) error {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	parts, err := splitSteps(body)
+	if err != nil {
+		return err
+	}
+	for _, p := range parts {
+		if p.step == "" {
+			if _, err := tx.ExecContext(ctx, p.sql); err != nil {
+				return err
+			}
+			continue
+		}
+		step, ok := goSteps[p.step]
+		if !ok {
+			return fmt.Errorf("no Go step %q", p.step)
+		}
+		if err := step(ctx, tx, log); err != nil {
+			return fmt.Errorf("step %s: %w", p.step, err)
+		}
+	}
+	return nil
+}
+
+// migrationPart is SQL to run, or the name of a Go step.
+type migrationPart struct{ sql, step string }
+
+// splitSteps cuts a migration at its "-- migrate:go NAME" lines, dropping
+// SQL parts that are only blank. A mark that does not start a line, or
+// names no step, is an error: a typo must not pass as a comment.
+func splitSteps(body string) ([]migrationPart, error) {
+	var out []migrationPart
+	add := func(sql string) {
+		if strings.TrimSpace(sql) != "" {
+			out = append(out, migrationPart{sql: sql})
+		}
+	}
+	for {
+		i := strings.Index(body, strings.TrimSpace(goStepMark))
+		if i < 0 {
+			add(body)
+			return out, nil
+		}
+		if i > 0 && body[i-1] != '\n' || !strings.HasPrefix(body[i:], goStepMark) {
+			return nil, fmt.Errorf("%q must start a line and name a step", goStepMark)
+		}
+		add(body[:i])
+		name, rest, _ := strings.Cut(body[i+len(goStepMark):], "\n")
+		name = strings.TrimSpace(name)
+		if name == "" || strings.ContainsAny(name, " \t") {
+			return nil, fmt.Errorf("%q must name one step, not %q", goStepMark, name)
+		}
+		out = append(out, migrationPart{step: name})
+		body = rest
+	}
 }
