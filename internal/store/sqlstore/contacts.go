@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 
 	"github.com/ticketd/ticketd/internal/desk"
@@ -158,9 +159,13 @@ func (c *conn) addIdentities(ctx context.Context, ct *desk.Contact) error {
 			page_id, screen_name, display_name) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
 			ct.WorkspaceID, ct.ID, i, id.Channel, id.ExternalID, id.PageID, id.ScreenName, id.DisplayName)
 		if err != nil {
-			// Migration 0015: one identity names one contact; mapErr
-			// answers that in the project's words (uniqueRules).
-			return c.mapErr(err, "add identity "+string(id.Channel)+"/"+id.ExternalID)
+			// Migration 0015: one identity names one contact. Say which,
+			// in the project's words (never the driver's).
+			err = c.mapErr(err, "add identity "+string(id.Channel)+"/"+id.ExternalID)
+			if errors.Is(err, desk.ErrConflict) {
+				return desk.Taken("identities", fmt.Sprintf("identity %s/%s already belongs to another contact", id.Channel, id.ExternalID))
+			}
+			return err
 		}
 	}
 	return nil
