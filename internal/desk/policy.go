@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"time"
 )
 
 // The permission policy: who may see and work which ticket. Every door —
@@ -127,6 +128,9 @@ func (s *Service) authorize(ctx context.Context, r Reader, c Caller, t *Ticket, 
 			return ErrHidden
 		}
 	}
+	if act == ActView || act == ActNote {
+		return nil
+	}
 	owner := t.AssigneeID
 	mine := owner != "" && owner == c.AgentID
 	botHeld := false
@@ -226,11 +230,11 @@ func (s *Service) scope(ctx context.Context, r Reader, ws string, c Caller) (*Ti
 	if c.Role != RoleAgent {
 		return nil, nil
 	}
-	w, err := r.Workspace(ctx, ws)
+	access, err := s.ticketAccess(ctx, r, ws)
 	if err != nil {
 		return nil, fmt.Errorf("ticket scope: %w", err)
 	}
-	switch w.Settings.TicketAccess {
+	switch access {
 	case AccessGroups:
 		a, err := r.Agent(ctx, ws, c.AgentID)
 		if err != nil {
@@ -241,6 +245,30 @@ func (s *Service) scope(ctx context.Context, r Reader, ws string, c Caller) (*Ti
 		return &TicketScope{AgentID: c.AgentID}, nil
 	}
 	return nil, nil
+}
+
+// accessTTL bounds how long a node trusts its cached ticket_access: a
+// change made through another node applies here within it. Reading the
+// workspace on every agent request cost one more query per read.
+const accessTTL = time.Second
+
+type accessEntry struct {
+	access  TicketAccess
+	expires time.Time
+}
+
+// ticketAccess is ws's setting, cached for accessTTL.
+func (s *Service) ticketAccess(ctx context.Context, r Reader, ws string) (TicketAccess, error) {
+	now := time.Now()
+	if e, ok := s.access.Load(ws); ok && now.Before(e.(accessEntry).expires) {
+		return e.(accessEntry).access, nil
+	}
+	w, err := r.Workspace(ctx, ws)
+	if err != nil {
+		return "", err
+	}
+	s.access.Store(ws, accessEntry{w.Settings.TicketAccess, now.Add(accessTTL)})
+	return w.Settings.TicketAccess, nil
 }
 
 // SetTicketAccess changes which tickets the agents of ws see.
@@ -264,6 +292,7 @@ func (s *Service) SetTicketAccess(ctx context.Context, ws string, a TicketAccess
 	if err != nil {
 		return out, fmt.Errorf("set ticket access: %w", err)
 	}
+	s.access.Delete(ws) // this node at once; others within accessTTL
 	return out, nil
 }
 

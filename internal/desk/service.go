@@ -62,6 +62,9 @@ type Service struct {
 	mu   sync.RWMutex
 	subs map[int]func(Change)
 	next int
+
+	// access caches each workspace's ticket_access setting (policy.go).
+	access sync.Map // workspace id -> accessEntry
 }
 
 // NewService returns a Service over st.
