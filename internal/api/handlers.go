@@ -7,6 +7,7 @@ import (
 
 	"github.com/ticketd/ticketd/internal/auth"
 	"github.com/ticketd/ticketd/internal/desk"
+	"github.com/ticketd/ticketd/internal/dialect/oneview"
 	"github.com/ticketd/ticketd/internal/jsontext"
 	"github.com/ticketd/ticketd/internal/objectid"
 )
@@ -173,7 +174,7 @@ type agentRequest struct {
 	Role     desk.Role `json:"role,omitempty" enum:"admin,supervisor,agent,bot"`
 	Capacity int       `json:"capacity,omitempty" doc:"max active assigned tickets; 0 = unlimited"`
 	GroupIDs []string  `json:"group_ids,omitempty"`
-	Accesses []string  `json:"accesses,omitempty"`
+	Accesses []string  `json:"accesses,omitempty" doc:"the agentAccesses the pd-oneview door shows this agent"`
 }
 
 type agentList struct {
@@ -193,8 +194,12 @@ func (a *API) createAgent(w http.ResponseWriter, r *http.Request, p *auth.Princi
 			return
 		}
 	}
-	ag, err := a.Desk.CreateAgent(r.Context(), p.WorkspaceID, desk.NewAgent{Name: in.Name, Email: in.Email, PasswordHash: hash,
-		Role: in.Role, Capacity: in.Capacity, GroupIDs: in.GroupIDs, Accesses: in.Accesses})
+	na := desk.NewAgent{Name: in.Name, Email: in.Email, PasswordHash: hash,
+		Role: in.Role, Capacity: in.Capacity, GroupIDs: in.GroupIDs}
+	if in.Accesses != nil {
+		na.Meta = oneview.AccessesMeta(in.Accesses)
+	}
+	ag, err := a.Desk.CreateAgent(r.Context(), p.WorkspaceID, na)
 	if err != nil {
 		fail(w, r, err)
 		return
@@ -231,7 +236,7 @@ type agentPatch struct {
 	Role     *desk.Role `json:"role,omitempty" enum:"admin,supervisor,agent,bot"`
 	Capacity *int       `json:"capacity,omitempty"`
 	GroupIDs *[]string  `json:"group_ids,omitempty"`
-	Accesses *[]string  `json:"accesses,omitempty"`
+	Accesses *[]string  `json:"accesses,omitempty" doc:"the agentAccesses the pd-oneview door shows this agent"`
 	Password *string    `json:"password,omitempty"`
 }
 
@@ -240,7 +245,11 @@ func (a *API) updateAgent(w http.ResponseWriter, r *http.Request, p *auth.Princi
 	if !decode(w, r, &in) {
 		return
 	}
-	patch := desk.AgentPatch{Name: in.Name, Role: in.Role, Capacity: in.Capacity, GroupIDs: in.GroupIDs, Accesses: in.Accesses}
+	patch := desk.AgentPatch{Name: in.Name, Role: in.Role, Capacity: in.Capacity, GroupIDs: in.GroupIDs}
+	if in.Accesses != nil {
+		// Kept for the pd-oneview door, which alone shows them.
+		patch.Meta = oneview.AccessesMeta(*in.Accesses)
+	}
 	if in.Password != nil {
 		hash, err := a.Auth.Hasher.Hash(*in.Password)
 		if err != nil {

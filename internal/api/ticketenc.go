@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/ticketd/ticketd/internal/desk"
+	"github.com/ticketd/ticketd/internal/dialect/dolphins"
 	"github.com/ticketd/ticketd/internal/jsontext"
 )
 
@@ -76,9 +77,9 @@ func appendTicket(b []byte, t *desk.Ticket) []byte {
 		b = append(b, `,"closed_reason":`...)
 		b = jsontext.AppendString(b, t.ClosedReason)
 	}
-	if t.ClosureType != "" {
+	if ct := dolphins.WrittenClosureType(t); ct != "" {
 		b = append(b, `,"closure_type":`...)
-		b = jsontext.AppendString(b, t.ClosureType)
+		b = jsontext.AppendString(b, ct)
 	}
 	b = appendOptString(b, `,"priority":`, string(t.Priority))
 	b = appendOptString(b, `,"type":`, string(t.Type))

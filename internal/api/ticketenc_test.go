@@ -26,12 +26,13 @@ func fullTicket() *desk.Ticket {
 	at := time.Date(2026, 11, 25, 10, 4, 5, 123000000, time.UTC)
 	return &desk.Ticket{ID: "6b06fa2226d00cb3926e416f", Number: 42, Subject: "Pedido <no> llegó & \"ya\"",
 		Description: "línea 1\nlínea 2\t\u2028\x01 退款", Status: desk.StatusOpen, StatusReason: "assigned by workload",
-		ClosedReason: "resolved", ClosureType: "agent", Priority: desk.PriorityHigh, Type: "incident",
+		ClosedReason: "resolved", Priority: desk.PriorityHigh, Type: "incident",
 		Channel: desk.ChannelWhatsApp, ChannelAccountID: "acc", Origin: desk.OriginAPI, ContactID: "c1", AssigneeID: "a1",
 		GroupID: "g1", SupervisorID: "s1", Escalated: true,
 		Escalation: &desk.Escalation{At: at, FromAgentID: "a0", ToAgentID: "a1", Reason: "vip"}, Flagged: true,
 		Tags: []string{"vip", "pago"}, CC: desk.CC{Emails: []string{"x@y.z"}, ReplyCC: "r"},
 		CustomFields: desk.Fields{{Key: "z", Value: json.RawMessage(` {"a": [1, 2]} `)}, {Key: "a", Value: json.RawMessage(`"<b>"`)}},
+		Meta:         map[string]map[string]json.RawMessage{"3dolphins": {"closureType": json.RawMessage(`"agent"`)}},
 		CreatedBy:    desk.Actor{Kind: desk.ActorAgent, ID: "a9"}, CreatedAt: at, UpdatedAt: at.Add(time.Second),
 		QueuedAt: at, FirstAssignedAt: at, AssignedAt: at, OpenedAt: at, PendingAt: at, SolvedAt: at, ClosedAt: at,
 		EscalatedAt: at, TransferredAt: at, FirstResponseAt: at, FirstReplyDueAt: at, ResolveDueAt: at.Add(time.Hour)}

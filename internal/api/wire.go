@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/ticketd/ticketd/internal/desk"
+	"github.com/ticketd/ticketd/internal/dialect/dolphins"
 	"github.com/ticketd/ticketd/internal/jsontext"
 )
 
@@ -22,7 +23,7 @@ type ticketJSON struct {
 	Status           desk.Status       `json:"status" enum:"new,unassigned,assigned,open,pending,on_hold,solved,closed,ignored"`
 	StatusReason     string            `json:"status_reason"`
 	ClosedReason     string            `json:"closed_reason,omitempty"`
-	ClosureType      string            `json:"closure_type,omitempty"`
+	ClosureType      string            `json:"closure_type,omitempty" doc:"the closure label a client wrote through the 3Dolphins door (its closureType)"`
 	Priority         *string           `json:"priority" enum:"low,normal,high,urgent"`
 	Type             *string           `json:"type" enum:"question,incident,problem,task"`
 	Channel          desk.Channel      `json:"channel"`
@@ -79,7 +80,7 @@ func optStr(s string) *string {
 
 func toTicketJSON(t *desk.Ticket) ticketJSON {
 	out := ticketJSON{ID: t.ID, Number: t.Number, Subject: t.Subject, Description: t.Description, Status: t.Status,
-		StatusReason: t.StatusReason, ClosedReason: t.ClosedReason, ClosureType: t.ClosureType,
+		StatusReason: t.StatusReason, ClosedReason: t.ClosedReason, ClosureType: dolphins.WrittenClosureType(t),
 		Priority: optStr(string(t.Priority)), Type: optStr(string(t.Type)), Channel: t.Channel,
 		ChannelAccountID: optStr(t.ChannelAccountID), Origin: t.Origin, ContactID: optStr(t.ContactID),
 		AssigneeID: optStr(t.AssigneeID), GroupID: optStr(t.GroupID), SupervisorID: optStr(t.SupervisorID),

@@ -27,7 +27,6 @@ type ContactProfile struct {
 	ContactID   string
 	CompanyID   string // "" = none
 	FixedPhone  string // a landline, beside the contact's mobile Phone
-	QQ          string
 	Position    string
 	Note        string
 	UpdatedAt   time.Time
@@ -65,7 +64,6 @@ func (s *Service) CreateCompany(ctx context.Context, ws, name string) (*Company,
 type ProfilePatch struct {
 	CompanyID  *string // "" leaves the company
 	FixedPhone *string
-	QQ         *string
 	Position   *string
 	Note       *string
 }
@@ -118,7 +116,7 @@ func (s *Service) patchProfile(ctx context.Context, tx Tx, ws, contactID string,
 		dst  *string
 		v    *string
 		what string
-	}{{&pr.CompanyID, p.CompanyID, "company"}, {&pr.FixedPhone, p.FixedPhone, "fixed phone"}, {&pr.QQ, p.QQ, "QQ"},
+	}{{&pr.CompanyID, p.CompanyID, "company"}, {&pr.FixedPhone, p.FixedPhone, "fixed phone"},
 		{&pr.Position, p.Position, "position"}, {&pr.Note, p.Note, "note"}} {
 		if err := set(f.dst, f.v, f.what); err != nil {
 			return nil, err

@@ -2,7 +2,9 @@ package desk_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
+	"strings"
 	"testing"
 
 	"github.com/ticketd/ticketd/internal/desk"
@@ -38,21 +40,35 @@ func TestDirectory(t *testing.T) {
 			}
 
 			// Upsert by phone: created once, then found; a found contact
-			// keeps its details and only fills the empty ones.
-			fixed, qq := "010-63701717", "601100987"
-			c1, created, err := s.UpsertContactByPhone(ctx, ws.ID, desk.NewContact{Phone: " 13240138438 ", Name: "张三"},
-				desk.ProfilePatch{FixedPhone: &fixed})
+			// keeps its details and only fills the empty ones, door values
+			// included: a field it has stays, one it lacks is added.
+			fixed, note := "010-63701717", "VIP"
+			meta := func(k, v string) map[string]map[string]json.RawMessage {
+				return map[string]map[string]json.RawMessage{"door": {k: json.RawMessage(v)}}
+			}
+			c1, created, err := s.UpsertContactByPhone(ctx, ws.ID, desk.NewContact{Phone: " 13240138438 ", Name: "张三",
+				Meta: meta("handle", `"zs"`)}, desk.ProfilePatch{FixedPhone: &fixed})
 			if err != nil || !created || c1.Phone != "13240138438" || c1.Name != "张三" {
 				t.Fatalf("first upsert = %+v, %v, %v", c1, created, err)
 			}
-			c2, created, err := s.UpsertContactByPhone(ctx, ws.ID, desk.NewContact{Phone: "13240138438", Name: "李四", Email: "Z@x.test"},
-				desk.ProfilePatch{FixedPhone: new(string), QQ: &qq, CompanyID: &co.ID})
+			second := desk.NewContact{Phone: "13240138438", Name: "李四", Email: "Z@x.test", Meta: meta("handle", `"ls"`)}
+			second.Meta["door"]["level"] = json.RawMessage(`2`)
+			c2, created, err := s.UpsertContactByPhone(ctx, ws.ID, second,
+				desk.ProfilePatch{FixedPhone: new(string), Note: &note, CompanyID: &co.ID})
 			if err != nil || created || c2.ID != c1.ID || c2.Name != "张三" || c2.Email != "z@x.test" {
 				t.Fatalf("second upsert = %+v, %v, %v", c2, created, err)
 			}
+			if c, err := s.Store.Contact(ctx, ws.ID, c1.ID); err != nil || string(c.Meta["door"]["handle"]) != `"zs"` ||
+				string(c.Meta["door"]["level"]) != `2` {
+				t.Errorf("contact meta after upserts = %v, %v", c.Meta, err)
+			}
 			p, err := s.Store.ContactProfile(ctx, ws.ID, c1.ID)
-			if err != nil || p.FixedPhone != fixed || p.QQ != qq || p.CompanyID != co.ID {
+			if err != nil || p.FixedPhone != fixed || p.Note != note || p.CompanyID != co.ID {
 				t.Errorf("profile = %+v, %v", p, err)
+			}
+			long := desk.NewContact{Phone: "13240138439", Meta: meta("handle", `"`+strings.Repeat("x", 1000)+`"`)}
+			if _, _, err := s.UpsertContactByPhone(ctx, ws.ID, long, desk.ProfilePatch{}); !errors.Is(err, desk.ErrInvalid) {
+				t.Errorf("upsert with a door value over 1000 bytes: %v", err)
 			}
 			if p, err := s.Store.ContactProfile(ctx, ws.ID, "nobody"); err != nil || p.CompanyID != "" {
 				t.Errorf("profile of nobody = %+v, %v", p, err)
@@ -64,7 +80,7 @@ func TestDirectory(t *testing.T) {
 			if _, err := s.UpdateContactProfile(ctx, ws.ID, c1.ID, desk.ProfilePatch{CompanyID: &bogus}); !errors.Is(err, desk.ErrInvalid) {
 				t.Errorf("unknown company: %v", err)
 			}
-			if _, err := s.UpdateContactProfile(ctx, ws.ID, "nobody", desk.ProfilePatch{QQ: &qq}); !errors.Is(err, desk.ErrInvalid) {
+			if _, err := s.UpdateContactProfile(ctx, ws.ID, "nobody", desk.ProfilePatch{Note: &note}); !errors.Is(err, desk.ErrInvalid) {
 				t.Errorf("unknown contact: %v", err)
 			}
 
@@ -98,7 +114,7 @@ func TestDirectory(t *testing.T) {
 				if _, err := s.AppendMessage(ctx, tx, ch, tk, desk.NewMessage{Text: "reply", Author: desk.System}); err != nil {
 					return err
 				}
-				if err := s.SetSource(ctx, tx, ch, tk, desk.System, desk.ChannelEmail, desk.OriginCustomer, 9); err != nil {
+				if err := s.SetSource(ctx, tx, ch, tk, desk.System, desk.ChannelEmail, desk.OriginCustomer); err != nil {
 					return err
 				}
 				if err := s.SetDescription(ctx, tx, ch, tk, desk.System, "new"); err != nil {
@@ -114,7 +130,7 @@ func TestDirectory(t *testing.T) {
 			}
 			after, _ := s.Store.TicketByNumber(ctx, ws.ID, 1)
 			ms, _ := s.Store.Messages(ctx, ws.ID, t1.ID, desk.MessageFilter{})
-			if after.SourceCode != 0 || after.Description != "" || len(ms) != 0 {
+			if after.Channel == desk.ChannelEmail || after.Description != "" || len(ms) != 0 {
 				t.Errorf("rolled-back helpers left %+v and %d messages", after, len(ms))
 			}
 			// And committed, they stay.
@@ -123,14 +139,14 @@ func TestDirectory(t *testing.T) {
 				if err != nil {
 					return err
 				}
-				if err := s.SetSource(ctx, tx, ch, tk, desk.System, desk.ChannelEmail, desk.OriginCustomer, 9); err != nil {
+				if err := s.SetSource(ctx, tx, ch, tk, desk.System, desk.ChannelEmail, desk.OriginCustomer); err != nil {
 					return err
 				}
 				return tx.UpdateTicket(ctx, tk)
 			})
 			after, _ = s.Store.TicketByNumber(ctx, ws.ID, 1)
-			if err != nil || after.SourceCode != 9 || after.Channel != desk.ChannelEmail || after.Origin != desk.OriginCustomer {
-				t.Errorf("source = %s/%s/%d, %v", after.Channel, after.Origin, after.SourceCode, err)
+			if err != nil || after.Channel != desk.ChannelEmail || after.Origin != desk.OriginCustomer {
+				t.Errorf("source = %s/%s, %v", after.Channel, after.Origin, err)
 			}
 
 			// Number lookups of messages and attachments.

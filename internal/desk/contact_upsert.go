@@ -9,7 +9,7 @@ import (
 // PhoneContact is a contact named by phone number: the contact of the
 // workspace with Contact.Phone, or a new one made from Contact. A contact
 // found keeps what it has; only its empty details (name, e-mail, profile
-// fields) are filled from Contact and Profile.
+// fields, door values it lacks) are filled from Contact and Profile.
 type PhoneContact struct {
 	Contact NewContact
 	Profile ProfilePatch
@@ -72,6 +72,12 @@ func (s *Service) ContactByPhone(ctx context.Context, tx Tx, ws string, pc Phone
 		if c.Email == "" && normEmail(in.Email) != "" {
 			c.Email, changed = normEmail(in.Email), true
 		}
+		if err := checkMeta(in.Meta); err != nil {
+			return nil, false, err
+		}
+		if fillMeta(&c.Meta, in.Meta) {
+			changed = true
+		}
 		if changed {
 			c.UpdatedAt = s.now()
 			if err := tx.UpdateContact(ctx, c); err != nil {
@@ -122,7 +128,6 @@ func (s *Service) fillProfile(ctx context.Context, tx Tx, ws, contactID string, 
 	}
 	p.CompanyID = keep(cur.CompanyID, prof.CompanyID)
 	p.FixedPhone = keep(cur.FixedPhone, prof.FixedPhone)
-	p.QQ = keep(cur.QQ, prof.QQ)
 	p.Position = keep(cur.Position, prof.Position)
 	p.Note = keep(cur.Note, prof.Note)
 	if p == (ProfilePatch{}) {

@@ -10,7 +10,7 @@ type Workspace struct {
 	ID        string
 	Number    int64
 	Name      string
-	Timezone  string // IANA name; dialects render local times in it
+	Timezone  string // IANA name; doors render local times in it
 	Settings  WorkspaceSettings
 	CreatedAt time.Time
 }
@@ -40,10 +40,11 @@ type Agent struct {
 	LastLoginAt       time.Time
 	Capacity          int // max active assigned tickets; 0 = unlimited
 	GroupIDs          []string
-	Accesses          []string // pd-oneview agentAccesses
 	AvatarURL         string
-	CreatedAt         time.Time
-	UpdatedAt         time.Time
+	// Meta holds door-specific values, by door then field (see Ticket.Meta).
+	Meta      map[string]map[string]json.RawMessage
+	CreatedAt time.Time
+	UpdatedAt time.Time
 }
 
 // Group is a team and its queue.
@@ -79,8 +80,10 @@ type Contact struct {
 	ExternalID   string
 	Identities   []Identity
 	CustomFields Fields
-	CreatedAt    time.Time
-	UpdatedAt    time.Time
+	// Meta holds door-specific values, by door then field (see Ticket.Meta).
+	Meta      map[string]map[string]json.RawMessage
+	CreatedAt time.Time
+	UpdatedAt time.Time
 }
 
 // ChannelAccount is a connected inbox: a WhatsApp number, a Facebook page,
@@ -98,8 +101,8 @@ type ChannelAccount struct {
 }
 
 // Field is one custom-field value. Value is raw JSON (string, number, bool,
-// array or table rows); Extras carries per-field side values such as
-// Bangwo8's pay_status.
+// array or table rows); Extras carries per-field side values (a payment
+// field's status beside its amount).
 type Field struct {
 	Key    string                     `json:"key"`
 	Value  json.RawMessage            `json:"value"`
@@ -159,25 +162,27 @@ var System = Actor{Kind: ActorSystem}
 
 // Ticket is a customer conversation and the work around it.
 type Ticket struct {
-	ID               string
-	Number           int64
-	WorkspaceID      string
-	Subject          string
-	Description      string
-	Status           Status
-	ClosedReason     string // "", "auto" or "manual"
-	ClosureType      string // 3Dolphins closureType as written
-	StatusReason     string
-	Escalated        bool
-	Escalation       *Escalation
-	Priority         Priority
-	PriorityRank     int // explicit pd-oneview rank; 0 = derived from Priority
+	ID           string
+	Number       int64
+	WorkspaceID  string
+	Subject      string
+	Description  string
+	Status       Status
+	ClosedReason string // "", "auto" or "manual"
+	StatusReason string
+	Escalated    bool
+	Escalation   *Escalation
+	Priority     Priority
+	// PriorityRank is an explicit urgency rank on Priority.Rank's scale
+	// (1 = most urgent), which a client may set apart from Priority:
+	// routing drains each queue in rank order (QueueKeyOf). 0 = derived
+	// from Priority; setting Priority resets it to 0.
+	PriorityRank     int
 	Flagged          bool
 	Type             TicketType
 	Channel          Channel
 	ChannelAccountID string
 	Origin           Origin
-	SourceCode       int // Bangwo8 ticketSource as written; 0 = derived
 	ContactID        string
 	AssigneeID       string // an agent or a bot (an agent with role bot)
 	GroupID          string
@@ -186,8 +191,10 @@ type Ticket struct {
 	Tags             []string
 	TemplateID       int64
 	CustomFields     Fields
-	// Meta holds door-specific values with no canonical meaning, by dialect
-	// then field, re-emitted verbatim by that dialect only.
+	// Meta holds door-specific values with no canonical meaning, by door
+	// then field: a value only one door reads or writes lives here, under
+	// that door's key, never in a field of its own (docs/domain.md). desk
+	// stores and merges it and decides nothing by it.
 	Meta      map[string]map[string]json.RawMessage
 	CreatedBy Actor
 	ClosedBy  Actor

@@ -147,7 +147,7 @@ func ParseChannel(s string) (Channel, error) {
 	return "", fmt.Errorf("%w: unknown channel %q", ErrInvalid, s)
 }
 
-// TicketType is Bangwo8's ticket classification (canonical.md §3.3).
+// TicketType classifies a ticket (canonical.md §3.3).
 type TicketType string
 
 const (

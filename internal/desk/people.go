@@ -2,6 +2,7 @@ package desk
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -58,8 +59,8 @@ type NewAgent struct {
 	Role         Role
 	Capacity     int
 	GroupIDs     []string
-	Accesses     []string
 	AvatarURL    string
+	Meta         map[string]map[string]json.RawMessage // door-specific values
 }
 
 // CreateAgent adds an agent (or bot) to ws.
@@ -76,6 +77,9 @@ func (s *Service) CreateAgent(ctx context.Context, ws string, in NewAgent) (*Age
 	if in.Capacity < 0 {
 		return nil, fmt.Errorf("%w: capacity must be 0 (unlimited) or more", ErrInvalid)
 	}
+	if err := checkMeta(in.Meta); err != nil {
+		return nil, err
+	}
 	email := normEmail(in.Email)
 	if in.Role != RoleBot && email == "" {
 		return nil, fmt.Errorf("%w: agent email is required", ErrInvalid)
@@ -83,8 +87,8 @@ func (s *Service) CreateAgent(ctx context.Context, ws string, in NewAgent) (*Age
 	now := s.now()
 	a := &Agent{ID: objectid.New(now), WorkspaceID: ws, Name: strings.TrimSpace(in.Name), Email: email,
 		PasswordHash: in.PasswordHash, Role: in.Role, Presence: PresenceOffline, PresenceChangedAt: now,
-		Capacity: in.Capacity, GroupIDs: dedupe(in.GroupIDs), Accesses: in.Accesses, AvatarURL: in.AvatarURL,
-		CreatedAt: now, UpdatedAt: now}
+		Capacity: in.Capacity, GroupIDs: dedupe(in.GroupIDs), AvatarURL: in.AvatarURL,
+		Meta: mergeMeta(nil, in.Meta), CreatedAt: now, UpdatedAt: now}
 	err := s.Store.Update(ctx, func(tx Tx) error {
 		if err := checkGroups(ctx, tx, ws, a.GroupIDs); err != nil {
 			return err
@@ -129,8 +133,8 @@ type AgentPatch struct {
 	Role         *Role
 	Capacity     *int
 	GroupIDs     *[]string
-	Accesses     *[]string
 	PasswordHash *string
+	Meta         map[string]map[string]json.RawMessage // merged by door then field
 }
 
 // UpdateAgent changes an agent. Raising capacity drains waiting tickets.
@@ -175,9 +179,10 @@ func (s *Service) UpdateAgent(ctx context.Context, ws, id string, p AgentPatch) 
 			a.GroupIDs = g
 			raised = true
 		}
-		if p.Accesses != nil {
-			a.Accesses = *p.Accesses
+		if err := checkMeta(p.Meta); err != nil {
+			return err
 		}
+		a.Meta = mergeMeta(a.Meta, p.Meta)
 		if p.PasswordHash != nil {
 			a.PasswordHash = *p.PasswordHash
 		}
@@ -244,6 +249,7 @@ type NewContact struct {
 	NationalID, ExternalID    string
 	Identities                []Identity
 	CustomFields              Fields
+	Meta                      map[string]map[string]json.RawMessage // door-specific values
 }
 
 // CreateContact adds a customer to ws.
@@ -266,11 +272,14 @@ func (s *Service) CreateContact(ctx context.Context, ws string, in NewContact) (
 }
 
 func (s *Service) buildContact(in NewContact) (*Contact, error) {
+	if err := checkMeta(in.Meta); err != nil {
+		return nil, err
+	}
 	now := s.now()
 	c := &Contact{ID: objectid.New(now), Name: strings.TrimSpace(in.Name), FirstName: strings.TrimSpace(in.FirstName),
 		LastName: strings.TrimSpace(in.LastName), Email: normEmail(in.Email), Phone: strings.TrimSpace(in.Phone),
 		NationalID: NormalizeNationalID(in.NationalID), ExternalID: in.ExternalID, CustomFields: in.CustomFields,
-		CreatedAt: now, UpdatedAt: now}
+		Meta: mergeMeta(nil, in.Meta), CreatedAt: now, UpdatedAt: now}
 	if c.Name == "" {
 		c.Name = strings.TrimSpace(c.FirstName + " " + c.LastName)
 	}

@@ -323,7 +323,7 @@ func PatchActions(ctx context.Context, r Reader, t *Ticket, c Caller, p TicketPa
 	var acts []Action
 	if p.Subject != nil || p.Status != nil || p.Priority != nil || p.PriorityRank != nil || p.Flagged != nil ||
 		p.Type != nil || p.ContactID != nil || p.CC != nil || p.Tags != nil || len(p.CustomFields) > 0 ||
-		p.TemplateID != nil || len(p.Meta) > 0 || p.ClosureType != nil || p.ClosedReason != nil {
+		p.TemplateID != nil || len(p.Meta) > 0 || p.ClosedReason != nil {
 		acts = append(acts, ActWork)
 	}
 	if p.GroupID != nil && *p.GroupID != t.GroupID {

@@ -31,23 +31,22 @@ func (s *Service) AppendMessage(ctx context.Context, tx Tx, ch *Change, t *Ticke
 	return s.addMessage(ctx, tx, ch, t, m)
 }
 
-// SetSource changes where t came from: its channel, origin and the raw
-// source code a door wrote (0 = derived). Empty values keep the current ones.
-func (s *Service) SetSource(ctx context.Context, tx Tx, ch *Change, t *Ticket, actor Actor, c Channel, o Origin, code int) error {
+// SetSource changes where t came from: its channel and origin. Empty
+// values keep the current ones.
+func (s *Service) SetSource(ctx context.Context, tx Tx, ch *Change, t *Ticket, actor Actor, c Channel, o Origin) error {
 	if c != "" {
 		if _, err := ParseChannel(string(c)); err != nil {
 			return err
 		}
 	}
-	from := fmt.Sprintf("%s/%s/%d", t.Channel, t.Origin, t.SourceCode)
+	from := fmt.Sprintf("%s/%s", t.Channel, t.Origin)
 	if c != "" {
 		t.Channel = c
 	}
 	if o != "" {
 		t.Origin = o
 	}
-	t.SourceCode = code
-	to := fmt.Sprintf("%s/%s/%d", t.Channel, t.Origin, t.SourceCode)
+	to := fmt.Sprintf("%s/%s", t.Channel, t.Origin)
 	if from == to {
 		return nil
 	}

@@ -35,7 +35,6 @@ type NewTicket struct {
 	Status           Status // initial status; default: routed (assigned or unassigned)
 	ClosedReason     string
 	Origin           Origin
-	SourceCode       int
 	GroupID          string
 	AssigneeID       string
 	SupervisorID     string
@@ -86,7 +85,7 @@ func (s *Service) CreateTicket(ctx context.Context, ws string, actor Actor, in N
 	t := &Ticket{ID: objectid.New(now), WorkspaceID: ws, Subject: in.Subject, Description: in.Description,
 		Status: StatusNew, ClosedReason: in.ClosedReason, Priority: in.Priority, PriorityRank: in.PriorityRank,
 		Type: in.Type, Channel: in.Channel, ChannelAccountID: in.ChannelAccountID, Origin: in.Origin,
-		SourceCode: in.SourceCode, ContactID: in.ContactID, GroupID: in.GroupID, SupervisorID: in.SupervisorID,
+		ContactID: in.ContactID, GroupID: in.GroupID, SupervisorID: in.SupervisorID,
 		CC: in.CC, Tags: in.Tags, TemplateID: in.TemplateID, CustomFields: in.CustomFields, Meta: in.Meta,
 		CreatedBy: actor, CreatedAt: now, UpdatedAt: now}
 	if t.Description == "" && in.Message != nil {

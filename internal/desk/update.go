@@ -13,7 +13,6 @@ type TicketPatch struct {
 	Subject      *string
 	Status       *Status
 	ClosedReason *string // with Status closed: "auto" or "manual"
-	ClosureType  *string
 	Priority     *Priority
 	PriorityRank *int
 	Flagged      *bool
@@ -26,7 +25,7 @@ type TicketPatch struct {
 	Tags         *[]string
 	CustomFields Fields // merged by key
 	TemplateID   *int64
-	Meta         map[string]map[string]json.RawMessage // merged by dialect then field
+	Meta         map[string]map[string]json.RawMessage // merged by door then field
 	Reason       string
 	// Caller, when set, is checked against the permission policy on the
 	// locked ticket before anything changes (policy.go); doors set it for
@@ -62,7 +61,7 @@ func (s *Service) UpdateTicket(ctx context.Context, ws, id string, actor Actor, 
 }
 
 // ApplyPatch applies p to the locked ticket t and writes it. Doors that
-// change many tickets at once (Bangwo8 update_many) call it per ticket
+// change many tickets at once (a bulk update) call it per ticket
 // inside one transaction.
 func (s *Service) ApplyPatch(ctx context.Context, tx Tx, ch *Change, t *Ticket, actor Actor, p TicketPatch) error {
 	ws := t.WorkspaceID
@@ -177,9 +176,6 @@ func (s *Service) ApplyPatch(ctx context.Context, tx Tx, ch *Change, t *Ticket, 
 		for k, v := range fields {
 			t.Meta[d][k] = v
 		}
-	}
-	if p.ClosureType != nil {
-		t.ClosureType = *p.ClosureType
 	}
 	freed := false
 	var avoid map[string]string // ticket id -> agent the drain must not give it back to
@@ -349,17 +345,13 @@ func (s *Service) Release(ctx context.Context, tx Tx, ch *Change, t *Ticket, act
 }
 
 // Close ends a ticket: closed (reason manual) unless st says solved or
-// ignored. closureType is 3Dolphins' closure label, kept as written.
-func (s *Service) Close(ctx context.Context, ws, id string, actor Actor, st Status, closureType, reason string) (*Ticket, error) {
+// ignored.
+func (s *Service) Close(ctx context.Context, ws, id string, actor Actor, st Status, reason string) (*Ticket, error) {
 	if st == "" {
 		st = StatusClosed
 	}
 	if !st.Terminal() {
 		return nil, fmt.Errorf("%w: %s is not a closing status", ErrInvalid, st)
 	}
-	p := TicketPatch{Status: &st, Reason: reason}
-	if closureType != "" {
-		p.ClosureType = &closureType
-	}
-	return s.UpdateTicket(ctx, ws, id, actor, p)
+	return s.UpdateTicket(ctx, ws, id, actor, TicketPatch{Status: &st, Reason: reason})
 }

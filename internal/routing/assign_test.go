@@ -124,7 +124,7 @@ func TestPresenceTimes(t *testing.T) {
 		if !b.PresenceChangedAt.Equal(f.clock()) || !b.LastLoginAt.Equal(a.LastLoginAt) || b.Presence != desk.PresenceOffline {
 			t.Fatalf("after offline: %+v", b)
 		}
-		// The same presence again changes nothing (pd-oneview idempotency).
+		// The same presence again changes nothing (a door may repeat it).
 		f.tick(time.Minute)
 		f.presence(desk.PresenceOffline, ana)
 		if c, _ := f.st.Agent(f.ctx, f.ws.ID, ana.ID); !c.PresenceChangedAt.Equal(b.PresenceChangedAt) {

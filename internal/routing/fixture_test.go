@@ -186,7 +186,7 @@ func (f *fx) load(a *desk.Agent) int {
 
 func (f *fx) close(t *desk.Ticket, actor desk.Actor) *desk.Ticket {
 	f.t.Helper()
-	out, err := f.d.Close(f.ctx, f.ws.ID, t.ID, actor, desk.StatusClosed, "", "done")
+	out, err := f.d.Close(f.ctx, f.ws.ID, t.ID, actor, desk.StatusClosed, "done")
 	if err != nil {
 		f.t.Fatalf("close: %v", err)
 	}

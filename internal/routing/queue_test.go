@@ -405,8 +405,8 @@ func TestNoRouteTicketRoutedLater(t *testing.T) {
 	})
 }
 
-// A group move through a patch (native PATCH group_id, Bangwo8
-// servicerGroupId, a 3Dolphins update with a group) is a transfer: the
+// A group move through a patch (native PATCH group_id, or any door's
+// update that names a group) is a transfer: the
 // ticket waits in the new group's queue rather than going straight back to
 // the owner it was taken from, even when the drain that follows the freed
 // slot runs — as the engine's own Transfer does.

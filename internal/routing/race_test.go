@@ -220,7 +220,7 @@ func closeOne(f *fx, r *rand.Rand) error {
 	if err != nil || len(ts) == 0 {
 		return err
 	}
-	_, err = f.d.Close(f.ctx, f.ws.ID, ts[r.IntN(len(ts))].ID, desk.System, desk.StatusClosed, "", "")
+	_, err = f.d.Close(f.ctx, f.ws.ID, ts[r.IntN(len(ts))].ID, desk.System, desk.StatusClosed, "")
 	return err
 }
 

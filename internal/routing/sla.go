@@ -30,13 +30,13 @@ type SLA struct {
 	// ResolvedAt is when the ticket was solved, closed or ignored (zero
 	// while it is active).
 	ResolvedAt time.Time
-	// FirstReplyBreached: the reply target passed without an agent reply
-	// (3Dolphins overReplySla). ResolveBreached: the resolution target
-	// passed before the ticket ended.
+	// FirstReplyBreached: the reply target passed without an agent reply.
+	// ResolveBreached: the resolution target passed before the ticket
+	// ended.
 	FirstReplyBreached bool
 	ResolveBreached    bool
 	// WithinSLA is set once the ticket has ended: true when no target was
-	// breached (3Dolphins withinSla).
+	// breached.
 	WithinSLA *bool
 	// State is ongoing, within or breached.
 	State     string
@@ -47,14 +47,13 @@ type SLA struct {
 // each status is the sum of the completed stays in it, from the event log;
 // a stay still running does not count yet.
 type Durations struct {
-	Unassigned time.Duration // waiting in a queue (3Dolphins unassignDuration)
-	Assigned   time.Duration // assigned until opened (assignDuration)
-	Open       time.Duration // open until pending or closed (openDuration)
-	Pending    time.Duration // pending (pendingDuration)
+	Unassigned time.Duration // waiting in a queue
+	Assigned   time.Duration // assigned until opened
+	Open       time.Duration // open until pending or closed
+	Pending    time.Duration // pending
 	OnHold     time.Duration
-	// From creation to the first public reply (responseTime), to the first
-	// agent reply (responseTimeAgent), to the end (closeInterval) and to
-	// the last transfer (transferInterval).
+	// From creation to the first public reply, to the first agent reply,
+	// to the end and to the last transfer.
 	FirstResponse      time.Duration
 	FirstAgentResponse time.Duration
 	Close              time.Duration
@@ -246,7 +245,7 @@ func durations(t *desk.Ticket, evs []desk.Event) Durations {
 }
 
 // Trail is what a ticket's event log says about its routing, for the
-// dialects that render flags (3Dolphins reassigned, transfered*).
+// doors that render routing flags (reassigned, transferred).
 type Trail struct {
 	Reassigned      bool      // its owner changed at least once
 	Transferred     bool      // it moved queue (group transfer or bot handoff)

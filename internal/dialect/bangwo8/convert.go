@@ -87,8 +87,8 @@ func typeOf(code int) desk.TicketType { return types[code-1] }
 // sourceCode renders ticketSource (§4.4): the code as written, else the
 // origin (api 7, system 5, template 8), else the channel.
 func sourceCode(t *desk.Ticket) int {
-	if t.SourceCode != 0 {
-		return t.SourceCode
+	if n := writtenSource(t); n != 0 {
+		return n
 	}
 	switch t.Origin {
 	case desk.OriginAPI:

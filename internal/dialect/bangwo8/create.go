@@ -91,7 +91,7 @@ func (d *Door) create(ctx context.Context, p *auth.Principal, in *ticketInput) (
 		if c != "" {
 			nt.Channel = c
 		}
-		nt.Origin, nt.SourceCode = o, in.Source
+		nt.Origin, nt.Meta = o, doorMeta(metaTicketSource, in.Source)
 	}
 	// ticketStatus as written; without one, the routing engine decides
 	// (unassigned reads 1 新建, assigned 2 已开启).
@@ -129,8 +129,11 @@ func (d *Door) create(ctx context.Context, p *auth.Principal, in *ticketInput) (
 	}
 	if nt.ContactID == "" && in.CustUser != nil {
 		cu := in.CustUser
-		nt.ContactByPhone = &desk.PhoneContact{Contact: desk.NewContact{Name: cu.Name, Phone: cu.Mobile, Email: cu.Email},
-			Profile: desk.ProfilePatch{FixedPhone: &cu.FixNumber, QQ: &cu.QQ}}
+		nc := desk.NewContact{Name: cu.Name, Phone: cu.Mobile, Email: cu.Email}
+		if cu.QQ != "" {
+			nc.Meta = doorMeta(metaQQ, cu.QQ)
+		}
+		nt.ContactByPhone = &desk.PhoneContact{Contact: nc, Profile: desk.ProfilePatch{FixedPhone: &cu.FixNumber}}
 	}
 	// The field files are bound in the create's transaction: a file taken
 	// meanwhile, or named twice, leaves no ticket behind.

@@ -307,7 +307,7 @@ func TestCreateEverything(t *testing.T) {
 		// Stored: the reply's file on the first message, the field's files
 		// bound to the ticket's field, the contact created by mobile.
 		tk := e.ticket(t, 1)
-		if tk.AssigneeID != e.agent.ID || tk.GroupID != g.ID || tk.Channel != desk.ChannelEmail || tk.SourceCode != 9 ||
+		if tk.AssigneeID != e.agent.ID || tk.GroupID != g.ID || tk.Channel != desk.ChannelEmail || string(tk.Meta["bangwo8"]["ticketSource"]) != "9" ||
 			tk.Priority != desk.PriorityUrgent || tk.Type != desk.TypeProblem || !reflect.DeepEqual(tk.CC.AgentIDs, []string{e.agent.ID, cc.ID}) ||
 			!reflect.DeepEqual(tk.Tags, []string{"vip客户", "普通客户"}) || tk.TemplateID != 5 {
 			t.Errorf("stored ticket = %+v", tk)

@@ -154,7 +154,7 @@ func TestSeedCustUser(t *testing.T) {
 			t.Errorf("contact = %+v", c)
 		}
 		prof, err := e.Store.ContactProfile(context.Background(), e.Workspace.ID, c.ID)
-		if err != nil || prof.FixedPhone != "010-63701717" || prof.QQ != "601100987" {
+		if err != nil || prof.FixedPhone != "010-63701717" || string(c.Meta["bangwo8"]["qq"]) != `"601100987"` {
 			t.Errorf("profile = %+v, %v", prof, err)
 		}
 		// The same mobile (as a string this time) finds the same contact.

@@ -257,9 +257,10 @@ func (d *Door) update(ctx context.Context, p *auth.Principal, n int64, in *ticke
 		}
 		if in.Source != 0 {
 			c, o := sourceOf(in.Source)
-			if err := d.Desk.SetSource(ctx, tx, ch, t, actor, c, o, in.Source); err != nil {
+			if err := d.Desk.SetSource(ctx, tx, ch, t, actor, c, o); err != nil {
 				return err
 			}
+			patch.Meta = doorMeta(metaTicketSource, in.Source)
 		}
 		if in.Descript != nil {
 			if err := d.Desk.SetDescription(ctx, tx, ch, t, actor, *in.Descript); err != nil {

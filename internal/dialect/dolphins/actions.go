@@ -567,9 +567,20 @@ func (d *Door) closeTicket(w http.ResponseWriter, r *http.Request) {
 		d.respondRoot(w, r, c, t.ID, false)
 		return
 	}
-	if _, err := d.cfg.Desk.Close(ctx, c.ws.ID, t.ID, by, st, closure, reason); err != nil && !errors.Is(err, desk.ErrFinal) {
+	// The closure type is this door's word: it is kept in its meta, in the
+	// same change as the status.
+	closing := desk.TicketPatch{Status: &st, Reason: reason, Meta: map[string]map[string]json.RawMessage{
+		metaKey: {metaClosureType: closureJSON(closure)}}}
+	if _, err := d.cfg.Desk.UpdateTicket(ctx, c.ws.ID, t.ID, by, closing); err != nil && !errors.Is(err, desk.ErrFinal) {
 		d.fail(w, r, err) // ErrFinal: closed meanwhile, which is what was asked
 		return
 	}
 	d.respondRoot(w, r, c, t.ID, false)
+}
+
+// closureJSON is a closure type as a JSON string (it is plain text, so
+// Marshal cannot fail).
+func closureJSON(s string) json.RawMessage {
+	b, _ := json.Marshal(s)
+	return b
 }

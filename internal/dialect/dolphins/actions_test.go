@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/ticketd/ticketd/internal/desk"
+	"github.com/ticketd/ticketd/internal/dialect/dolphins"
 	"github.com/ticketd/ticketd/internal/server/servertest"
 )
 
@@ -203,8 +204,8 @@ func TestUpdate(t *testing.T) {
 		if d["status"] != "Closed" || d["closureType"] != "Unresolved" || d["closedBy"] != f.agent.ID {
 			t.Fatalf("patch close: %v %v %v", d["status"], d["closureType"], d["closedBy"])
 		}
-		if got := f.reload(tk2.ID); got.Status != desk.StatusClosed || got.ClosureType != "Unresolved" {
-			t.Fatalf("stored: %s %q", got.Status, got.ClosureType)
+		if got := f.reload(tk2.ID); got.Status != desk.StatusClosed || dolphins.WrittenClosureType(got) != "Unresolved" {
+			t.Fatalf("stored: %s %q", got.Status, dolphins.WrittenClosureType(got))
 		}
 	})
 }
@@ -320,8 +321,8 @@ func TestRoutingActions(t *testing.T) {
 		if d["closureType"] != "Unresolved" || d["closedBy"] != f.agent2.ID {
 			t.Errorf("close by agent: %v %v", d["closureType"], d["closedBy"])
 		}
-		if got := f.reload(tk.ID); got.Status != desk.StatusClosed || got.ClosureType != "Unresolved" || got.ClosedBy.ID != f.agent2.ID {
-			t.Errorf("stored close: %s %q %v", got.Status, got.ClosureType, got.ClosedBy)
+		if got := f.reload(tk.ID); got.Status != desk.StatusClosed || dolphins.WrittenClosureType(got) != "Unresolved" || got.ClosedBy.ID != f.agent2.ID {
+			t.Errorf("stored close: %s %q %v", got.Status, dolphins.WrittenClosureType(got), got.ClosedBy)
 		}
 		d = obj(t, f.ok(f.do("PUT", "/graph/tickets/update/close", map[string]any{"ticketNumber": tn(tk3), "closedBy": "Bot"}, f.tSup)).Data)
 		if d["closedBy"] != "Bot" {

@@ -134,12 +134,19 @@ func closureType(t *desk.Ticket) string {
 	case desk.StatusIgnored:
 		return "Unresolved"
 	case desk.StatusClosed:
-		if t.ClosureType != "" {
-			return t.ClosureType
+		if s := WrittenClosureType(t); s != "" {
+			return s
 		}
 		return "Resolved"
 	}
 	return ""
+}
+
+// WrittenClosureType is the closureType a client wrote on t (close action
+// or update), "" when none: this door keeps it in its meta.
+func WrittenClosureType(t *desk.Ticket) string {
+	s, _ := metaString(ticketMeta(t), metaClosureType)
+	return s
 }
 
 // severityLabel renders a priority as a severity (spec §6.2).

@@ -32,8 +32,13 @@ const DefaultTokenTTL = 24 * time.Hour
 // every *DateText equals its instant in Asia/Jakarta).
 const DefaultZone = "Asia/Jakarta"
 
-// metaKey is this door's key in Ticket.Meta and Message.Meta.
+// metaKey is this door's key in Ticket.Meta and Message.Meta: the values
+// only 3Dolphins speaks live there, not in desk (docs/domain.md).
 const metaKey = "3dolphins"
+
+// metaClosureType is the ticket meta field of a closureType as written
+// (close action, update), rendered by a closed ticket.
+const metaClosureType = "closureType"
 
 // Config is what the door needs.
 type Config struct {

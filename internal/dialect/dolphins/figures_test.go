@@ -45,7 +45,8 @@ func seedTicket(t *testing.T, e *servertest.Env, clock *fakeClock, ws string, ag
 		if lc.resolveDue != 0 {
 			x.ResolveDueAt = at(lc.resolveDue)
 		}
-		x.Status, x.ClosureType, x.ClosedReason = desk.StatusClosed, "Resolved", "manual"
+		x.Status, x.ClosedReason = desk.StatusClosed, "manual"
+		x.Meta = map[string]map[string]json.RawMessage{"3dolphins": {"closureType": json.RawMessage(`"Resolved"`)}}
 		x.ClosedBy = desk.Actor{Kind: desk.ActorAgent, ID: agent.ID}
 		x.UpdatedAt = at(lc.closed)
 		return tx.UpdateTicket(ctx, x)

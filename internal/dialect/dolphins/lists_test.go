@@ -236,7 +236,7 @@ func TestLists(t *testing.T) {
 		waiting := f.ticket(desk.NewTicket{GroupID: f.group2.ID}) // nobody online in billing
 		email := f.ticket(desk.NewTicket{Channel: desk.ChannelEmail, GroupID: f.group2.ID})
 		closed := f.ticket(desk.NewTicket{GroupID: f.group.ID})
-		if _, err := e.Deps.Desk.Close(ctx, f.ws.ID, closed.ID, desk.System, desk.StatusClosed, "Resolved", ""); err != nil {
+		if _, err := e.Deps.Desk.Close(ctx, f.ws.ID, closed.ID, desk.System, desk.StatusClosed, ""); err != nil {
 			t.Fatal(err)
 		}
 		numbers := func(env env) []string {

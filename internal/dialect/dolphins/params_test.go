@@ -261,7 +261,7 @@ func TestParsePatch(t *testing.T) {
 	}
 	p := pl.patch
 	if *p.Priority != desk.PriorityUrgent || !*p.Flagged || !reflect.DeepEqual(*p.Tags, []string{"a"}) || p.GroupID == nil || *p.GroupID != "g2" ||
-		*p.Status != desk.StatusClosed || *p.ClosureType != "Unresolved" || *p.ClosedReason != "manual" || pl.empty {
+		*p.Status != desk.StatusClosed || string(p.Meta[metaKey][metaClosureType]) != `"Unresolved"` || *p.ClosedReason != "manual" || pl.empty {
 		t.Fatalf("patch %+v", pl)
 	}
 	if len(p.CustomFields) != 2 || p.CustomFields[0].Key != "z" || p.CustomFields[1].Key != "a" {
@@ -401,7 +401,8 @@ func TestLabels(t *testing.T) {
 		{desk.Ticket{Status: desk.StatusPending}, "Pending", ""},
 		{desk.Ticket{Status: desk.StatusSolved}, "Closed", "Resolved"},
 		{desk.Ticket{Status: desk.StatusClosed}, "Closed", "Resolved"},
-		{desk.Ticket{Status: desk.StatusClosed, ClosureType: "Spam"}, "Closed", "Spam"},
+		{desk.Ticket{Status: desk.StatusClosed, Meta: map[string]map[string]json.RawMessage{
+			metaKey: {metaClosureType: json.RawMessage(`"Spam"`)}}}, "Closed", "Spam"},
 		{desk.Ticket{Status: desk.StatusIgnored}, "Closed", "Unresolved"},
 	} {
 		if got := statusLabel(&c.t); got != c.label {

@@ -162,7 +162,7 @@ func parsePatch(body map[string]json.RawMessage, t *desk.Ticket, resolveOnClose 
 		if len(closure) > 100 {
 			return pl, fmt.Errorf("%w: closureType longer than 100 bytes", desk.ErrInvalid)
 		}
-		p.ClosureType = &closure
+		meta[metaClosureType], _ = json.Marshal(closure)
 	}
 	if s, ok, err := str("status"); err != nil {
 		return pl, err
@@ -175,7 +175,7 @@ func parsePatch(body map[string]json.RawMessage, t *desk.Ticket, resolveOnClose 
 		p.Meta = map[string]map[string]json.RawMessage{metaKey: meta}
 	}
 	pl.empty = p.Subject == nil && p.Priority == nil && p.Flagged == nil && p.Tags == nil && p.CC == nil &&
-		len(p.CustomFields) == 0 && p.Meta == nil && p.ClosureType == nil && p.Status == nil && p.AssigneeID == nil &&
+		len(p.CustomFields) == 0 && p.Meta == nil && p.Status == nil && p.AssigneeID == nil &&
 		p.GroupID == nil
 	return pl, nil
 }

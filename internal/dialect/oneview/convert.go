@@ -12,7 +12,8 @@ import (
 	"github.com/ticketd/ticketd/internal/desk"
 )
 
-// Dialect is this door's key in Ticket.Meta.
+// Dialect is this door's key in the Meta of tickets and agents: the values
+// only pd-oneview speaks live there, not in desk (docs/domain.md).
 const Dialect = "oneview"
 
 // epoch renders an instant as Unix seconds; 0 when unset.
@@ -84,7 +85,7 @@ type related struct {
 	queue     string        // its group's name
 	contact   *desk.Contact // nil when none
 	messages  []desk.Message
-	owner     *desk.Agent // the agent whose list this is
+	accesses  []string // agentAccesses of the agent whose list this is
 	roomToken string
 	agentJWT  string
 }
@@ -112,8 +113,8 @@ func toTicket(t *desk.Ticket, rel related) Ticket {
 		Priority:     int32(rank(t)),
 		Customer:     toCustomer(rel.contact),
 	}
-	if rel.owner != nil && len(rel.owner.Accesses) > 0 {
-		out.Metadata.AgentAccesses = rel.owner.Accesses
+	if len(rel.accesses) > 0 {
+		out.Metadata.AgentAccesses = rel.accesses
 	}
 	return out
 }

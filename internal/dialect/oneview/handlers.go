@@ -57,10 +57,11 @@ func (h *Handler) agentTickets(w http.ResponseWriter, r *http.Request, c *call) 
 		h.fail(w, r, fmt.Errorf("messages: %w", err))
 		return
 	}
+	accesses := AgentAccesses(c.agent) // once, not per ticket
 	out := make([]Ticket, 0, len(ts))
 	for i := range ts {
 		t := &ts[i]
-		rel := related{queue: queues[t.GroupID], owner: c.agent, contact: contacts[t.ContactID],
+		rel := related{queue: queues[t.GroupID], accesses: accesses, contact: contacts[t.ContactID],
 			roomToken: h.Rooms.RoomToken(ws, t.ID), agentJWT: h.Rooms.AgentJWT(ws, c.p.AgentID, t.ID)}
 		if m := msgs[t.ID]; len(m) > 0 {
 			slices.Reverse(m)

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/ticketd/ticketd/internal/desk"
+	"github.com/ticketd/ticketd/internal/dialect/oneview"
 	"github.com/ticketd/ticketd/internal/live"
 	"github.com/ticketd/ticketd/internal/server/servertest"
 	"github.com/ticketd/ticketd/internal/store/storetest"
@@ -95,7 +96,7 @@ func TestAgentTicketsFields(t *testing.T) {
 			t.Fatal(err)
 		}
 		ag, tok := e.Agent(desk.NewAgent{Name: "somename", Email: "ana@acme.test", GroupIDs: []string{g.ID},
-			Accesses: []string{"chat:write", "order:read"}})
+			Meta: oneview.AccessesMeta([]string{"chat:write", "order:read"})})
 		c, err := e.Deps.Desk.CreateContact(ctx, ws, desk.NewContact{FirstName: "hugo", LastName: "dan",
 			ExternalID: "989899854090030232934sdfdsdf32dd4sdfdsddffdummycustomerid2"})
 		if err != nil {
@@ -212,10 +213,10 @@ func TestAgentTicketsSelectionAndOrder(t *testing.T) {
 		solved := create("solved", desk.NewTicket{Priority: desk.PriorityUrgent, AssigneeID: ag.ID})
 		create("someone else's", desk.NewTicket{Priority: desk.PriorityUrgent, AssigneeID: other.ID})
 		create("waiting", desk.NewTicket{Priority: desk.PriorityUrgent, NoRoute: true})
-		if _, err := e.Deps.Desk.Close(ctx, ws, closed.ID, desk.System, desk.StatusClosed, "", "done"); err != nil {
+		if _, err := e.Deps.Desk.Close(ctx, ws, closed.ID, desk.System, desk.StatusClosed, "done"); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := e.Deps.Desk.Close(ctx, ws, solved.ID, desk.System, desk.StatusSolved, "", "done"); err != nil {
+		if _, err := e.Deps.Desk.Close(ctx, ws, solved.ID, desk.System, desk.StatusSolved, "done"); err != nil {
 			t.Fatal(err)
 		}
 		me := ag.ID

@@ -250,7 +250,7 @@ func newFixture(t testing.TB, se *servertest.Env) *fixture {
 		ContactID: f.jhon.ID, AssigneeID: f.francisco.ID, Origin: desk.OriginCustomer,
 		Message: &desk.NewMessage{Text: "Hi, I need help configuring with my product."}}))
 	e.clock.setAt("2016-12-21T13:17:29.283")
-	f.email = ticket(d.Close(ctx, f.ws, f.email.ID, agentMsg, desk.StatusClosed, "", "solved by phone"))
+	f.email = ticket(d.Close(ctx, f.ws, f.email.ID, agentMsg, desk.StatusClosed, "solved by phone"))
 
 	// The paginated example's first ticket: a Facebook message, unassigned.
 	e.clock.setAt("2019-04-18T21:40:59.000")

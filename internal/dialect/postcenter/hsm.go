@@ -73,7 +73,7 @@ func (d *door) hsm(w http.ResponseWriter, r *http.Request) {
 	}
 	t := out.Ticket
 	if in.CloseTicket {
-		if _, err := d.Desk.Close(ctx, p.WorkspaceID, t.ID, p.Actor(), desk.StatusClosed, "", "closed after a WhatsApp template (close_ticket)"); err != nil {
+		if _, err := d.Desk.Close(ctx, p.WorkspaceID, t.ID, p.Actor(), desk.StatusClosed, "closed after a WhatsApp template (close_ticket)"); err != nil {
 			d.fail(w, r, err, "Ticket not found")
 			return
 		}

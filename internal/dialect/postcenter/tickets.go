@@ -93,7 +93,7 @@ func (d *door) closeTicket(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if !t.Status.Final() {
-		_, err := d.Desk.Close(r.Context(), t.WorkspaceID, t.ID, principal(r).Actor(), desk.StatusClosed, "", "closed through the PostCenter API")
+		_, err := d.Desk.Close(r.Context(), t.WorkspaceID, t.ID, principal(r).Actor(), desk.StatusClosed, "closed through the PostCenter API")
 		if err != nil && !errors.Is(err, desk.ErrFinal) { // ErrFinal: closed meanwhile
 			d.fail(w, r, err, "Ticket not found")
 			return

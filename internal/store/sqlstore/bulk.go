@@ -19,7 +19,7 @@ type BulkTable struct {
 }
 
 var (
-	contactBulkCols  = []string{"id", "workspace_id", "number", "name", "first_name", "last_name", "email", "phone", "national_id", "external_id", "custom_fields", "created_at", "updated_at"}
+	contactBulkCols  = []string{"id", "workspace_id", "number", "name", "first_name", "last_name", "email", "phone", "national_id", "external_id", "custom_fields", "meta", "created_at", "updated_at"}
 	identityBulkCols = []string{"workspace_id", "contact_id", "position", "channel", "external_id", "page_id", "screen_name", "display_name"}
 	ticketBulkCols   = strings.Split(strings.NewReplacer("t.", "", " ", "", "\n", "", "\t", "").Replace(ticketCols)+",queue_rank", ",")
 	tagBulkCols      = []string{"workspace_id", "ticket_id", "tag"}
@@ -35,7 +35,7 @@ func BulkTables(b *desk.Bulk) []BulkTable {
 	for i := range b.Contacts {
 		ct := &b.Contacts[i]
 		contacts.Rows = append(contacts.Rows, []any{ct.ID, ct.WorkspaceID, ct.Number, ct.Name, ct.FirstName, ct.LastName,
-			ct.Email, ct.Phone, ct.NationalID, ct.ExternalID, js(nonNil(ct.CustomFields)), ms(ct.CreatedAt), ms(ct.UpdatedAt)})
+			ct.Email, ct.Phone, ct.NationalID, ct.ExternalID, js(nonNil(ct.CustomFields)), metaJSON(ct.Meta), ms(ct.CreatedAt), ms(ct.UpdatedAt)})
 		for j, id := range ct.Identities {
 			idents.Rows = append(idents.Rows, []any{ct.WorkspaceID, ct.ID, j, string(id.Channel), id.ExternalID,
 				id.PageID, id.ScreenName, id.DisplayName})

@@ -10,12 +10,12 @@ import (
 )
 
 const contactCols = `c.id, c.workspace_id, c.number, c.name, c.first_name, c.last_name, c.email, c.phone,
-	c.national_id, c.external_id, c.custom_fields, c.created_at, c.updated_at`
+	c.national_id, c.external_id, c.custom_fields, c.meta, c.created_at, c.updated_at`
 
 func scanContact(r rowScanner, ct *desk.Contact) error {
 	var created, updated int64
 	err := r.Scan(&ct.ID, &ct.WorkspaceID, &ct.Number, &ct.Name, &ct.FirstName, &ct.LastName, &ct.Email, &ct.Phone,
-		&ct.NationalID, &ct.ExternalID, js(&ct.CustomFields), &created, &updated)
+		&ct.NationalID, &ct.ExternalID, js(&ct.CustomFields), js(&ct.Meta), &created, &updated)
 	ct.CreatedAt, ct.UpdatedAt = msToTime(created), msToTime(updated)
 	return err
 }
@@ -124,10 +124,10 @@ func (c *conn) CreateContact(ctx context.Context, ct *desk.Contact) error {
 	}
 	ct.Number = n
 	_, err = c.q.ExecContext(ctx, `INSERT INTO contacts (id, workspace_id, number, name, first_name, last_name, email, phone,
-		national_id, external_id, custom_fields, created_at, updated_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
+		national_id, external_id, custom_fields, meta, created_at, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
 		ct.ID, ct.WorkspaceID, ct.Number, ct.Name, ct.FirstName, ct.LastName, ct.Email, ct.Phone,
-		ct.NationalID, ct.ExternalID, js(nonNil(ct.CustomFields)), ms(ct.CreatedAt), ms(ct.UpdatedAt))
+		ct.NationalID, ct.ExternalID, js(nonNil(ct.CustomFields)), metaJSON(ct.Meta), ms(ct.CreatedAt), ms(ct.UpdatedAt))
 	if err != nil {
 		return c.mapErr(err, "create contact")
 	}
@@ -136,9 +136,9 @@ func (c *conn) CreateContact(ctx context.Context, ct *desk.Contact) error {
 
 func (c *conn) UpdateContact(ctx context.Context, ct *desk.Contact) error {
 	res, err := c.q.ExecContext(ctx, `UPDATE contacts SET name = $3, first_name = $4, last_name = $5, email = $6, phone = $7,
-		national_id = $8, external_id = $9, custom_fields = $10, updated_at = $11 WHERE workspace_id = $1 AND id = $2`,
+		national_id = $8, external_id = $9, custom_fields = $10, meta = $11, updated_at = $12 WHERE workspace_id = $1 AND id = $2`,
 		ct.WorkspaceID, ct.ID, ct.Name, ct.FirstName, ct.LastName, ct.Email, ct.Phone,
-		ct.NationalID, ct.ExternalID, js(nonNil(ct.CustomFields)), ms(ct.UpdatedAt))
+		ct.NationalID, ct.ExternalID, js(nonNil(ct.CustomFields)), metaJSON(ct.Meta), ms(ct.UpdatedAt))
 	if err := c.affected(res, err, "update contact "+ct.ID); err != nil {
 		return err
 	}

@@ -52,9 +52,9 @@ func (c *conn) CreateCompany(ctx context.Context, co *desk.Company) error {
 func (c *conn) ContactProfile(ctx context.Context, ws, contactID string) (*desk.ContactProfile, error) {
 	p := desk.ContactProfile{WorkspaceID: ws, ContactID: contactID}
 	var updated int64
-	err := c.q.QueryRowContext(ctx, `SELECT company_id, fixed_phone, qq, position, note, updated_at
+	err := c.q.QueryRowContext(ctx, `SELECT company_id, fixed_phone, position, note, updated_at
 		FROM contact_profiles WHERE workspace_id = $1 AND contact_id = $2`, ws, contactID).
-		Scan(ns(&p.CompanyID), &p.FixedPhone, &p.QQ, &p.Position, &p.Note, &updated)
+		Scan(ns(&p.CompanyID), &p.FixedPhone, &p.Position, &p.Note, &updated)
 	if errors.Is(err, sql.ErrNoRows) {
 		return &p, nil
 	}
@@ -66,11 +66,11 @@ func (c *conn) ContactProfile(ctx context.Context, ws, contactID string) (*desk.
 }
 
 func (c *conn) PutContactProfile(ctx context.Context, p *desk.ContactProfile) error {
-	_, err := c.q.ExecContext(ctx, `INSERT INTO contact_profiles (contact_id, workspace_id, company_id, fixed_phone, qq,
-		position, note, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+	_, err := c.q.ExecContext(ctx, `INSERT INTO contact_profiles (contact_id, workspace_id, company_id, fixed_phone,
+		position, note, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7)
 		ON CONFLICT (contact_id) DO UPDATE SET company_id = excluded.company_id, fixed_phone = excluded.fixed_phone,
-		qq = excluded.qq, position = excluded.position, note = excluded.note, updated_at = excluded.updated_at`,
-		p.ContactID, p.WorkspaceID, nullIfEmpty(p.CompanyID), p.FixedPhone, p.QQ, p.Position, p.Note, ms(p.UpdatedAt))
+		position = excluded.position, note = excluded.note, updated_at = excluded.updated_at`,
+		p.ContactID, p.WorkspaceID, nullIfEmpty(p.CompanyID), p.FixedPhone, p.Position, p.Note, ms(p.UpdatedAt))
 	return c.mapErr(err, "put profile of contact "+p.ContactID)
 }
 

@@ -13,9 +13,9 @@ import (
 )
 
 // ticketCols lists every ticket column in scan order.
-const ticketCols = `t.id, t.workspace_id, t.number, t.subject, t.description, t.status, t.closed_reason, t.closure_type,
+const ticketCols = `t.id, t.workspace_id, t.number, t.subject, t.description, t.status, t.closed_reason,
 	t.status_reason, t.escalated, t.escalation, t.priority, t.priority_rank, t.flagged, t.type, t.channel,
-	t.channel_account_id, t.origin, t.source_code, t.contact_id, t.assignee_id, t.group_id, t.supervisor_id,
+	t.channel_account_id, t.origin, t.contact_id, t.assignee_id, t.group_id, t.supervisor_id,
 	t.cc, t.tags, t.template_id, t.custom_fields, t.meta, t.created_by, t.closed_by,
 	t.created_at, t.updated_at, t.queued_at, t.first_assigned_at, t.assigned_at, t.opened_at, t.pending_at,
 	t.solved_at, t.closed_at, t.escalated_at, t.transferred_at, t.first_response_at, t.first_agent_response_at,
@@ -23,9 +23,9 @@ const ticketCols = `t.id, t.workspace_id, t.number, t.subject, t.description, t.
 
 func scanTicket(r rowScanner, t *desk.Ticket) error {
 	var created, updated int64
-	err := r.Scan(&t.ID, &t.WorkspaceID, &t.Number, &t.Subject, &t.Description, &t.Status, &t.ClosedReason, &t.ClosureType,
+	err := r.Scan(&t.ID, &t.WorkspaceID, &t.Number, &t.Subject, &t.Description, &t.Status, &t.ClosedReason,
 		&t.StatusReason, &t.Escalated, js(&t.Escalation), &t.Priority, &t.PriorityRank, &t.Flagged, &t.Type, &t.Channel,
-		ns(&t.ChannelAccountID), &t.Origin, &t.SourceCode, ns(&t.ContactID), ns(&t.AssigneeID), ns(&t.GroupID), ns(&t.SupervisorID),
+		ns(&t.ChannelAccountID), &t.Origin, ns(&t.ContactID), ns(&t.AssigneeID), ns(&t.GroupID), ns(&t.SupervisorID),
 		js(&t.CC), js(&t.Tags), &t.TemplateID, js(&t.CustomFields), js(&t.Meta), js(&t.CreatedBy), js(&t.ClosedBy),
 		&created, &updated, tm(&t.QueuedAt), tm(&t.FirstAssignedAt), tm(&t.AssignedAt), tm(&t.OpenedAt), tm(&t.PendingAt),
 		tm(&t.SolvedAt), tm(&t.ClosedAt), tm(&t.EscalatedAt), tm(&t.TransferredAt), tm(&t.FirstResponseAt), tm(&t.FirstAgentResponseAt),
@@ -41,9 +41,9 @@ func ticketArgs(t *desk.Ticket) []any {
 	if t.Escalation != nil {
 		esc = js(t.Escalation)
 	}
-	return []any{t.ID, t.WorkspaceID, t.Number, t.Subject, t.Description, t.Status, t.ClosedReason, t.ClosureType,
+	return []any{t.ID, t.WorkspaceID, t.Number, t.Subject, t.Description, t.Status, t.ClosedReason,
 		t.StatusReason, t.Escalated, esc, t.Priority, t.PriorityRank, t.Flagged, t.Type, t.Channel,
-		nullIfEmpty(t.ChannelAccountID), t.Origin, t.SourceCode, nullIfEmpty(t.ContactID), nullIfEmpty(t.AssigneeID),
+		nullIfEmpty(t.ChannelAccountID), t.Origin, nullIfEmpty(t.ContactID), nullIfEmpty(t.AssigneeID),
 		nullIfEmpty(t.GroupID), nullIfEmpty(t.SupervisorID),
 		js(t.CC), js(nonNil(t.Tags)), t.TemplateID, js(nonNil(t.CustomFields)), js(t.Meta), js(t.CreatedBy), js(t.ClosedBy),
 		ms(t.CreatedAt), ms(t.UpdatedAt), tm(&t.QueuedAt), tm(&t.FirstAssignedAt), tm(&t.AssignedAt), tm(&t.OpenedAt), tm(&t.PendingAt),
@@ -462,7 +462,7 @@ func (c *conn) AgentLoads(ctx context.Context, ws, group string) ([]desk.AgentLo
 		var created, updated int64
 		var groups string
 		err := r.Scan(&a.ID, &a.WorkspaceID, &a.Number, &a.Name, &a.Email, &a.PasswordHash, &a.Role, &a.Presence,
-			tm(&a.PresenceChangedAt), tm(&a.LastLoginAt), &a.Capacity, js(&a.Accesses), &a.AvatarURL, &created, &updated, &groups, &l.Active)
+			tm(&a.PresenceChangedAt), tm(&a.LastLoginAt), &a.Capacity, &a.AvatarURL, js(&a.Meta), &created, &updated, &groups, &l.Active)
 		a.CreatedAt, a.UpdatedAt = msToTime(created), msToTime(updated)
 		a.GroupIDs = splitList(groups)
 		return err

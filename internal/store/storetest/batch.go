@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"encoding/json"
 	"fmt"
 	"reflect"
 	"testing"
@@ -22,7 +23,7 @@ func testBatch(t *testing.T, st desk.Store) {
 		t.Fatal(err)
 	}
 	agent, err := f.svc.CreateAgent(ctx, f.ws.ID, desk.NewAgent{Name: "Ag", Email: "ag@acme.test", Role: desk.RoleAgent,
-		GroupIDs: []string{f.group.ID}, Accesses: []string{"x"}})
+		GroupIDs: []string{f.group.ID}, Meta: map[string]map[string]json.RawMessage{"door": {"scopes": json.RawMessage(`["x"]`)}}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"reflect"
 	"sort"
 	"sync"
 	"testing"
@@ -72,7 +73,7 @@ func newFixture(t *testing.T, st desk.Store, name string) *fixture {
 		NationalID: "12.345.678-9", Identities: []desk.Identity{
 			{Channel: desk.ChannelFacebook, ExternalID: "fb-100", PageID: "page-1", ScreenName: "ana.p"},
 			{Channel: desk.ChannelWhatsApp, ExternalID: "+56911112222"},
-		}})
+		}, Meta: map[string]map[string]json.RawMessage{"door": {"handle": json.RawMessage(`"ana"`)}}})
 	if err != nil {
 		t.Fatalf("CreateContact: %v", err)
 	}
@@ -131,7 +132,7 @@ func testAgentsAndGroups(t *testing.T, st desk.Store) {
 		t.Fatalf("duplicate group: %v", err)
 	}
 	a, err := f.svc.CreateAgent(ctx, f.ws.ID, desk.NewAgent{Name: "Li Lei", Email: "LI@x.test", Role: desk.RoleAgent,
-		Capacity: 3, GroupIDs: []string{f.group.ID, g2.ID}, Accesses: []string{"chat"}})
+		Capacity: 3, GroupIDs: []string{f.group.ID, g2.ID}, Meta: map[string]map[string]json.RawMessage{"door": {"scopes": json.RawMessage(`["chat"]`)}}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -152,8 +153,18 @@ func testAgentsAndGroups(t *testing.T, st desk.Store) {
 	want := []string{f.group.ID, g2.ID}
 	sort.Strings(want)
 	if fmt.Sprint(got.GroupIDs) != fmt.Sprint(want) || got.Capacity != 3 || got.Role != desk.RoleAgent ||
-		got.Presence != desk.PresenceOffline || len(got.Accesses) != 1 {
+		got.Presence != desk.PresenceOffline || string(got.Meta["door"]["scopes"]) != `["chat"]` {
 		t.Fatalf("Agent = %+v", got)
+	}
+	// A patch's meta merges by door then field: what it leaves out stays.
+	upd, err := f.svc.UpdateAgent(ctx, f.ws.ID, a.ID, desk.AgentPatch{Meta: map[string]map[string]json.RawMessage{
+		"door": {"level": json.RawMessage(`2`)}, "other": {"x": json.RawMessage(`"y"`)}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, err := st.Agent(ctx, f.ws.ID, a.ID); err != nil || !reflect.DeepEqual(got.Meta, upd.Meta) ||
+		string(got.Meta["door"]["scopes"]) != `["chat"]` || string(got.Meta["door"]["level"]) != `2` || string(got.Meta["other"]["x"]) != `"y"` {
+		t.Fatalf("Agent after meta patch = %+v, %v", got, err)
 	}
 	byNum, err := st.AgentByNumber(ctx, f.ws.ID, 2)
 	if err != nil || byNum.ID != a.ID {
@@ -215,7 +226,8 @@ func testContacts(t *testing.T, st desk.Store) {
 		t.Fatal(err)
 	}
 	if c.NationalID != "12345678-9" || c.Email != "ana@example.com" || len(c.Identities) != 2 ||
-		c.Identities[0].PageID != "page-1" || c.Identities[1].Channel != desk.ChannelWhatsApp {
+		c.Identities[0].PageID != "page-1" || c.Identities[1].Channel != desk.ChannelWhatsApp ||
+		string(c.Meta["door"]["handle"]) != `"ana"` {
 		t.Fatalf("Contact = %+v", c)
 	}
 	for name, filter := range map[string]desk.ContactFilter{
@@ -256,7 +268,7 @@ func testTicketRoundTrip(t *testing.T, st desk.Store) {
 		Tags: []string{"vip", "refund", "vip"}, TemplateID: 7,
 		CC:           desk.CC{Emails: []string{"boss@x.test"}},
 		CustomFields: desk.Fields{{Key: "field_1", Value: json.RawMessage(`"a"`), Extras: map[string]json.RawMessage{"pay_status": json.RawMessage(`1`)}}},
-		Meta:         map[string]map[string]json.RawMessage{"oneview": {"orderId": json.RawMessage(`"o-1"`)}},
+		Meta:         map[string]map[string]json.RawMessage{"door": {"orderId": json.RawMessage(`"o-1"`)}},
 	}
 	tk := f.ticket(t, in)
 	if tk.Number != 1 || tk.Status != desk.StatusUnassigned || tk.SupervisorID != f.admin.ID {
@@ -274,7 +286,7 @@ func testTicketRoundTrip(t *testing.T, st desk.Store) {
 		got.Priority != desk.PriorityHigh || got.Type != desk.TypeIncident || got.GroupID != f.group.ID ||
 		got.ContactID != f.contact.ID || fmt.Sprint(got.Tags) != "[vip refund]" || got.TemplateID != 7 ||
 		len(got.CC.Emails) != 1 || len(got.CustomFields) != 1 || string(got.CustomFields[0].Extras["pay_status"]) != "1" ||
-		string(got.Meta["oneview"]["orderId"]) != `"o-1"` || got.CreatedBy.ID != f.admin.ID || got.Origin != desk.OriginAPI {
+		string(got.Meta["door"]["orderId"]) != `"o-1"` || got.CreatedBy.ID != f.admin.ID || got.Origin != desk.OriginAPI {
 		t.Fatalf("round trip = %+v", got)
 	}
 	if !got.CreatedAt.Equal(tk.CreatedAt) || !got.QueuedAt.Equal(tk.QueuedAt) || got.QueuedAt.IsZero() || !got.AssignedAt.IsZero() {
@@ -297,7 +309,6 @@ func testTicketRoundTrip(t *testing.T, st desk.Store) {
 		}
 		t2.Escalated = true
 		t2.Escalation = &desk.Escalation{At: time.UnixMilli(1700000000123).UTC(), FromAgentID: a.ID, ToAgentID: f.admin.ID, Reason: "angry"}
-		t2.ClosureType = "Resolved"
 		t2.PriorityRank = 2
 		return tx.UpdateTicket(ctx, t2)
 	})
@@ -310,7 +321,7 @@ func testTicketRoundTrip(t *testing.T, st desk.Store) {
 		got.PriorityRank != 2 || got.AssignedAt.IsZero() || got.FirstAssignedAt.IsZero() {
 		t.Fatalf("after assign/escalate: %+v", got)
 	}
-	closed, err := f.svc.Close(ctx, f.ws.ID, tk.ID, desk.Actor{Kind: desk.ActorAgent, ID: a.ID}, "", "", "done")
+	closed, err := f.svc.Close(ctx, f.ws.ID, tk.ID, desk.Actor{Kind: desk.ActorAgent, ID: a.ID}, "", "done")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -328,7 +339,7 @@ func testTicketFilters(t *testing.T, st desk.Store) {
 	t1 := f.ticket(t, desk.NewTicket{Subject: "one", Channel: desk.ChannelEmail, Tags: []string{"vip"}, GroupID: f.group.ID})
 	t2 := f.ticket(t, desk.NewTicket{Subject: "two", Channel: desk.ChannelWhatsApp, AssigneeID: a.ID, ContactID: other.ID})
 	t3 := f.ticket(t, desk.NewTicket{Subject: "three", Channel: desk.ChannelFacebook, Tags: []string{"vip", "spam"}})
-	if _, err := f.svc.Close(ctx, f.ws.ID, t3.ID, desk.System, "", "", ""); err != nil {
+	if _, err := f.svc.Close(ctx, f.ws.ID, t3.ID, desk.System, "", ""); err != nil {
 		t.Fatal(err)
 	}
 	yes := true
@@ -550,7 +561,7 @@ func testAgentLoads(t *testing.T, st desk.Store) {
 	f.ticket(t, desk.NewTicket{AssigneeID: a.ID})
 	done := f.ticket(t, desk.NewTicket{AssigneeID: a.ID})
 	f.ticket(t, desk.NewTicket{AssigneeID: b.ID})
-	if _, err := f.svc.Close(ctx, f.ws.ID, done.ID, desk.System, "", "", ""); err != nil {
+	if _, err := f.svc.Close(ctx, f.ws.ID, done.ID, desk.System, "", ""); err != nil {
 		t.Fatal(err)
 	}
 	loads, err := st.AgentLoads(ctx, f.ws.ID, "")
