@@ -7,7 +7,6 @@ import (
 
 	"github.com/ticketd/ticketd/internal/auth"
 	"github.com/ticketd/ticketd/internal/desk"
-	"github.com/ticketd/ticketd/internal/dialect/oneview"
 	"github.com/ticketd/ticketd/internal/jsontext"
 	"github.com/ticketd/ticketd/internal/objectid"
 )
@@ -174,7 +173,7 @@ type agentRequest struct {
 	Role     desk.Role `json:"role,omitempty" enum:"admin,supervisor,agent,bot"`
 	Capacity int       `json:"capacity,omitempty" doc:"max active assigned tickets; 0 = unlimited"`
 	GroupIDs []string  `json:"group_ids,omitempty"`
-	Accesses []string  `json:"accesses,omitempty" doc:"the agentAccesses the pd-oneview door shows this agent"`
+	Meta     doorMeta  `json:"meta,omitempty" doc:"values only one door speaks, by door then field (docs/domain.md), e.g. {\"oneview\":{\"agentAccesses\":[…]}}"`
 }
 
 type agentList struct {
@@ -196,9 +195,7 @@ func (a *API) createAgent(w http.ResponseWriter, r *http.Request, p *auth.Princi
 	}
 	na := desk.NewAgent{Name: in.Name, Email: in.Email, PasswordHash: hash,
 		Role: in.Role, Capacity: in.Capacity, GroupIDs: in.GroupIDs}
-	if in.Accesses != nil {
-		na.Meta = oneview.AccessesMeta(in.Accesses)
-	}
+	na.Meta = in.Meta
 	ag, err := a.Desk.CreateAgent(r.Context(), p.WorkspaceID, na)
 	if err != nil {
 		fail(w, r, err)
@@ -236,7 +233,7 @@ type agentPatch struct {
 	Role     *desk.Role `json:"role,omitempty" enum:"admin,supervisor,agent,bot"`
 	Capacity *int       `json:"capacity,omitempty"`
 	GroupIDs *[]string  `json:"group_ids,omitempty"`
-	Accesses *[]string  `json:"accesses,omitempty" doc:"the agentAccesses the pd-oneview door shows this agent"`
+	Meta     doorMeta   `json:"meta,omitempty" doc:"merged by door then field (docs/domain.md)"`
 	Password *string    `json:"password,omitempty"`
 }
 
@@ -246,10 +243,7 @@ func (a *API) updateAgent(w http.ResponseWriter, r *http.Request, p *auth.Princi
 		return
 	}
 	patch := desk.AgentPatch{Name: in.Name, Role: in.Role, Capacity: in.Capacity, GroupIDs: in.GroupIDs}
-	if in.Accesses != nil {
-		// Kept for the pd-oneview door, which alone shows them.
-		patch.Meta = oneview.AccessesMeta(*in.Accesses)
-	}
+	patch.Meta = in.Meta
 	if in.Password != nil {
 		hash, err := a.Auth.Hasher.Hash(*in.Password)
 		if err != nil {

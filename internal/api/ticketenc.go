@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/ticketd/ticketd/internal/desk"
-	"github.com/ticketd/ticketd/internal/dialect/dolphins"
 	"github.com/ticketd/ticketd/internal/jsontext"
 )
 
@@ -77,9 +76,12 @@ func appendTicket(b []byte, t *desk.Ticket) []byte {
 		b = append(b, `,"closed_reason":`...)
 		b = jsontext.AppendString(b, t.ClosedReason)
 	}
-	if ct := dolphins.WrittenClosureType(t); ct != "" {
-		b = append(b, `,"closure_type":`...)
-		b = jsontext.AppendString(b, ct)
+	if len(t.Meta) > 0 {
+		// Rare, and nested: encoding/json's own bytes (sorted keys).
+		if m, err := json.Marshal(t.Meta); err == nil {
+			b = append(b, `,"meta":`...)
+			b = append(b, m...)
+		}
 	}
 	b = appendOptString(b, `,"priority":`, string(t.Priority))
 	b = appendOptString(b, `,"type":`, string(t.Type))

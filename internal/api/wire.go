@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/ticketd/ticketd/internal/desk"
-	"github.com/ticketd/ticketd/internal/dialect/dolphins"
 	"github.com/ticketd/ticketd/internal/jsontext"
 )
 
@@ -23,7 +22,7 @@ type ticketJSON struct {
 	Status           desk.Status       `json:"status" enum:"new,unassigned,assigned,open,pending,on_hold,solved,closed,ignored"`
 	StatusReason     string            `json:"status_reason"`
 	ClosedReason     string            `json:"closed_reason,omitempty"`
-	ClosureType      string            `json:"closure_type,omitempty" doc:"the closure label a client wrote through the 3Dolphins door (its closureType)"`
+	Meta             doorMeta          `json:"meta,omitempty" doc:"values only one door speaks, by door then field, as that door wrote them (docs/domain.md)"`
 	Priority         *string           `json:"priority" enum:"low,normal,high,urgent"`
 	Type             *string           `json:"type" enum:"question,incident,problem,task"`
 	Channel          desk.Channel      `json:"channel"`
@@ -80,7 +79,7 @@ func optStr(s string) *string {
 
 func toTicketJSON(t *desk.Ticket) ticketJSON {
 	out := ticketJSON{ID: t.ID, Number: t.Number, Subject: t.Subject, Description: t.Description, Status: t.Status,
-		StatusReason: t.StatusReason, ClosedReason: t.ClosedReason, ClosureType: dolphins.WrittenClosureType(t),
+		StatusReason: t.StatusReason, ClosedReason: t.ClosedReason, Meta: t.Meta,
 		Priority: optStr(string(t.Priority)), Type: optStr(string(t.Type)), Channel: t.Channel,
 		ChannelAccountID: optStr(t.ChannelAccountID), Origin: t.Origin, ContactID: optStr(t.ContactID),
 		AssigneeID: optStr(t.AssigneeID), GroupID: optStr(t.GroupID), SupervisorID: optStr(t.SupervisorID),
@@ -201,13 +200,19 @@ type agentJSON struct {
 	LastLoginAt       *jsontext.Instant `json:"last_login_at"`
 	Capacity          int               `json:"capacity"`
 	GroupIDs          []string          `json:"group_ids"`
+	Meta              doorMeta          `json:"meta,omitempty" doc:"values only one door speaks, by door then field (docs/domain.md)"`
 	CreatedAt         jsontext.Instant  `json:"created_at"`
 }
+
+// doorMeta is the values one door alone speaks (a vendor's label kept as
+// written), by door then field; the native API shows them verbatim and
+// takes them as they are, and only that door gives them meaning.
+type doorMeta = map[string]map[string]json.RawMessage
 
 func toAgentJSON(a *desk.Agent) agentJSON {
 	out := agentJSON{ID: a.ID, Number: a.Number, Name: a.Name, Email: a.Email, Role: a.Role, Presence: a.Presence,
 		PresenceChangedAt: optTime(a.PresenceChangedAt), LastLoginAt: optTime(a.LastLoginAt), Capacity: a.Capacity,
-		GroupIDs: a.GroupIDs, CreatedAt: jsontext.Instant(a.CreatedAt)}
+		GroupIDs: a.GroupIDs, Meta: a.Meta, CreatedAt: jsontext.Instant(a.CreatedAt)}
 	if out.GroupIDs == nil {
 		out.GroupIDs = []string{}
 	}

@@ -153,7 +153,7 @@ func TestReceiveThreading(t *testing.T) {
 
 			// Solved: a message without a hint opens a new ticket (solved
 			// is not active); one the channel matched to it reopens it.
-			if _, err := in.d.Close(in.ctx, in.ws, tk.ID, desk.Actor{Kind: desk.ActorAgent, ID: in.agent.ID}, desk.StatusSolved, "", "done"); err != nil {
+			if _, err := in.d.Close(in.ctx, in.ws, tk.ID, desk.Actor{Kind: desk.ActorAgent, ID: in.agent.ID}, desk.StatusSolved, "done"); err != nil {
 				t.Fatal(err)
 			}
 			hinted := in.message("56911111111", "sigue sin llegar")
@@ -164,7 +164,7 @@ func TestReceiveThreading(t *testing.T) {
 			}
 
 			// Closed: the matched ticket gets a follow-up (AddMessage's rule).
-			if _, err := in.d.Close(in.ctx, in.ws, tk.ID, desk.Actor{Kind: desk.ActorAgent, ID: in.agent.ID}, desk.StatusClosed, "", "done"); err != nil {
+			if _, err := in.d.Close(in.ctx, in.ws, tk.ID, desk.Actor{Kind: desk.ActorAgent, ID: in.agent.ID}, desk.StatusClosed, "done"); err != nil {
 				t.Fatal(err)
 			}
 			late := in.message("56911111111", "una cosa más")
