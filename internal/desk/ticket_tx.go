@@ -23,10 +23,10 @@ func (s *Service) CheckFields(ctx context.Context, ws, scope string, fs Fields) 
 // AppendMessage adds m to the locked ticket t with AddMessage's effects.
 func (s *Service) AppendMessage(ctx context.Context, tx Tx, ch *Change, t *Ticket, m NewMessage) (*Message, error) {
 	if strings.TrimSpace(m.Text) == "" && len(m.Attachments) == 0 {
-		return nil, fmt.Errorf("%w: a message needs text or an attachment", ErrInvalid)
+		return nil, errNoContent
 	}
 	if len(m.Text) > MaxText {
-		return nil, fmt.Errorf("%w: message longer than %d bytes", ErrInvalid, MaxText)
+		return nil, TooLong("text", MaxText)
 	}
 	return s.addMessage(ctx, tx, ch, t, m)
 }
@@ -59,7 +59,7 @@ func (s *Service) SetSource(ctx context.Context, tx Tx, ch *Change, t *Ticket, a
 // as the ticket shows it).
 func (s *Service) SetDescription(ctx context.Context, tx Tx, ch *Change, t *Ticket, actor Actor, text string) error {
 	if len(text) > MaxText {
-		return fmt.Errorf("%w: description longer than %d bytes", ErrInvalid, MaxText)
+		return TooLong("description", MaxText)
 	}
 	if text == t.Description {
 		return nil
@@ -126,15 +126,15 @@ func freeAttachment(ctx context.Context, r Reader, ws, ref, ticketID, key string
 	}
 	if err != nil {
 		if errors.Is(err, ErrNotFound) {
-			return nil, fmt.Errorf("%w: no attachment %q", ErrInvalid, ref)
+			return nil, NoRef(CustomField(key), "attachment", ref)
 		}
 		return nil, err
 	}
 	if a.MessageID != "" {
-		return nil, fmt.Errorf("%w: attachment %q already belongs to a message", ErrInvalid, ref)
+		return nil, Invalid(CustomField(key), CodeInUse, Params{Entity: "message", Ref: ref})
 	}
 	if a.FieldKey != "" && (a.TicketID != ticketID || a.FieldKey != key) {
-		return nil, fmt.Errorf("%w: attachment %q already belongs to a custom field", ErrInvalid, ref)
+		return nil, Invalid(CustomField(key), CodeInUse, Params{Entity: "custom field", Ref: ref})
 	}
 	return a, nil
 }
