@@ -109,8 +109,11 @@ func Text(c Code, field string, p Params) string {
 	case CodeTooMany:
 		return fmt.Sprintf("more than %d %s", p.Max, f)
 	case CodeRange:
-		if p.Max == 0 {
+		switch p.Max {
+		case 0:
 			return fmt.Sprintf("%s must be %d or more", f, p.Min)
+		case p.Min:
+			return fmt.Sprintf("%s must be exactly %d", f, p.Min)
 		}
 		return fmt.Sprintf("%s must be %d..%d", f, p.Min, p.Max)
 	case CodeOneOf:
@@ -126,8 +129,11 @@ func Text(c Code, field string, p Params) string {
 	case CodeFormat:
 		return fmt.Sprintf("%s %q: want %s", f, p.Value, p.Format)
 	case CodeType:
-		if p.Want == "options" {
+		switch p.Want {
+		case "options":
 			return f + " wants one of its options"
+		case "boolean":
+			return f + " wants true or false"
 		}
 		if p.Value != "" {
 			return fmt.Sprintf("%s wants a %s, got %q", f, p.Want, p.Value)

@@ -60,7 +60,7 @@ func (d *door) hsm(w http.ResponseWriter, r *http.Request) {
 	if d.Sender != nil {
 		sent, err := d.Sender.SendTemplate(ctx, msg)
 		if errors.Is(err, desk.ErrInvalid) {
-			writeError(w, http.StatusBadRequest, userMessage(err, desk.ErrInvalid))
+			writeError(w, http.StatusBadRequest, words(err, "Invalid template"))
 			return
 		}
 		if err != nil {
@@ -238,7 +238,7 @@ const Dialect = "postcenter"
 func mustJSON(v any) json.RawMessage {
 	b, err := json.Marshal(v)
 	if err != nil {
-		panic("postcenter: " + err.Error())
+		panic(fmt.Errorf("postcenter: %w", err))
 	}
 	return b
 }

@@ -174,10 +174,10 @@ func (p *provider) SendTemplate(_ context.Context, m postcenter.TemplateMessage)
 		return "", errors.New("provider: 503 from upstream")
 	}
 	if m.Name != "codigo" {
-		return "", fmt.Errorf("%w: no approved template %q", desk.ErrInvalid, m.Name)
+		return "", desk.Invalid("name", desk.CodeUnknown, desk.Params{Value: m.Name})
 	}
 	if len(m.Parameters) != 2 {
-		return "", fmt.Errorf("%w: template %q has 2 placeholders, got %d parameters", desk.ErrInvalid, m.Name, len(m.Parameters))
+		return "", desk.Invalid("parameters", desk.CodeRange, desk.Params{Min: 2, Max: 2})
 	}
 	p.sent = append(p.sent, m)
 	return fmt.Sprintf("Hola %s, tu código es %s", m.Parameters[0], m.Parameters[1]), nil
@@ -209,7 +209,7 @@ func TestHSMWithProvider(t *testing.T) {
 		before := snapshot(t, se, f.ws)
 		res = f.pc("POST", "/postcenter/v2/message/hsm/", map[string]any{"account": "56900000000", "phone": "56944444444",
 			"name": "codigo", "parameters": []string{"Ana"}})
-		if want := `{"status":400,"message":"Template \"codigo\" has 2 placeholders, got 1 parameters"}`; res.Status != 400 || string(res.Body) != want {
+		if want := `{"status":400,"message":"Parameters must be exactly 2"}`; res.Status != 400 || string(res.Body) != want {
 			t.Errorf("wrong parameter count: %s", res)
 		}
 		p.down = true
