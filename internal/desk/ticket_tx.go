@@ -70,10 +70,11 @@ func (s *Service) SetDescription(ctx context.Context, tx Tx, ch *Change, t *Tick
 }
 
 // CheckAttachments reports whether every ref (an attachment id or upload
-// token) exists in ws and is still free to use.
-func (s *Service) CheckAttachments(ctx context.Context, ws string, refs []string) error {
+// token) exists in ws and is still free to use: for a message ("" key) or
+// for the custom field key, which a refusal then names.
+func (s *Service) CheckAttachments(ctx context.Context, ws, key string, refs []string) error {
 	for _, ref := range refs {
-		if _, err := freeAttachment(ctx, s.Store, ws, ref, "", ""); err != nil {
+		if _, err := freeAttachment(ctx, s.Store, ws, ref, "", "", key); err != nil {
 			return err
 		}
 	}
@@ -85,7 +86,7 @@ func (s *Service) CheckAttachments(ctx context.Context, ws string, refs []string
 // another ticket or field is refused.
 func (s *Service) BindFieldAttachments(ctx context.Context, tx Tx, t *Ticket, key string, refs []string) error {
 	for _, ref := range refs {
-		a, err := freeAttachment(ctx, tx, t.WorkspaceID, ref, t.ID, key)
+		a, err := freeAttachment(ctx, tx, t.WorkspaceID, ref, t.ID, key, key)
 		if err != nil {
 			return err
 		}
@@ -118,23 +119,28 @@ func (s *Service) AttachToField(ctx context.Context, ws, ticketID, key string, r
 }
 
 // freeAttachment finds ref and checks nothing else holds it; the field
-// (ticketID, key) itself may already hold it.
-func freeAttachment(ctx context.Context, r Reader, ws, ref, ticketID, key string) (*Attachment, error) {
+// (ticketID, key) itself may already hold it. A refusal names the custom
+// field named, or a message's attachments when named is "".
+func freeAttachment(ctx context.Context, r Reader, ws, ref, ticketID, key, named string) (*Attachment, error) {
+	field := "attachments"
+	if named != "" {
+		field = CustomField(named)
+	}
 	a, err := r.Attachment(ctx, ws, ref)
 	if errors.Is(err, ErrNotFound) {
 		a, err = r.AttachmentByToken(ctx, ws, ref)
 	}
 	if err != nil {
 		if errors.Is(err, ErrNotFound) {
-			return nil, NoRef(CustomField(key), "attachment", ref)
+			return nil, NoRef(field, "attachment", ref)
 		}
 		return nil, err
 	}
 	if a.MessageID != "" {
-		return nil, Invalid(CustomField(key), CodeInUse, Params{Entity: "message", Ref: ref})
+		return nil, Invalid(field, CodeInUse, Params{Entity: "message", Ref: ref})
 	}
 	if a.FieldKey != "" && (a.TicketID != ticketID || a.FieldKey != key) {
-		return nil, Invalid(CustomField(key), CodeInUse, Params{Entity: "custom field", Ref: ref})
+		return nil, Invalid(field, CodeInUse, Params{Entity: "custom field", Ref: ref})
 	}
 	return a, nil
 }
