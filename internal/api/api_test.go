@@ -184,7 +184,7 @@ func TestBadInput(t *testing.T) {
 				body: `{"name": "A", "identities": [{"channel": "whatsapp", "external_id": "56911111111"}]}`},
 			{name: "identity claimed twice", method: "POST", path: "/api/v1/contacts", token: tok, status: 409,
 				body: `{"name": "B", "identities": [{"channel": "whatsapp", "external_id": "56911111111"}]}`,
-				want: []string{`"code":"conflict"`, `"identity whatsapp/56911111111 already belongs to another contact"`}},
+				want: []string{`"code":"conflict"`, `"message":"whatsapp/56911111111 already belongs to another contact"`, `"field":"identities"`}},
 			{name: "bad field type", method: "PUT", path: "/api/v1/fields/ticket/field_1", token: tok, body: `{"type": "blob"}`, status: 422},
 		} {
 			s.run(t, e)

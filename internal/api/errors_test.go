@@ -18,11 +18,11 @@ func TestConflictWords(t *testing.T) {
 				token: e.AdminToken, status: 201},
 			{name: "same email", method: "POST", path: "/api/v1/agents", body: map[string]any{"name": "Li 2", "email": "Li@acme.test"},
 				token: e.AdminToken, status: 409,
-				want: []string{`{"error":{"code":"conflict","message":"an agent with this email already exists","field":"email"}}`}},
+				want: []string{`{"error":{"code":"conflict","message":"an agent with this email already exists","field":"email","rule":"taken","params":{"entity":"agent"}}}`}},
 			{name: "group", method: "POST", path: "/api/v1/groups", body: map[string]any{"name": "billing"}, token: e.AdminToken, status: 201},
 			{name: "same group name", method: "POST", path: "/api/v1/groups", body: map[string]any{"name": "billing"},
 				token: e.AdminToken, status: 409,
-				want: []string{`{"error":{"code":"conflict","message":"a group with this name already exists","field":"name"}}`}},
+				want: []string{`{"error":{"code":"conflict","message":"a group with this name already exists","field":"name","rule":"taken","params":{"entity":"group"}}}`}},
 		} {
 			res := s.run(t, e)
 			if b := string(res.Body); strings.Contains(b, "constraint") || strings.Contains(b, "UNIQUE") {

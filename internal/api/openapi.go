@@ -117,7 +117,7 @@ func OpenAPI(routes []Route, extraPaths map[string]map[string]any) map[string]an
 		"info": map[string]any{
 			"title":       "ticketd native API",
 			"version":     "1",
-			"description": "Tickets, messages, contacts, agents, groups, routing and search. Authenticate with `Authorization: Bearer <token>` from POST /api/v1/tokens. Errors are `{\"error\":{\"code\",\"message\"}}`. Lists page with keyset cursors: pass `next_cursor` back as `cursor`.",
+			"description": "Tickets, messages, contacts, agents, groups, routing and search. Authenticate with `Authorization: Bearer <token>` from POST /api/v1/tokens. Errors are `{\"error\":{\"code\",\"message\",\"field\",\"rule\",\"params\"}}`: code is the class (it follows the status), field the input at fault, rule one word of a closed set and params what it needs (docs/errors.md); message is English for people. Lists page with keyset cursors: pass `next_cursor` back as `cursor`.",
 		},
 		"paths": paths,
 		"components": map[string]any{

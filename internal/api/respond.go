@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"reflect"
 	"strings"
 
 	"github.com/ticketd/ticketd/internal/desk"
@@ -22,9 +23,36 @@ type errorBody struct {
 
 type errorDetail struct {
 	Code    string `json:"code" enum:"bad_request,invalid,unauthorized,forbidden,not_found,method_not_allowed,conflict,capacity,too_large,internal,unavailable"`
-	Message string `json:"message"`
+	Message string `json:"message" doc:"English words for people; clients decide on code, field, rule and params"`
 	// Field names the input field at fault, when there is one.
-	Field string `json:"field,omitempty"`
+	Field  string       `json:"field,omitempty" doc:"the input at fault: a body field (subject), a custom field (custom_fields.order_id) or a parameter"`
+	Rule   string       `json:"rule,omitempty" enum:"required,too_long,too_many,range,one_of,unknown,format,type,duplicate,not_found_ref,in_use,taken,overlap,capacity,final,closed,needs_owner,no_owner,not_allowed,needs_agent,owner_only,supervisor_only,admin_only,bot_or_supervisor" doc:"the rule the input broke (docs/errors.md)"`
+	Params *errorParams `json:"params,omitempty" doc:"what the rule needs to be said; each rule uses a few"`
+}
+
+// errorParams are desk.Params on the wire.
+type errorParams struct {
+	Max     int      `json:"max,omitempty" doc:"too_long (bytes), too_many (items), range, capacity"`
+	Min     int      `json:"min,omitempty" doc:"range (absent: 0)"`
+	Count   int      `json:"count,omitempty" doc:"capacity: open tickets the agent holds"`
+	Number  int64    `json:"number,omitempty" doc:"final, closed: the ticket's number; capacity: the agent's"`
+	Value   string   `json:"value,omitempty" doc:"the value refused"`
+	Allowed []string `json:"allowed,omitempty" doc:"one_of: the values accepted"`
+	Fields  []string `json:"fields,omitempty" doc:"required: any one of these would do"`
+	Format  string   `json:"format,omitempty" doc:"format: the form wanted"`
+	Want    string   `json:"want,omitempty" doc:"type: number, boolean or options"`
+	Entity  string   `json:"entity,omitempty" doc:"what kind of record: not_found_ref, in_use, taken, duplicate"`
+	Ref     string   `json:"ref,omitempty" doc:"the id referenced"`
+	Action  string   `json:"action,omitempty" doc:"the action refused (owner_only, supervisor_only, ...)"`
+}
+
+func wireParams(p desk.Params) *errorParams {
+	w := &errorParams{Max: p.Max, Min: p.Min, Count: p.Count, Number: p.Number, Value: p.Value, Allowed: p.Allowed,
+		Fields: p.Fields, Format: p.Format, Want: p.Want, Entity: p.Entity, Ref: p.Ref, Action: string(p.Action)}
+	if reflect.ValueOf(*w).IsZero() {
+		return nil
+	}
+	return w
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {
@@ -50,45 +78,42 @@ func WriteError(w http.ResponseWriter, status int, code, msg, field string) {
 	writeJSON(w, status, errorBody{Error: errorDetail{Code: code, Message: msg, Field: field}})
 }
 
-// fail maps a desk error onto a status and the native error shape. Internal
-// errors are logged and answered without their details.
+// fail maps a desk error onto a status and the native error shape: the
+// class in code, and desk's field, rule, params and English words when the
+// error is typed. Internal errors are logged and answered without their
+// details.
 func fail(w http.ResponseWriter, r *http.Request, err error) {
-	msg := err.Error()
-	var fe *desk.FieldError
-	switch {
-	case errors.As(err, &fe) && fe.Field != "" && (errors.Is(fe, desk.ErrConflict) || errors.Is(fe, desk.ErrInvalid)):
-		status, code := http.StatusConflict, "conflict"
-		if errors.Is(fe, desk.ErrInvalid) {
-			status, code = http.StatusUnprocessableEntity, "invalid"
-		}
-		WriteError(w, status, code, fe.Message, fe.Field)
-	case errors.Is(err, desk.ErrNotFound):
-		writeError(w, http.StatusNotFound, "not_found", "not found")
-	case errors.Is(err, desk.ErrInvalid):
-		writeError(w, http.StatusUnprocessableEntity, "invalid", cleanMsg(msg))
-	case errors.Is(err, desk.ErrConflict):
-		writeError(w, http.StatusConflict, "conflict", cleanMsg(msg))
-	case errors.Is(err, desk.ErrCapacity):
-		writeError(w, http.StatusConflict, "capacity", cleanMsg(msg))
-	case errors.Is(err, desk.ErrForbidden):
-		writeError(w, http.StatusForbidden, "forbidden", cleanMsg(msg))
-	case errors.Is(err, desk.ErrAuth):
-		writeError(w, http.StatusUnauthorized, "unauthorized", "bad credentials")
-	default:
+	status, code, msg := classify(err)
+	if status == http.StatusInternalServerError {
 		slog.ErrorContext(r.Context(), "request failed", slog.String("route", r.Pattern), slog.Any("err", err))
-		writeError(w, http.StatusInternalServerError, "internal", "internal error")
 	}
+	d := errorDetail{Code: code, Message: msg}
+	if fe, ok := desk.AsFieldError(err); ok && status != http.StatusNotFound && status != http.StatusInternalServerError {
+		d.Message, d.Field, d.Rule, d.Params = fe.Text(), fe.Field, string(fe.Code), wireParams(fe.Params)
+	}
+	writeJSON(w, status, errorBody{Error: d})
 }
 
-// cleanMsg keeps the user-facing part of a wrapped desk error: what follows
-// the sentinel's text.
-func cleanMsg(msg string) string {
-	for _, s := range []error{desk.ErrInvalid, desk.ErrConflict, desk.ErrCapacity, desk.ErrForbidden} {
-		if i := strings.LastIndex(msg, s.Error()+": "); i >= 0 {
-			return msg[i+len(s.Error())+2:]
-		}
+// classify gives a desk error its status, class and words for when the
+// error carries no field, rule or params of its own.
+func classify(err error) (status int, code, msg string) {
+	switch {
+	case errors.Is(err, desk.ErrNotFound):
+		return http.StatusNotFound, "not_found", "not found"
+	case errors.Is(err, desk.ErrInvalid):
+		return http.StatusUnprocessableEntity, "invalid", "invalid input"
+	case errors.Is(err, desk.ErrCapacity):
+		return http.StatusConflict, "capacity", "agent at capacity"
+	case errors.Is(err, desk.ErrFinal):
+		return http.StatusConflict, "conflict", "the ticket is closed"
+	case errors.Is(err, desk.ErrConflict):
+		return http.StatusConflict, "conflict", "conflict"
+	case errors.Is(err, desk.ErrForbidden):
+		return http.StatusForbidden, "forbidden", "forbidden"
+	case errors.Is(err, desk.ErrAuth):
+		return http.StatusUnauthorized, "unauthorized", "bad credentials"
 	}
-	return msg
+	return http.StatusInternalServerError, "internal", "internal error"
 }
 
 // decode reads a JSON body into v strictly: one object, known fields only,

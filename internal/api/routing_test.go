@@ -114,7 +114,7 @@ func TestRoutingAPI(t *testing.T) {
 		scenario{name: "unassign", method: "POST", path: "/api/v1/tickets/" + owned + "/unassign", token: anaTok, status: 200,
 			want: []string{`"assignee_id":"` + bob.ID}}.run(t, e)
 		scenario{name: "closed ticket", method: "POST", path: "/api/v1/tickets/" + f1 + "/reassign", token: anaTok, status: 409,
-			want: []string{"ticket is closed"}}.run(t, e)
+			want: []string{`"rule":"closed"`, "is closed; routing no longer applies"}}.run(t, e)
 		scenario{name: "unknown ticket", method: "POST", path: "/api/v1/tickets/999/reassign", token: anaTok, status: 404}.run(t, e)
 
 		// Workloads, settings, drain, channel accounts.
@@ -146,7 +146,7 @@ func TestSLAAPI(t *testing.T) {
 			{name: "no target", method: "PUT", path: "/api/v1/sla/policies/urgent", token: admin, status: 422, body: map[string]any{}},
 			{name: "negative", method: "PUT", path: "/api/v1/sla/policies/urgent", token: admin, status: 422, body: map[string]any{"first_reply_seconds": -1}},
 			{name: "bad hours", method: "PUT", path: "/api/v1/sla/policies/urgent", token: admin, status: 422,
-				body: map[string]any{"first_reply_seconds": 60, "hours": map[string]any{"mon": []string{"18:00-09:00"}}}, want: []string{"end before they start"}},
+				body: map[string]any{"first_reply_seconds": 60, "hours": map[string]any{"mon": []string{"18:00-09:00"}}}, want: []string{`"field":"hours","rule":"format"`, `"value":"18:00-09:00"`}},
 			{name: "bad day", method: "PUT", path: "/api/v1/sla/policies/urgent", token: admin, status: 422,
 				body: map[string]any{"first_reply_seconds": 60, "hours": map[string]any{"monday": []string{"09:00-18:00"}}}},
 			{name: "bad zone", method: "PUT", path: "/api/v1/sla/policies/urgent", token: admin, status: 422,

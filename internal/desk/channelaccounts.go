@@ -25,7 +25,7 @@ func (s *Service) CreateChannelAccount(ctx context.Context, ws string, in NewCha
 	}
 	name, uid := strings.TrimSpace(in.Name), strings.TrimSpace(in.UID)
 	if name == "" && uid == "" {
-		return nil, fmt.Errorf("%w: a channel account needs a name or a uid", ErrInvalid)
+		return nil, Invalid("name", CodeRequired, Params{Fields: []string{"name", "uid"}})
 	}
 	if name == "" {
 		name = uid

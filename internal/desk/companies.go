@@ -39,16 +39,16 @@ const maxProfileText = 1000
 func (s *Service) CreateCompany(ctx context.Context, ws, name string) (*Company, error) {
 	name = strings.TrimSpace(name)
 	if name == "" {
-		return nil, fmt.Errorf("%w: company name is required", ErrInvalid)
+		return nil, Required("name")
 	}
 	if len(name) > maxProfileText {
-		return nil, fmt.Errorf("%w: company name longer than %d bytes", ErrInvalid, maxProfileText)
+		return nil, TooLong("name", maxProfileText)
 	}
 	now := s.now()
 	c := &Company{ID: objectid.New(now), WorkspaceID: ws, Name: name, CreatedAt: now}
 	err := s.Store.Update(ctx, func(tx Tx) error {
 		if _, err := tx.CompanyByName(ctx, ws, name); err == nil {
-			return Taken("name", "a company with this name already exists")
+			return Taken("name", "company")
 		} else if !errors.Is(err, ErrNotFound) {
 			return err
 		}
@@ -86,7 +86,7 @@ func (s *Service) UpdateContactProfile(ctx context.Context, ws, contactID string
 func (s *Service) patchProfile(ctx context.Context, tx Tx, ws, contactID string, p ProfilePatch) (*ContactProfile, error) {
 	if _, err := tx.Contact(ctx, ws, contactID); err != nil {
 		if errors.Is(err, ErrNotFound) {
-			return nil, fmt.Errorf("%w: no contact %q", ErrInvalid, contactID)
+			return nil, NoRef("contact_id", "contact", contactID)
 		}
 		return nil, err
 	}
@@ -97,7 +97,7 @@ func (s *Service) patchProfile(ctx context.Context, tx Tx, ws, contactID string,
 	if p.CompanyID != nil && *p.CompanyID != "" {
 		if _, err := tx.Company(ctx, ws, *p.CompanyID); err != nil {
 			if errors.Is(err, ErrNotFound) {
-				return nil, fmt.Errorf("%w: no company %q", ErrInvalid, *p.CompanyID)
+				return nil, NoRef("company_id", "company", *p.CompanyID)
 			}
 			return nil, err
 		}
@@ -107,7 +107,7 @@ func (s *Service) patchProfile(ctx context.Context, tx Tx, ws, contactID string,
 			return nil
 		}
 		if len(*v) > maxProfileText {
-			return fmt.Errorf("%w: %s longer than %d bytes", ErrInvalid, what, maxProfileText)
+			return TooLong(what, maxProfileText)
 		}
 		*dst = strings.TrimSpace(*v)
 		return nil
@@ -116,7 +116,7 @@ func (s *Service) patchProfile(ctx context.Context, tx Tx, ws, contactID string,
 		dst  *string
 		v    *string
 		what string
-	}{{&pr.CompanyID, p.CompanyID, "company"}, {&pr.FixedPhone, p.FixedPhone, "fixed phone"},
+	}{{&pr.CompanyID, p.CompanyID, "company_id"}, {&pr.FixedPhone, p.FixedPhone, "fixed_phone"},
 		{&pr.Position, p.Position, "position"}, {&pr.Note, p.Note, "note"}} {
 		if err := set(f.dst, f.v, f.what); err != nil {
 			return nil, err

@@ -168,7 +168,7 @@ func TestDirectory(t *testing.T) {
 				t.Errorf("unknown attachment: %v", err)
 			}
 			// A free file binds to a field; then it is taken for another.
-			if err := s.CheckAttachments(ctx, ws.ID, []string{a.Token}); err != nil {
+			if err := s.CheckAttachments(ctx, ws.ID, "", []string{a.Token}); err != nil {
 				t.Errorf("free file: %v", err)
 			}
 			if err := s.AttachToField(ctx, ws.ID, t1.ID, "field_4", []string{a.Token}); err != nil {
@@ -180,7 +180,7 @@ func TestDirectory(t *testing.T) {
 			if err := s.AttachToField(ctx, ws.ID, t1.ID, "field_5", []string{a.Token}); !errors.Is(err, desk.ErrInvalid) {
 				t.Errorf("binding to another field: %v", err)
 			}
-			if err := s.CheckAttachments(ctx, ws.ID, []string{a.Token}); !errors.Is(err, desk.ErrInvalid) {
+			if err := s.CheckAttachments(ctx, ws.ID, "", []string{a.Token}); !errors.Is(err, desk.ErrInvalid) {
 				t.Errorf("taken file checks free: %v", err)
 			}
 		})

@@ -39,10 +39,16 @@ func (s *Service) ContactByPhone(ctx context.Context, tx Tx, ws string, pc Phone
 	in := pc.Contact
 	in.Phone = strings.TrimSpace(in.Phone)
 	if in.Phone == "" {
-		return nil, false, fmt.Errorf("%w: a phone number is required", ErrInvalid)
+		return nil, false, Required("phone")
 	}
-	if len(in.Phone) > 64 || len(in.Name) > maxProfileText || len(in.Email) > maxProfileText {
-		return nil, false, fmt.Errorf("%w: contact detail too long", ErrInvalid)
+	if len(in.Phone) > 64 {
+		return nil, false, TooLong("phone", 64)
+	}
+	if len(in.Name) > maxProfileText {
+		return nil, false, TooLong("name", maxProfileText)
+	}
+	if len(in.Email) > maxProfileText {
+		return nil, false, TooLong("email", maxProfileText)
 	}
 	if err := tx.LockRouting(ctx, ws); err != nil {
 		return nil, false, err

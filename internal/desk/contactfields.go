@@ -9,7 +9,7 @@ import (
 // validated against the workspace's contact field definitions.
 func (s *Service) SetContactFields(ctx context.Context, ws, id string, fs Fields) (*Contact, error) {
 	if len(fs) > MaxFields {
-		return nil, fmt.Errorf("%w: more than %d custom fields", ErrInvalid, MaxFields)
+		return nil, TooMany("custom_fields", MaxFields)
 	}
 	var out *Contact
 	err := s.Store.Update(ctx, func(tx Tx) error {
@@ -24,7 +24,7 @@ func (s *Service) SetContactFields(ctx context.Context, ws, id string, fs Fields
 			c.CustomFields = c.CustomFields.Set(f)
 		}
 		if len(c.CustomFields) > MaxFields {
-			return fmt.Errorf("%w: more than %d custom fields", ErrInvalid, MaxFields)
+			return TooMany("custom_fields", MaxFields)
 		}
 		c.UpdatedAt = s.now()
 		if err := tx.UpdateContact(ctx, c); err != nil {

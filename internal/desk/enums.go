@@ -1,7 +1,5 @@
 package desk
 
-import "fmt"
-
 // Status is a ticket's place in its lifecycle (canonical.md §3.1).
 type Status string
 
@@ -57,7 +55,7 @@ func ParseStatus(s string) (Status, error) {
 	if st := Status(s); st.Valid() {
 		return st, nil
 	}
-	return "", fmt.Errorf("%w: unknown status %q", ErrInvalid, s)
+	return "", OneOf("status", s, names(Statuses)...)
 }
 
 // Priority is a ticket's urgency (canonical.md §3.2).
@@ -92,7 +90,7 @@ func ParsePriority(s string) (Priority, error) {
 	case PriorityUnset, PriorityLow, PriorityNormal, PriorityHigh, PriorityUrgent:
 		return p, nil
 	}
-	return "", fmt.Errorf("%w: unknown priority %q (want low, normal, high or urgent)", ErrInvalid, s)
+	return "", OneOf("priority", s, "low", "normal", "high", "urgent")
 }
 
 // PriorityFromRank is the inverse of Rank.
@@ -144,7 +142,7 @@ func ParseChannel(s string) (Channel, error) {
 			return c, nil
 		}
 	}
-	return "", fmt.Errorf("%w: unknown channel %q", ErrInvalid, s)
+	return "", OneOf("channel", s, names(Channels)...)
 }
 
 // TicketType classifies a ticket (canonical.md §3.3).
@@ -164,7 +162,7 @@ func ParseTicketType(s string) (TicketType, error) {
 	case TypeUnset, TypeQuestion, TypeIncident, TypeProblem, TypeTask:
 		return t, nil
 	}
-	return "", fmt.Errorf("%w: unknown ticket type %q", ErrInvalid, s)
+	return "", OneOf("type", s, "question", "incident", "problem", "task")
 }
 
 // Origin says who or what opened a ticket.
@@ -195,7 +193,7 @@ func ParseRole(s string) (Role, error) {
 	case RoleAdmin, RoleSupervisor, RoleAgent, RoleBot:
 		return r, nil
 	}
-	return "", fmt.Errorf("%w: unknown role %q (want admin, supervisor, agent or bot)", ErrInvalid, s)
+	return "", OneOf("role", s, "admin", "supervisor", "agent", "bot")
 }
 
 // AtLeast reports whether r includes the rights of want
@@ -223,7 +221,7 @@ func ParsePresence(s string) (Presence, error) {
 	case PresenceOnline, PresenceAway, PresenceOffline:
 		return p, nil
 	}
-	return "", fmt.Errorf("%w: unknown presence %q (want online, away or offline)", ErrInvalid, s)
+	return "", OneOf("presence", s, "online", "away", "offline")
 }
 
 // ActorKind says what kind of party did something.

@@ -18,17 +18,17 @@ var fieldKey = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_.-]{0,63}$`)
 // PutFieldDef defines (or redefines) a custom field of ws.
 func (s *Service) PutFieldDef(ctx context.Context, ws string, d FieldDef) (*FieldDef, error) {
 	if d.Scope != "ticket" && d.Scope != "contact" {
-		return nil, fmt.Errorf("%w: scope must be ticket or contact", ErrInvalid)
+		return nil, OneOf("scope", d.Scope, "ticket", "contact")
 	}
 	if !fieldKey.MatchString(d.Key) {
-		return nil, fmt.Errorf("%w: field key %q must start with a letter and use letters, digits, _ . -", ErrInvalid, d.Key)
+		return nil, Invalid("key", CodeFormat, Params{Value: d.Key, Format: fieldKey.String()})
 	}
 	if !slices.Contains(FieldTypes, d.Type) {
-		return nil, fmt.Errorf("%w: unknown field type %q", ErrInvalid, d.Type)
+		return nil, OneOf("type", d.Type, FieldTypes...)
 	}
 	for i, o := range d.Options {
 		if o.ID == "" {
-			return nil, fmt.Errorf("%w: option %d needs an id", ErrInvalid, i+1)
+			return nil, Required(fmt.Sprintf("options[%d].id", i))
 		}
 	}
 	now := s.now()

@@ -38,7 +38,7 @@ type HistoryItem struct {
 // ticket's messages are never newer than its last update).
 func (s *Service) History(ctx context.Context, ws string, f HistoryFilter) ([]HistoryItem, error) {
 	if f.Limit <= 0 || f.Limit > MaxHistoryMessages {
-		return nil, fmt.Errorf("%w: history limit must be 1..%d", ErrInvalid, MaxHistoryMessages)
+		return nil, Invalid("limit", CodeRange, Params{Min: 1, Max: MaxHistoryMessages})
 	}
 	ident := f.Identity
 	contacts, err := s.Store.Contacts(ctx, ws, ContactFilter{Identity: &Identity{Channel: ident.Channel, ExternalID: ident.ExternalID}})

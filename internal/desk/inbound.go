@@ -137,25 +137,25 @@ func (s *Service) Receive(ctx context.Context, ws string, in Inbound) (*Threaded
 // prepareInbound checks in, fills its defaults and returns its account.
 func (s *Service) prepareInbound(ctx context.Context, ws string, in *Inbound) (*ChannelAccount, error) {
 	if strings.TrimSpace(in.Text) == "" && len(in.Attachments) == 0 {
-		return nil, fmt.Errorf("%w: a message needs text or an attachment", ErrInvalid)
+		return nil, Invalid("text", CodeRequired, Params{Fields: []string{"text", "attachments"}})
 	}
 	if len(in.Text) > MaxText || len(in.HTML) > MaxHTML {
-		return nil, fmt.Errorf("%w: message longer than %d bytes", ErrInvalid, MaxText)
+		return nil, Invalid("text", CodeTooLong, Params{Max: MaxText})
 	}
 	in.Subject = strings.TrimSpace(in.Subject)
 	if len(in.Subject) > MaxSubject {
-		return nil, fmt.Errorf("%w: subject longer than %d bytes", ErrInvalid, MaxSubject)
+		return nil, Invalid("subject", CodeTooLong, Params{Max: MaxSubject})
 	}
 	in.ProviderID = strings.TrimSpace(in.ProviderID)
 	if len(in.ProviderID) > maxProviderID {
-		return nil, fmt.Errorf("%w: provider message id longer than %d bytes", ErrInvalid, maxProviderID)
+		return nil, Invalid("provider_id", CodeTooLong, Params{Max: maxProviderID})
 	}
 	if in.AccountID == "" {
-		return nil, fmt.Errorf("%w: a channel account is required", ErrInvalid)
+		return nil, Invalid("account_id", CodeRequired, Params{})
 	}
 	acct, err := s.Store.ChannelAccount(ctx, ws, in.AccountID)
 	if errors.Is(err, ErrNotFound) {
-		return nil, fmt.Errorf("%w: no channel account %q", ErrInvalid, in.AccountID)
+		return nil, NoRef("account_id", "channel account", in.AccountID)
 	}
 	if err != nil {
 		return nil, err
@@ -178,17 +178,17 @@ func checkParty(acct *ChannelAccount, p *Party) error {
 		id.Channel = acct.Channel
 	}
 	if id.Channel != acct.Channel {
-		return fmt.Errorf("%w: a %s identity cannot write to a %s account", ErrInvalid, id.Channel, acct.Channel)
+		return Invalid("from.channel", CodeOneOf, Params{Value: string(id.Channel), Allowed: []string{string(acct.Channel)}})
 	}
 	id.ExternalID = strings.TrimSpace(id.ExternalID)
 	if id.ExternalID == "" {
-		return fmt.Errorf("%w: the sender's %s id is required", ErrInvalid, id.Channel)
+		return Invalid("from.external_id", CodeRequired, Params{})
 	}
 	p.Name, p.Email, p.Phone = strings.TrimSpace(p.Name), normEmail(p.Email), strings.TrimSpace(p.Phone)
 	id.DisplayName = strings.TrimSpace(id.DisplayName)
 	if len(id.ExternalID) > maxExternalID || len(id.PageID) > maxExternalID || len(id.ScreenName) > maxProfileText ||
 		len(id.DisplayName) > maxProfileText || len(p.Name) > maxProfileText || len(p.Email) > maxProfileText || len(p.Phone) > 64 {
-		return fmt.Errorf("%w: sender detail too long", ErrInvalid)
+		return Invalid("from", CodeTooLong, Params{Max: maxProfileText})
 	}
 	return nil
 }

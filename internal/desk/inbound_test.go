@@ -367,7 +367,7 @@ func TestIdentityUnique(t *testing.T) {
 			if !errors.Is(err, desk.ErrConflict) {
 				t.Fatalf("second claim: %v, want ErrConflict", err)
 			}
-			if want := "identity whatsapp/56911111111 already belongs to another contact"; !strings.Contains(err.Error(), want) {
+			if want := "whatsapp/56911111111 already belongs to another contact"; !strings.Contains(err.Error(), want) {
 				t.Errorf("error %q does not say %q", err, want)
 			}
 			// The same external id on another channel is another identity.

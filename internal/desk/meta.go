@@ -2,7 +2,6 @@ package desk
 
 import (
 	"encoding/json"
-	"fmt"
 )
 
 // A door's meta is the values only that door reads or writes, kept on an
@@ -18,7 +17,7 @@ func checkMeta(m map[string]map[string]json.RawMessage) error {
 	for door, fields := range m {
 		for k, v := range fields {
 			if len(v) > maxMetaValue {
-				return fmt.Errorf("%w: %s value %s longer than %d bytes", ErrInvalid, door, k, maxMetaValue)
+				return Invalid("meta."+door+"."+k, CodeTooLong, Params{Max: maxMetaValue})
 			}
 		}
 	}

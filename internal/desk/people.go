@@ -16,13 +16,13 @@ import (
 func (s *Service) NewWorkspace(ctx context.Context, name, timezone, adminName, adminEmail, passwordHash string) (*Workspace, *Agent, error) {
 	name = strings.TrimSpace(name)
 	if name == "" {
-		return nil, nil, fmt.Errorf("%w: workspace name is required", ErrInvalid)
+		return nil, nil, Required("name")
 	}
 	if timezone == "" {
 		timezone = "UTC"
 	}
 	if _, err := time.LoadLocation(timezone); err != nil {
-		return nil, nil, fmt.Errorf("%w: unknown time zone %q", ErrInvalid, timezone)
+		return nil, nil, Invalid("timezone", CodeUnknown, Params{Value: timezone})
 	}
 	now := s.now()
 	w := &Workspace{ID: objectid.New(now), Name: name, Timezone: timezone, CreatedAt: now}
@@ -34,7 +34,7 @@ func (s *Service) NewWorkspace(ctx context.Context, name, timezone, adminName, a
 	}
 	err := s.Store.Update(ctx, func(tx Tx) error {
 		if _, err := tx.WorkspaceByName(ctx, name); err == nil {
-			return Taken("name", "a workspace with this name already exists")
+			return Taken("name", "workspace")
 		} else if !errors.Is(err, ErrNotFound) {
 			return err
 		}
@@ -66,7 +66,7 @@ type NewAgent struct {
 // CreateAgent adds an agent (or bot) to ws.
 func (s *Service) CreateAgent(ctx context.Context, ws string, in NewAgent) (*Agent, error) {
 	if strings.TrimSpace(in.Name) == "" {
-		return nil, fmt.Errorf("%w: agent name is required", ErrInvalid)
+		return nil, Required("name")
 	}
 	if in.Role == "" {
 		in.Role = RoleAgent
@@ -75,14 +75,14 @@ func (s *Service) CreateAgent(ctx context.Context, ws string, in NewAgent) (*Age
 		return nil, err
 	}
 	if in.Capacity < 0 {
-		return nil, fmt.Errorf("%w: capacity must be 0 (unlimited) or more", ErrInvalid)
+		return nil, Invalid("capacity", CodeRange, Params{Min: 0})
 	}
 	if err := checkMeta(in.Meta); err != nil {
 		return nil, err
 	}
 	email := normEmail(in.Email)
 	if in.Role != RoleBot && email == "" {
-		return nil, fmt.Errorf("%w: agent email is required", ErrInvalid)
+		return nil, Required("email")
 	}
 	now := s.now()
 	a := &Agent{ID: objectid.New(now), WorkspaceID: ws, Name: strings.TrimSpace(in.Name), Email: email,
@@ -105,7 +105,7 @@ func checkGroups(ctx context.Context, r Reader, ws string, ids []string) error {
 	for _, g := range ids {
 		if _, err := r.Group(ctx, ws, g); err != nil {
 			if errors.Is(err, ErrNotFound) {
-				return fmt.Errorf("%w: no group %q", ErrInvalid, g)
+				return NoRef("groups", "group", g)
 			}
 			return err
 		}
@@ -153,7 +153,7 @@ func (s *Service) UpdateAgent(ctx context.Context, ws, id string, p AgentPatch) 
 		}
 		if p.Name != nil {
 			if strings.TrimSpace(*p.Name) == "" {
-				return fmt.Errorf("%w: agent name is required", ErrInvalid)
+				return Required("name")
 			}
 			a.Name = strings.TrimSpace(*p.Name)
 		}
@@ -166,7 +166,7 @@ func (s *Service) UpdateAgent(ctx context.Context, ws, id string, p AgentPatch) 
 		raised := false
 		if p.Capacity != nil {
 			if *p.Capacity < 0 {
-				return fmt.Errorf("%w: capacity must be 0 (unlimited) or more", ErrInvalid)
+				return Invalid("capacity", CodeRange, Params{Min: 0})
 			}
 			raised = *p.Capacity == 0 && a.Capacity > 0 || *p.Capacity > a.Capacity && a.Capacity > 0
 			a.Capacity = *p.Capacity
@@ -218,7 +218,7 @@ func (s *Service) RecordLogin(ctx context.Context, ws, id string) error {
 func (s *Service) CreateGroup(ctx context.Context, ws, name, supervisorID string) (*Group, error) {
 	name = strings.TrimSpace(name)
 	if name == "" {
-		return nil, fmt.Errorf("%w: group name is required", ErrInvalid)
+		return nil, Required("name")
 	}
 	now := s.now()
 	g := &Group{ID: objectid.New(now), WorkspaceID: ws, Name: name, SupervisorID: supervisorID, CreatedAt: now}
@@ -226,13 +226,13 @@ func (s *Service) CreateGroup(ctx context.Context, ws, name, supervisorID string
 		if supervisorID != "" {
 			if _, err := tx.Agent(ctx, ws, supervisorID); err != nil {
 				if errors.Is(err, ErrNotFound) {
-					return fmt.Errorf("%w: no agent %q", ErrInvalid, supervisorID)
+					return NoRef("supervisor_id", "agent", supervisorID)
 				}
 				return err
 			}
 		}
 		if _, err := tx.GroupByName(ctx, ws, name); err == nil {
-			return Taken("name", "a group with this name already exists")
+			return Taken("name", "group")
 		}
 		return tx.CreateGroup(ctx, g)
 	})
@@ -289,11 +289,11 @@ func (s *Service) buildContact(in NewContact) (*Contact, error) {
 			return nil, err
 		}
 		if strings.TrimSpace(id.ExternalID) == "" {
-			return nil, fmt.Errorf("%w: identity on %s needs an external_id", ErrInvalid, id.Channel)
+			return nil, Required("identities.external_id")
 		}
 		k := string(id.Channel) + "\x00" + id.ExternalID
 		if seen[k] {
-			return nil, fmt.Errorf("%w: identity %s/%s given twice", ErrInvalid, id.Channel, id.ExternalID)
+			return nil, Invalid("identities", CodeDuplicate, Params{Entity: "identity", Value: string(id.Channel) + "/" + id.ExternalID})
 		}
 		seen[k] = true
 		c.Identities = append(c.Identities, id)

@@ -79,25 +79,20 @@ func ParseTicketAccess(s string) (TicketAccess, error) {
 	case AccessGroups, AccessOwn:
 		return a, nil
 	}
-	return "", fmt.Errorf("%w: ticket_access must be all, groups or own", ErrInvalid)
+	return "", OneOf("ticket_access", s, string(AccessAll), string(AccessGroups), string(AccessOwn))
 }
 
-// Refusal is a permission refusal: the action and the rule that refused it.
-// It wraps ErrForbidden.
-type Refusal struct {
-	Action Action
-	Rule   string // "owner_only", "supervisor_only", "admin_only", "bot_or_supervisor"
-	Msg    string
+// Refuse is a permission refusal: the rule (a Code) that refuses act to
+// the caller's role, as a FieldError wrapping ErrForbidden.
+func Refuse(act Action, rule Code) *FieldError {
+	return &FieldError{Err: ErrForbidden, Code: rule, Params: Params{Action: act}}
 }
-
-func (e *Refusal) Error() string { return fmt.Sprintf("%s: %s", ErrForbidden, e.Msg) }
-func (e *Refusal) Unwrap() error { return ErrForbidden }
 
 // ErrHidden is what a caller gets for a ticket they may not see: not found,
 // as if it did not exist, so ids of hidden tickets leak nothing.
 var ErrHidden = fmt.Errorf("%w: ticket not visible to this agent", ErrNotFound)
 
-// Authorize decides whether c may do act to t. It answers nil, a *Refusal
+// Authorize decides whether c may do act to t. It answers nil, a refusal (*FieldError)
 // (errors.Is ErrForbidden) or ErrHidden (errors.Is ErrNotFound) when c may
 // not even see t.
 func (s *Service) Authorize(ctx context.Context, c Caller, t *Ticket, act Action) error {
@@ -115,7 +110,7 @@ func (s *Service) authorize(ctx context.Context, r Reader, c Caller, t *Ticket, 
 		return nil
 	case RoleSupervisor:
 		if act == ActDelete {
-			return &Refusal{act, "admin_only", "only admins may delete tickets"}
+			return Refuse(act, CodeAdminOnly)
 		}
 		return nil
 	}
@@ -141,7 +136,7 @@ func (s *Service) authorize(ctx context.Context, r Reader, c Caller, t *Ticket, 
 			return fmt.Errorf("authorize: %w", err)
 		}
 	}
-	ownerOnly := &Refusal{act, "owner_only", "the ticket belongs to another agent; only its owner, a supervisor or an admin may change it"}
+	ownerOnly := Refuse(act, CodeOwnerOnly)
 	switch act {
 	case ActView, ActNote:
 		return nil
@@ -168,17 +163,15 @@ func (s *Service) authorize(ctx context.Context, r Reader, c Caller, t *Ticket, 
 		if act == ActAssign && c.Role == RoleBot && botHeld {
 			return nil // bots hand each other's tickets to the people they pick
 		}
-		return &Refusal{act, "supervisor_only", "only supervisors and admins may " + map[Action]string{
-			ActAssign: "take a ticket from the agent who owns it",
-			ActForce:  "assign over an agent's capacity"}[act]}
+		return Refuse(act, CodeSupervisorOnly)
 	case ActDelete:
-		return &Refusal{act, "admin_only", "only admins may delete tickets"}
+		return Refuse(act, CodeAdminOnly)
 	}
-	return &Refusal{act, "unknown", fmt.Sprintf("unknown action %q", act)}
+	return &FieldError{Err: ErrForbidden, Field: "action", Code: CodeOneOf, Params: Params{Value: string(act)}}
 }
 
 // CallerMay decides the actions that do not depend on a ticket (acting for
-// another agent, forcing over capacity): nil or a *Refusal.
+// another agent, forcing over capacity): nil or a refusal (*FieldError).
 func CallerMay(c Caller, act Action) error {
 	if c.Role == RoleAdmin || c.Role == RoleSupervisor {
 		return nil
@@ -188,11 +181,11 @@ func CallerMay(c Caller, act Action) error {
 		if c.Role == RoleBot {
 			return nil
 		}
-		return &Refusal{act, "bot_or_supervisor", "only supervisors, admins and bots may act for another agent"}
+		return Refuse(act, CodeBotOrSupervisor)
 	case ActForce:
-		return &Refusal{act, "supervisor_only", "only supervisors and admins may assign over an agent's capacity"}
+		return Refuse(act, CodeSupervisorOnly)
 	}
-	return &Refusal{act, "unknown", fmt.Sprintf("%s depends on the ticket", act)}
+	return &FieldError{Err: ErrForbidden, Field: "action", Code: CodeOneOf, Params: Params{Value: string(act), Allowed: []string{string(ActActFor), string(ActForce)}}}
 }
 
 // sees reports whether an agent may see t under the workspace's setting.

@@ -65,7 +65,7 @@ func (s *Service) Search(ctx context.Context, ws, agentID string, q *search.Quer
 		q = &search.Query{}
 	}
 	if agentID == "" && usesMe(q.Root) {
-		return nil, fmt.Errorf("%w: assignee:me needs an agent to search as", ErrInvalid)
+		return nil, Invalid("q", CodeNeedsAgent, Params{Value: "assignee:me"})
 	}
 	limit := page.Limit
 	if limit <= 0 {

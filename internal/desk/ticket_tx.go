@@ -23,10 +23,10 @@ func (s *Service) CheckFields(ctx context.Context, ws, scope string, fs Fields) 
 // AppendMessage adds m to the locked ticket t with AddMessage's effects.
 func (s *Service) AppendMessage(ctx context.Context, tx Tx, ch *Change, t *Ticket, m NewMessage) (*Message, error) {
 	if strings.TrimSpace(m.Text) == "" && len(m.Attachments) == 0 {
-		return nil, fmt.Errorf("%w: a message needs text or an attachment", ErrInvalid)
+		return nil, errNoContent
 	}
 	if len(m.Text) > MaxText {
-		return nil, fmt.Errorf("%w: message longer than %d bytes", ErrInvalid, MaxText)
+		return nil, TooLong("text", MaxText)
 	}
 	return s.addMessage(ctx, tx, ch, t, m)
 }
@@ -58,7 +58,7 @@ func (s *Service) SetSource(ctx context.Context, tx Tx, ch *Change, t *Ticket, a
 // as the ticket shows it).
 func (s *Service) SetDescription(ctx context.Context, tx Tx, ch *Change, t *Ticket, actor Actor, text string) error {
 	if len(text) > MaxText {
-		return fmt.Errorf("%w: description longer than %d bytes", ErrInvalid, MaxText)
+		return TooLong("description", MaxText)
 	}
 	if text == t.Description {
 		return nil
@@ -69,10 +69,11 @@ func (s *Service) SetDescription(ctx context.Context, tx Tx, ch *Change, t *Tick
 }
 
 // CheckAttachments reports whether every ref (an attachment id or upload
-// token) exists in ws and is still free to use.
-func (s *Service) CheckAttachments(ctx context.Context, ws string, refs []string) error {
+// token) exists in ws and is still free to use: for a message ("" key) or
+// for the custom field key, which a refusal then names.
+func (s *Service) CheckAttachments(ctx context.Context, ws, key string, refs []string) error {
 	for _, ref := range refs {
-		if _, err := freeAttachment(ctx, s.Store, ws, ref, "", ""); err != nil {
+		if _, err := freeAttachment(ctx, s.Store, ws, ref, "", "", key); err != nil {
 			return err
 		}
 	}
@@ -84,7 +85,7 @@ func (s *Service) CheckAttachments(ctx context.Context, ws string, refs []string
 // another ticket or field is refused.
 func (s *Service) BindFieldAttachments(ctx context.Context, tx Tx, t *Ticket, key string, refs []string) error {
 	for _, ref := range refs {
-		a, err := freeAttachment(ctx, tx, t.WorkspaceID, ref, t.ID, key)
+		a, err := freeAttachment(ctx, tx, t.WorkspaceID, ref, t.ID, key, key)
 		if err != nil {
 			return err
 		}
@@ -117,23 +118,28 @@ func (s *Service) AttachToField(ctx context.Context, ws, ticketID, key string, r
 }
 
 // freeAttachment finds ref and checks nothing else holds it; the field
-// (ticketID, key) itself may already hold it.
-func freeAttachment(ctx context.Context, r Reader, ws, ref, ticketID, key string) (*Attachment, error) {
+// (ticketID, key) itself may already hold it. A refusal names the custom
+// field named, or a message's attachments when named is "".
+func freeAttachment(ctx context.Context, r Reader, ws, ref, ticketID, key, named string) (*Attachment, error) {
+	field := "attachments"
+	if named != "" {
+		field = CustomField(named)
+	}
 	a, err := r.Attachment(ctx, ws, ref)
 	if errors.Is(err, ErrNotFound) {
 		a, err = r.AttachmentByToken(ctx, ws, ref)
 	}
 	if err != nil {
 		if errors.Is(err, ErrNotFound) {
-			return nil, fmt.Errorf("%w: no attachment %q", ErrInvalid, ref)
+			return nil, NoRef(field, "attachment", ref)
 		}
 		return nil, err
 	}
 	if a.MessageID != "" {
-		return nil, fmt.Errorf("%w: attachment %q already belongs to a message", ErrInvalid, ref)
+		return nil, Invalid(field, CodeInUse, Params{Entity: "message", Ref: ref})
 	}
 	if a.FieldKey != "" && (a.TicketID != ticketID || a.FieldKey != key) {
-		return nil, fmt.Errorf("%w: attachment %q already belongs to a custom field", ErrInvalid, ref)
+		return nil, Invalid(field, CodeInUse, Params{Entity: "custom field", Ref: ref})
 	}
 	return a, nil
 }

@@ -227,10 +227,10 @@ func (s *Service) placeNewTicket(ctx context.Context, tx Tx, ch *Change, t *Tick
 func validateTicketInput(in *NewTicket) error {
 	in.Subject = strings.TrimSpace(in.Subject)
 	if len(in.Subject) > MaxSubject {
-		return fmt.Errorf("%w: subject longer than %d bytes", ErrInvalid, MaxSubject)
+		return TooLong("subject", MaxSubject)
 	}
 	if len(in.Description) > MaxText {
-		return fmt.Errorf("%w: description longer than %d bytes", ErrInvalid, MaxText)
+		return TooLong("description", MaxText)
 	}
 	if in.Channel == "" {
 		in.Channel = ChannelWebchat
@@ -258,10 +258,10 @@ func validateTicketInput(in *NewTicket) error {
 	}
 	in.Tags = tags
 	if len(in.CustomFields) > MaxFields {
-		return fmt.Errorf("%w: more than %d custom fields", ErrInvalid, MaxFields)
+		return TooMany("custom_fields", MaxFields)
 	}
 	if in.Message != nil && len(in.Message.Text) > MaxText {
-		return fmt.Errorf("%w: message longer than %d bytes", ErrInvalid, MaxText)
+		return TooLong("text", MaxText)
 	}
 	return nil
 }
@@ -270,11 +270,11 @@ func validateTicketInput(in *NewTicket) error {
 func CleanTags(in []string) ([]string, error) {
 	out := dedupe(in)
 	if len(out) > MaxTags {
-		return nil, fmt.Errorf("%w: more than %d tags", ErrInvalid, MaxTags)
+		return nil, TooMany("tags", MaxTags)
 	}
 	for _, t := range out {
 		if len(t) > MaxTagLength {
-			return nil, fmt.Errorf("%w: tag longer than %d bytes", ErrInvalid, MaxTagLength)
+			return nil, Invalid("tags", CodeTooLong, Params{Max: MaxTagLength, Value: t})
 		}
 	}
 	return out, nil
@@ -284,29 +284,29 @@ func CleanTags(in []string) ([]string, error) {
 // returns its contact (nil without one).
 func (s *Service) checkRefs(ctx context.Context, r Reader, t *Ticket) (*Contact, error) {
 	ws := t.WorkspaceID
-	check := func(kind, id string, get func() error) error {
+	check := func(field, kind, id string, get func() error) error {
 		if id == "" {
 			return nil
 		}
 		if err := get(); err != nil {
 			if errors.Is(err, ErrNotFound) {
-				return fmt.Errorf("%w: no %s %q", ErrInvalid, kind, id)
+				return NoRef(field, kind, id)
 			}
 			return err
 		}
 		return nil
 	}
 	var contact *Contact
-	if err := check("contact", t.ContactID, func() (err error) { contact, err = r.Contact(ctx, ws, t.ContactID); return err }); err != nil {
+	if err := check("contact_id", "contact", t.ContactID, func() (err error) { contact, err = r.Contact(ctx, ws, t.ContactID); return err }); err != nil {
 		return nil, err
 	}
-	if err := check("group", t.GroupID, func() error { _, err := r.Group(ctx, ws, t.GroupID); return err }); err != nil {
+	if err := check("group_id", "group", t.GroupID, func() error { _, err := r.Group(ctx, ws, t.GroupID); return err }); err != nil {
 		return nil, err
 	}
-	if err := check("agent", t.SupervisorID, func() error { _, err := r.Agent(ctx, ws, t.SupervisorID); return err }); err != nil {
+	if err := check("supervisor_id", "agent", t.SupervisorID, func() error { _, err := r.Agent(ctx, ws, t.SupervisorID); return err }); err != nil {
 		return nil, err
 	}
-	err := check("channel account", t.ChannelAccountID, func() error { _, err := r.ChannelAccount(ctx, ws, t.ChannelAccountID); return err })
+	err := check("channel_account_id", "channel account", t.ChannelAccountID, func() error { _, err := r.ChannelAccount(ctx, ws, t.ChannelAccountID); return err })
 	return contact, err
 }
 
@@ -327,7 +327,7 @@ func (s *Service) checkFields(ctx context.Context, r Reader, ws, scope string, f
 	for _, f := range fs {
 		i := slices.IndexFunc(defs, func(d FieldDef) bool { return d.Key == f.Key })
 		if i < 0 {
-			return fmt.Errorf("%w: unknown custom field %q", ErrInvalid, f.Key)
+			return Invalid(CustomField(f.Key), CodeUnknown, Params{Value: f.Key})
 		}
 		if err := defs[i].Check(f.Value); err != nil {
 			return err
@@ -340,7 +340,7 @@ func (s *Service) checkFields(ctx context.Context, r Reader, ws, scope string, f
 func (d *FieldDef) Check(v json.RawMessage) error {
 	if len(v) == 0 || string(v) == "null" {
 		if d.Required {
-			return fmt.Errorf("%w: custom field %q is required", ErrInvalid, d.Key)
+			return Required(CustomField(d.Key))
 		}
 		return nil
 	}
@@ -350,16 +350,16 @@ func (d *FieldDef) Check(v json.RawMessage) error {
 		if err := json.Unmarshal(v, &n); err != nil {
 			var s string
 			if json.Unmarshal(v, &s) != nil {
-				return fmt.Errorf("%w: custom field %q wants a number", ErrInvalid, d.Key)
+				return Invalid(CustomField(d.Key), CodeType, Params{Want: "number"})
 			}
 			if _, err := fmt.Sscanf(s, "%g", &n); err != nil {
-				return fmt.Errorf("%w: custom field %q wants a number, got %q", ErrInvalid, d.Key, s)
+				return Invalid(CustomField(d.Key), CodeType, Params{Want: "number", Value: s})
 			}
 		}
 	case "boolean":
 		var b bool
 		if err := json.Unmarshal(v, &b); err != nil {
-			return fmt.Errorf("%w: custom field %q wants true or false", ErrInvalid, d.Key)
+			return Invalid(CustomField(d.Key), CodeType, Params{Want: "boolean"})
 		}
 	case "select", "radiobutton", "list", "checkbox", "cascade":
 		if len(d.Options) == 0 {
@@ -373,11 +373,11 @@ func (d *FieldDef) Check(v json.RawMessage) error {
 				vals = strings.Split(one, ",")
 			}
 		} else if err := json.Unmarshal(v, &vals); err != nil {
-			return fmt.Errorf("%w: custom field %q wants one of its options", ErrInvalid, d.Key)
+			return Invalid(CustomField(d.Key), CodeType, Params{Want: "options"})
 		}
 		for _, x := range vals {
 			if !slices.ContainsFunc(d.Options, func(o FieldOption) bool { return o.ID == x || o.Key == x || o.Value == x }) {
-				return fmt.Errorf("%w: %q is not an option of custom field %q", ErrInvalid, x, d.Key)
+				return OneOf(CustomField(d.Key), x)
 			}
 		}
 	}
@@ -392,10 +392,10 @@ func (d *FieldDef) Check(v json.RawMessage) error {
 // is then the follow-up.
 func (s *Service) AddMessage(ctx context.Context, ws, ticketID string, m NewMessage) (*Message, *Ticket, error) {
 	if strings.TrimSpace(m.Text) == "" && len(m.Attachments) == 0 {
-		return nil, nil, fmt.Errorf("%w: a message needs text or an attachment", ErrInvalid)
+		return nil, nil, errNoContent
 	}
 	if len(m.Text) > MaxText {
-		return nil, nil, fmt.Errorf("%w: message longer than %d bytes", ErrInvalid, MaxText)
+		return nil, nil, TooLong("text", MaxText)
 	}
 	if m.AuthorName == "" {
 		// Read before the write, which then only writes.
@@ -469,12 +469,12 @@ func (s *Service) addMessage(ctx context.Context, tx Tx, ch *Change, t *Ticket, 
 		}
 		if err != nil {
 			if errors.Is(err, ErrNotFound) {
-				return nil, fmt.Errorf("%w: no attachment %q", ErrInvalid, ref)
+				return nil, NoRef("attachments", "attachment", ref)
 			}
 			return nil, err
 		}
 		if a.MessageID != "" {
-			return nil, fmt.Errorf("%w: attachment %q already belongs to a message", ErrInvalid, ref)
+			return nil, Invalid("attachments", CodeInUse, Params{Entity: "message", Ref: ref})
 		}
 		a.TicketID, a.MessageID = t.ID, m.ID
 		if err := tx.UpdateAttachment(ctx, a); err != nil {

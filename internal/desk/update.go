@@ -90,7 +90,7 @@ func (s *Service) ApplyPatch(ctx context.Context, tx Tx, ch *Change, t *Ticket, 
 	if p.Subject != nil {
 		sub := strings.TrimSpace(*p.Subject)
 		if len(sub) > MaxSubject {
-			return fmt.Errorf("%w: subject longer than %d bytes", ErrInvalid, MaxSubject)
+			return TooLong("subject", MaxSubject)
 		}
 		if sub != t.Subject {
 			if err := changed("subject", t.Subject, sub); err != nil {
@@ -118,7 +118,7 @@ func (s *Service) ApplyPatch(ctx context.Context, tx Tx, ch *Change, t *Ticket, 
 	}
 	if p.PriorityRank != nil {
 		if *p.PriorityRank < 0 {
-			return fmt.Errorf("%w: priority rank must be positive", ErrInvalid)
+			return Invalid("priority_rank", CodeRange, Params{Min: 1})
 		}
 		t.PriorityRank = *p.PriorityRank
 	}
@@ -133,7 +133,7 @@ func (s *Service) ApplyPatch(ctx context.Context, tx Tx, ch *Change, t *Ticket, 
 	}
 	if p.ContactID != nil && *p.ContactID != t.ContactID {
 		if _, err := tx.Contact(ctx, ws, *p.ContactID); err != nil {
-			return fmt.Errorf("%w: no contact %q", ErrInvalid, *p.ContactID)
+			return NoRef("contact_id", "contact", *p.ContactID)
 		}
 		t.ContactID = *p.ContactID
 	}
@@ -163,7 +163,7 @@ func (s *Service) ApplyPatch(ctx context.Context, tx Tx, ch *Change, t *Ticket, 
 			t.CustomFields = t.CustomFields.Set(f)
 		}
 		if len(t.CustomFields) > MaxFields {
-			return fmt.Errorf("%w: more than %d custom fields", ErrInvalid, MaxFields)
+			return TooMany("custom_fields", MaxFields)
 		}
 	}
 	for d, fields := range p.Meta {
@@ -183,7 +183,7 @@ func (s *Service) ApplyPatch(ctx context.Context, tx Tx, ch *Change, t *Ticket, 
 		if *p.GroupID != "" {
 			g, err := tx.Group(ctx, ws, *p.GroupID)
 			if err != nil {
-				return fmt.Errorf("%w: no group %q", ErrInvalid, *p.GroupID)
+				return NoRef("group_id", "group", *p.GroupID)
 			}
 			t.SupervisorID = g.SupervisorID
 		}
@@ -257,7 +257,7 @@ func (s *Service) ApplyPatch(ctx context.Context, tx Tx, ch *Change, t *Ticket, 
 				reason = *p.ClosedReason
 			}
 			if reason != "auto" && reason != "manual" {
-				return fmt.Errorf("%w: closed reason must be auto or manual", ErrInvalid)
+				return OneOf("closed_reason", reason, "auto", "manual")
 			}
 			t.ClosedReason = reason
 		}
@@ -279,25 +279,25 @@ func (s *Service) ApplyPatch(ctx context.Context, tx Tx, ch *Change, t *Ticket, 
 func checkStatusChange(t *Ticket, st Status, closedReason, assignee *string) error {
 	if t.Status.Final() {
 		if st != t.Status {
-			return fmt.Errorf("%w: ticket #%d is %s; its status can no longer change", ErrFinal, t.Number, t.Status)
+			return final(t.Number, t.Status)
 		}
 		if st == StatusClosed && closedReason != nil && *closedReason != t.ClosedReason {
-			return fmt.Errorf("%w: ticket #%d is closed; its status can no longer change", ErrFinal, t.Number)
+			return final(t.Number, StatusClosed)
 		}
 		return nil
 	}
 	if st == StatusNew && t.Status != StatusNew {
-		return fmt.Errorf("%w: a ticket cannot return to new; ask for unassigned to put it back in its queue", ErrInvalid)
+		return Invalid("status", CodeNotAllowed, Params{Value: string(StatusNew)})
 	}
 	keepsOwner := t.AssigneeID != ""
 	if assignee != nil {
 		keepsOwner = *assignee != ""
 	}
 	if st.Queued() && st != t.Status && keepsOwner {
-		return fmt.Errorf("%w: status %s means no owner; unassign the ticket to return it to the queue", ErrInvalid, st)
+		return Invalid("status", CodeNoOwner, Params{Value: string(st)})
 	}
 	if st == StatusAssigned && !keepsOwner {
-		return fmt.Errorf("%w: status assigned needs an owner; assign the ticket to someone", ErrInvalid)
+		return Invalid("status", CodeNeedsOwner, Params{Value: string(StatusAssigned)})
 	}
 	return nil
 }
@@ -310,7 +310,7 @@ func (s *Service) assign(ctx context.Context, tx Tx, ch *Change, t *Ticket, agen
 	}
 	a, err := tx.Agent(ctx, t.WorkspaceID, agentID)
 	if err != nil {
-		return fmt.Errorf("%w: no agent %q", ErrInvalid, agentID)
+		return NoRef("assignee_id", "agent", agentID)
 	}
 	from := t.AssigneeID
 	t.AssigneeID = a.ID
@@ -351,7 +351,7 @@ func (s *Service) Close(ctx context.Context, ws, id string, actor Actor, st Stat
 		st = StatusClosed
 	}
 	if !st.Terminal() {
-		return nil, fmt.Errorf("%w: %s is not a closing status", ErrInvalid, st)
+		return nil, OneOf("status", string(st), string(StatusSolved), string(StatusClosed), string(StatusIgnored))
 	}
 	return s.UpdateTicket(ctx, ws, id, actor, TicketPatch{Status: &st, Reason: reason})
 }

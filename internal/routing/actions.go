@@ -100,7 +100,7 @@ func (e *Engine) Do(ctx context.Context, ws, ticketID string, actor desk.Actor, 
 	switch a.Kind {
 	case ActAssign:
 		if a.AgentID == "" {
-			return nil, fmt.Errorf("%w: assign needs an agent", desk.ErrInvalid)
+			return nil, desk.Required("agent_id")
 		}
 		fn = e.reassign
 	case ActReassign:
@@ -114,7 +114,7 @@ func (e *Engine) Do(ctx context.Context, ws, ticketID string, actor desk.Actor, 
 	case ActHandoff:
 		fn = e.handoff
 	default:
-		return nil, fmt.Errorf("%w: unknown routing action %q", desk.ErrInvalid, a.Kind)
+		return nil, desk.OneOf("action", string(a.Kind), string(ActAssign), string(ActReassign), string(ActUnassign), string(ActTransfer), string(ActEscalate), string(ActHandoff))
 	}
 	var out *desk.Ticket
 	err := e.Desk.Update(ctx, ws, func(tx desk.Tx, ch *desk.Change) error {
@@ -137,7 +137,8 @@ func (e *Engine) Do(ctx context.Context, ws, ticketID string, actor desk.Actor, 
 			}
 		}
 		if t.Status.Terminal() {
-			return ErrClosed
+			return &desk.FieldError{Err: ErrClosed, Field: "status", Code: desk.CodeClosed,
+				Params: desk.Params{Number: t.Number, Value: string(t.Status)}}
 		}
 		prev := t.AssigneeID
 		if err := fn(ctx, tx, ch, t, actor, a); err != nil {
@@ -249,14 +250,14 @@ func (e *Engine) moveTo(ctx context.Context, tx desk.Tx, ch *desk.Change, t *des
 func group(ctx context.Context, r desk.Reader, ws, id string) (*desk.Group, error) {
 	g, err := r.Group(ctx, ws, id)
 	if errors.Is(err, desk.ErrNotFound) {
-		return nil, fmt.Errorf("%w: no group %q", desk.ErrInvalid, id)
+		return nil, desk.NoRef("group_id", "group", id)
 	}
 	return g, err
 }
 
 func (e *Engine) transfer(ctx context.Context, tx desk.Tx, ch *desk.Change, t *desk.Ticket, actor desk.Actor, a Action) error {
 	if a.GroupID == "" {
-		return fmt.Errorf("%w: a transfer needs a group", desk.ErrInvalid)
+		return desk.Required("group_id")
 	}
 	g, err := group(ctx, tx, t.WorkspaceID, a.GroupID)
 	if err != nil {

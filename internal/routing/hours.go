@@ -21,18 +21,24 @@ var dayNames = [7]string{"sun", "mon", "tue", "wed", "thu", "fri", "sat"}
 func ParseSpan(s string) (start, end int, err error) {
 	a, b, ok := strings.Cut(strings.TrimSpace(s), "-")
 	if !ok {
-		return 0, 0, fmt.Errorf("%w: business hours %q: want HH:MM-HH:MM", desk.ErrInvalid, s)
+		return 0, 0, badSpan(s)
 	}
 	if start, err = parseClock(a); err != nil {
-		return 0, 0, fmt.Errorf("%w: business hours %q: %v", desk.ErrInvalid, s, err)
+		return 0, 0, badSpan(s)
 	}
 	if end, err = parseClock(b); err != nil {
-		return 0, 0, fmt.Errorf("%w: business hours %q: %v", desk.ErrInvalid, s, err)
+		return 0, 0, badSpan(s)
 	}
 	if end <= start {
-		return 0, 0, fmt.Errorf("%w: business hours %q end before they start", desk.ErrInvalid, s)
+		return 0, 0, badSpan(s)
 	}
 	return start, end, nil
+}
+
+// badSpan refuses a business-hours span that is not HH:MM-HH:MM with its
+// end after its start.
+func badSpan(s string) error {
+	return desk.Invalid("hours", desk.CodeFormat, desk.Params{Value: s, Format: "HH:MM-HH:MM"})
 }
 
 // parseClock reads "HH:MM" (00:00..24:00) into minutes.
@@ -59,7 +65,7 @@ func ParseHours(week map[string][]string) ([]desk.HoursSpan, error) {
 	for key, spans := range week {
 		day := slices.Index(dayNames[:], strings.ToLower(strings.TrimSpace(key)))
 		if day < 0 {
-			return nil, fmt.Errorf("%w: business hours: unknown day %q (want mon, tue, wed, thu, fri, sat or sun)", desk.ErrInvalid, key)
+			return nil, desk.OneOf("hours", key, dayNames[1:]...)
 		}
 		for _, s := range spans {
 			a, b, err := ParseSpan(s)
@@ -85,10 +91,10 @@ func CheckHours(spans []desk.HoursSpan) error {
 	})
 	for i, s := range spans {
 		if s.Day < time.Sunday || s.Day > time.Saturday || s.Start < 0 || s.End > 24*60 || s.End <= s.Start {
-			return fmt.Errorf("%w: business hours: bad span %+v", desk.ErrInvalid, s)
+			return badSpan(fmt.Sprintf("%02d:%02d-%02d:%02d", s.Start/60, s.Start%60, s.End/60, s.End%60))
 		}
 		if i > 0 && spans[i-1].Day == s.Day && spans[i-1].End > s.Start {
-			return fmt.Errorf("%w: business hours overlap on %s", desk.ErrInvalid, dayNames[s.Day])
+			return desk.Invalid("hours", desk.CodeOverlap, desk.Params{Value: dayNames[s.Day]})
 		}
 	}
 	return nil

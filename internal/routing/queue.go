@@ -182,7 +182,7 @@ func (e *Engine) SetAssignableAccounts(ctx context.Context, ws, agentID string, 
 		}
 		if err := tx.SetAssignableAccounts(ctx, ws, agentID, ids); err != nil {
 			if errors.Is(err, desk.ErrNotFound) {
-				return fmt.Errorf("%w: %v", desk.ErrInvalid, err)
+				return desk.Invalid("channel_account_ids", desk.CodeNotFoundRef, desk.Params{Entity: "channel account"})
 			}
 			return err
 		}

@@ -230,13 +230,14 @@ func (e *Engine) Assign(ctx context.Context, tx desk.Tx, ch *desk.Change, t *des
 	a, err := tx.RoutingAgent(ctx, t.WorkspaceID, agentID)
 	if err != nil {
 		if errors.Is(err, desk.ErrNotFound) {
-			return fmt.Errorf("%w: no agent %q", desk.ErrInvalid, agentID)
+			return desk.NoRef("assignee_id", "agent", agentID)
 		}
 		return err
 	}
 	if !t.Status.Terminal() && a.Full() {
 		if !force {
-			return fmt.Errorf("%w: agent #%d has %d of %d open", desk.ErrCapacity, a.Number, a.Active, a.Capacity)
+			return &desk.FieldError{Err: desk.ErrCapacity, Field: "assignee_id", Code: desk.CodeCapacity,
+				Params: desk.Params{Ref: a.ID, Number: a.Number, Count: a.Active, Max: a.Capacity}}
 		}
 		if err := e.mayForce(ctx, tx, t.WorkspaceID, actor); err != nil {
 			return err
@@ -257,7 +258,7 @@ func (e *Engine) mayForce(ctx context.Context, r desk.Reader, ws string, actor d
 			return nil
 		}
 	}
-	return fmt.Errorf("%w: only supervisors and admins may force an assignment over capacity", desk.ErrForbidden)
+	return desk.Refuse(desk.ActForce, desk.CodeSupervisorOnly)
 }
 
 // give hands t to agentID and records it; t is changed in memory only.

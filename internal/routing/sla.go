@@ -298,17 +298,20 @@ func (e *Engine) PutPolicy(ctx context.Context, ws string, p desk.SLAPolicy) (*d
 	if _, err := desk.ParsePriority(string(p.Priority)); err != nil {
 		return nil, err
 	}
-	for _, d := range []time.Duration{p.FirstReply, p.Resolve} {
-		if d < 0 || d > MaxTarget || d%time.Second != 0 {
-			return nil, fmt.Errorf("%w: SLA targets are whole seconds from 0 to %d", desk.ErrInvalid, int64(MaxTarget/time.Second))
+	for _, t := range []struct {
+		field string
+		d     time.Duration
+	}{{"first_reply_seconds", p.FirstReply}, {"resolve_seconds", p.Resolve}} {
+		if d := t.d; d < 0 || d > MaxTarget || d%time.Second != 0 {
+			return nil, desk.Invalid(t.field, desk.CodeRange, desk.Params{Max: int(MaxTarget / time.Second)})
 		}
 	}
 	if p.FirstReply == 0 && p.Resolve == 0 {
-		return nil, fmt.Errorf("%w: an SLA policy needs a first-reply or a resolution target", desk.ErrInvalid)
+		return nil, desk.Invalid("first_reply_seconds", desk.CodeRequired, desk.Params{Fields: []string{"first_reply_seconds", "resolve_seconds"}})
 	}
 	if p.Timezone != "" {
 		if _, err := time.LoadLocation(p.Timezone); err != nil {
-			return nil, fmt.Errorf("%w: unknown time zone %q", desk.ErrInvalid, p.Timezone)
+			return nil, desk.Invalid("timezone", desk.CodeUnknown, desk.Params{Value: p.Timezone})
 		}
 	}
 	if err := CheckHours(p.Hours); err != nil {

@@ -124,7 +124,7 @@ func (d *Door) create(ctx context.Context, p *auth.Principal, in *ticketInput) (
 		}
 	}
 	nt.CustomFields = in.Fields
-	if err := d.Desk.CheckAttachments(ctx, ws, in.Reply.Attachments); err != nil {
+	if err := d.Desk.CheckAttachments(ctx, ws, "", in.Reply.Attachments); err != nil {
 		return nil, err
 	}
 	if nt.ContactID == "" && in.CustUser != nil {
@@ -215,7 +215,7 @@ func (d *Door) prepareFields(ctx context.Context, ws string, fs desk.Fields, che
 			return nil, &fieldError{Field: def.Key}
 		}
 		if checkFiles {
-			if err := d.Desk.CheckAttachments(ctx, ws, toks); err != nil {
+			if err := d.Desk.CheckAttachments(ctx, ws, def.Key, toks); err != nil {
 				return nil, err
 			}
 		}

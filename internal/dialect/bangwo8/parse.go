@@ -16,7 +16,10 @@ import (
 // here accepts each documented spelling (bangwo8.md A4, A5, A21).
 
 // errBad is a value that cannot be read; the handler names the field.
-var errBad = errors.New("字段值不合法")
+var errBad = errors.New(msgBad)
+
+// msgBad is Bangwo8's documented word for a value it cannot read.
+const msgBad = "字段值不合法"
 
 // enum describes one of Bangwo8's integer enumerations with its Chinese
 // labels. Code 0 means "not given" (the seed's example shows 0, A2).

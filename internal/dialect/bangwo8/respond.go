@@ -7,7 +7,6 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
-	"strings"
 
 	"github.com/ticketd/ticketd/internal/desk"
 )
@@ -70,7 +69,7 @@ func writeError(w http.ResponseWriter, status int, code, msg string) {
 
 // badRequest answers 400 with "字段值不合法: <field>".
 func badRequest(w http.ResponseWriter, field string) {
-	writeError(w, http.StatusBadRequest, codeBadRequest, errBad.Error()+": "+field)
+	writeError(w, http.StatusBadRequest, codeBadRequest, (&fieldError{Field: field}).message())
 }
 
 // fail maps an error onto Bangwo8's error shape. Internal errors are
@@ -84,13 +83,15 @@ func (d *Door) fail(w http.ResponseWriter, r *http.Request, err error) {
 }
 
 // classify gives an error its status, errcode and errmsg; update_many uses
-// the message as error_log.
+// the message as error_log. Desk's refusals are said from their field and
+// code ("字段值不合法: field_2 (one_of)"), never from their text.
 func (d *Door) classify(err error) (int, string, string) {
 	var fe *fieldError
 	var tooBig *http.MaxBytesError
+	de, typed := desk.AsFieldError(err)
 	switch {
 	case errors.As(err, &fe):
-		return http.StatusBadRequest, codeBadRequest, fe.Error()
+		return http.StatusBadRequest, codeBadRequest, fe.message()
 	case errors.As(err, &tooBig):
 		return http.StatusRequestEntityTooLarge, codeTooLarge, msgTooLarge
 	case errors.Is(err, desk.ErrTimeout):
@@ -98,13 +99,19 @@ func (d *Door) classify(err error) (int, string, string) {
 	case errors.Is(err, desk.ErrNotFound):
 		return http.StatusNotFound, codeNotFound, msgNoTicket
 	case errors.Is(err, desk.ErrInvalid):
-		return http.StatusBadRequest, codeBadRequest, errBad.Error() + ": " + deskMessage(err, desk.ErrInvalid)
+		if !typed {
+			return http.StatusBadRequest, codeBadRequest, msgBad
+		}
+		return http.StatusBadRequest, codeBadRequest, (&fieldError{Field: wireField(de.Field), Detail: string(de.Code)}).message()
 	case errors.Is(err, desk.ErrCapacity):
 		return http.StatusConflict, codeConflict, msgCapacity
 	case errors.Is(err, desk.ErrFinal):
 		return http.StatusConflict, codeConflict, msgFinal
 	case errors.Is(err, desk.ErrConflict):
-		return http.StatusConflict, codeConflict, msgConflict + ": " + deskMessage(err, desk.ErrConflict)
+		if !typed || de.Field == "" {
+			return http.StatusConflict, codeConflict, msgConflict
+		}
+		return http.StatusConflict, codeConflict, msgConflict + ": " + wireField(de.Field) + " (" + string(de.Code) + ")"
 	case errors.Is(err, desk.ErrForbidden):
 		return http.StatusForbidden, codeForbidden, msgForbidden
 	case errors.Is(err, desk.ErrAuth):
@@ -113,14 +120,29 @@ func (d *Door) classify(err error) (int, string, string) {
 	return http.StatusInternalServerError, codeInternal, msgInternal
 }
 
-// deskMessage keeps what follows the sentinel in a wrapped desk error
-// ("create ticket: invalid input: unknown custom field "x"" → the last part).
-func deskMessage(err error, sentinel error) string {
-	msg := err.Error()
-	if i := strings.LastIndex(msg, sentinel.Error()+": "); i >= 0 {
-		return msg[i+len(sentinel.Error())+2:]
+// wireFields name desk's fields as this door's requests do; custom fields
+// go by their bare key, as the door's own errors name them.
+var wireFields = map[string]string{
+	"subject":     "subject",
+	"text":        "ticketReply.replyMsg",
+	"attachments": "ticketReply.attachments",
+	"contact_id":  "custUserId",
+	"assignee_id": "servicerUserId",
+	"group_id":    "servicerGroupId",
+	"status":      "ticketStatus",
+	"priority":    "priorityLevel",
+	"channel":     "ticketSource",
+	"phone":       "custUser.mobilephone",
+}
+
+func wireField(field string) string {
+	if k, ok := desk.CustomFieldKey(field); ok {
+		return k
 	}
-	return msg
+	if w, ok := wireFields[field]; ok {
+		return w
+	}
+	return field
 }
 
 // readBody reads a JSON object body of at most MaxBody bytes.

@@ -103,11 +103,15 @@ type fieldError struct {
 	Detail string
 }
 
-func (e *fieldError) Error() string {
+func (e *fieldError) Error() string { return e.message() }
+
+// message is the errmsg: "字段值不合法: <field>", with a detail in
+// parentheses when there is one.
+func (e *fieldError) message() string {
 	if e.Detail != "" {
-		return fmt.Sprintf("%s: %s (%s)", errBad, e.Field, e.Detail)
+		return fmt.Sprintf("%s: %s (%s)", msgBad, e.Field, e.Detail)
 	}
-	return fmt.Sprintf("%s: %s", errBad, e.Field)
+	return fmt.Sprintf("%s: %s", msgBad, e.Field)
 }
 
 func bad(field string) error { return &fieldError{Field: field} }

@@ -2,7 +2,6 @@ package dolphins
 
 import (
 	"encoding/json"
-	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -59,21 +58,21 @@ func buttonTitle(raw json.RawMessage) (string, error) {
 	}
 	var obj map[string]any
 	if err := json.Unmarshal(raw, &obj); err != nil {
-		return "", fmt.Errorf("%w: a button must be a string or an object with a title", desk.ErrInvalid)
+		return "", invalid("a button must be a string or an object with a title")
 	}
 	for _, k := range []string{"title", "label", "text", "name", "payload", "value"} {
 		if v, ok := obj[k].(string); ok && strings.TrimSpace(v) != "" {
 			return strings.TrimSpace(v), nil
 		}
 	}
-	return "", fmt.Errorf("%w: a button needs a title", desk.ErrInvalid)
+	return "", invalid("a button needs a title")
 }
 
 // transformButtons turns a message with buttons into plain text for
 // channels without buttons: the text, then one numbered line per button.
 func transformButtons(in buttonRequest) (string, error) {
 	if len(in.Buttons) > maxButtons {
-		return "", fmt.Errorf("%w: more than %d buttons", desk.ErrInvalid, maxButtons)
+		return "", invalidf("more than %d buttons", maxButtons)
 	}
 	var b strings.Builder
 	b.WriteString(strings.TrimSpace(in.Message))
@@ -88,10 +87,10 @@ func transformButtons(in buttonRequest) (string, error) {
 		b.WriteString(strconv.Itoa(i+1) + ". " + title)
 	}
 	if b.Len() == 0 {
-		return "", fmt.Errorf("%w: message or buttons are required", desk.ErrInvalid)
+		return "", invalid("message or buttons are required")
 	}
 	if b.Len() > desk.MaxText {
-		return "", fmt.Errorf("%w: message longer than %d bytes", desk.ErrInvalid, desk.MaxText)
+		return "", invalidf("message longer than %d bytes", desk.MaxText)
 	}
 	return b.String(), nil
 }

@@ -93,7 +93,7 @@ func (d *Door) historyByChannelID(w http.ResponseWriter, r *http.Request) {
 	}
 	if acct == nil {
 		if _, err := parseHistoryPage(r); err != nil {
-			failed(w, http.StatusBadRequest, err.Error())
+			d.fail(w, r, err)
 			return
 		}
 		list(w, nil, 0, page{Count: DefaultCount})
@@ -130,7 +130,7 @@ func (d *Door) history(w http.ResponseWriter, r *http.Request, channel, socialID
 func (d *Door) historyFor(w http.ResponseWriter, r *http.Request, c *call, ch desk.Channel, socialID string, keep func(*view, *desk.Ticket) bool) {
 	pg, err := parseHistoryPage(r)
 	if err != nil {
-		failed(w, http.StatusBadRequest, err.Error())
+		d.fail(w, r, err)
 		return
 	}
 	asc, _ := parseSort(r.URL.Query().Get("sort"))
@@ -210,7 +210,7 @@ func (d *Door) report(w http.ResponseWriter, r *http.Request) {
 	}
 	pg, err := parsePage(r.URL.Query(), "startIndex")
 	if err != nil {
-		failed(w, http.StatusBadRequest, err.Error())
+		d.fail(w, r, err)
 		return
 	}
 	var in reportRequest

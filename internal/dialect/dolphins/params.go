@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"io"
 	"net/url"
 	"strconv"
@@ -35,16 +34,16 @@ type page struct {
 func parsePage(q url.Values, startKey string) (page, error) {
 	pg := page{Start: 0, Count: DefaultCount}
 	if startKey != "" && q.Has(startKey) {
-		n, err := parseInt(q.Get(startKey), 0, maxStart)
+		n, err := parseInt(startKey, q.Get(startKey), 0, maxStart)
 		if err != nil {
-			return pg, fmt.Errorf("%s: %w", startKey, err)
+			return pg, err
 		}
 		pg.Start = n
 	}
 	if q.Has("count") {
-		n, err := parseInt(q.Get("count"), 1, MaxCount)
+		n, err := parseInt("count", q.Get("count"), 1, MaxCount)
 		if err != nil {
-			return pg, fmt.Errorf("count: %w", err)
+			return pg, err
 		}
 		pg.Count = n
 	}
@@ -53,19 +52,19 @@ func parsePage(q url.Values, startKey string) (page, error) {
 
 // parseInt reads a decimal integer in [lo, hi]; surrounding spaces are
 // tolerated, signs other than a leading minus are not.
-func parseInt(s string, lo, hi int) (int, error) {
+func parseInt(name, s string, lo, hi int) (int, error) {
 	s = strings.TrimSpace(s)
 	if s == "" || len(s) > 12 {
-		return 0, fmt.Errorf("expected an integer from %d to %d, got %q", lo, hi, s)
+		return 0, invalidf("%s: expected an integer from %d to %d, got %q", name, lo, hi, s)
 	}
 	for i, r := range s {
 		if !(r >= '0' && r <= '9' || i == 0 && r == '-') {
-			return 0, fmt.Errorf("expected an integer from %d to %d, got %q", lo, hi, s)
+			return 0, invalidf("%s: expected an integer from %d to %d, got %q", name, lo, hi, s)
 		}
 	}
 	n, err := strconv.Atoi(s)
 	if err != nil || n < lo || n > hi {
-		return 0, fmt.Errorf("expected an integer from %d to %d, got %q", lo, hi, s)
+		return 0, invalidf("%s: expected an integer from %d to %d, got %q", name, lo, hi, s)
 	}
 	return n, nil
 }
@@ -78,7 +77,7 @@ func parseSort(s string) (bool, error) {
 	case "asc":
 		return true, nil
 	}
-	return false, fmt.Errorf("sort must be asc or desc, got %q", s)
+	return false, invalidf("sort must be asc or desc, got %q", s)
 }
 
 // parseBool reads true/false (default false).
@@ -89,7 +88,7 @@ func parseBool(name, s string) (bool, error) {
 	case "true":
 		return true, nil
 	}
-	return false, fmt.Errorf("%s must be true or false, got %q", name, s)
+	return false, invalidf("%s must be true or false, got %q", name, s)
 }
 
 // statusNames maps a 3Dolphins status (lower-cased) to the canonical
@@ -108,7 +107,7 @@ func parseStatus(s string) ([]desk.Status, error) {
 	if st, ok := statusNames[strings.ToLower(strings.TrimSpace(s))]; ok {
 		return st, nil
 	}
-	return nil, fmt.Errorf("%w: unknown status %q (want Unassigned, Assigned, Open, Pending or Closed)", desk.ErrInvalid, s)
+	return nil, invalidf("unknown status %q (want Unassigned, Assigned, Open, Pending or Closed)", s)
 }
 
 // severityNames maps a 3Dolphins severity (lower-cased) to a priority.
@@ -122,7 +121,7 @@ func parseSeverity(s string) (desk.Priority, error) {
 	if p, ok := severityNames[strings.ToLower(strings.TrimSpace(s))]; ok {
 		return p, nil
 	}
-	return "", fmt.Errorf("%w: unknown severity %q (want Not Set, Low, Medium, High or Urgent)", desk.ErrInvalid, s)
+	return "", invalidf("unknown severity %q (want Not Set, Low, Medium, High or Urgent)", s)
 }
 
 // channelTypes maps a 3Dolphins channelType to a canonical channel (spec §6.3).
@@ -141,7 +140,7 @@ func parseChannelType(s string) (desk.Channel, error) {
 	if c, ok := channelTypes[strings.ToLower(strings.TrimSpace(s))]; ok {
 		return c, nil
 	}
-	return "", fmt.Errorf("%w: unknown channelType %q", desk.ErrInvalid, s)
+	return "", invalidf("unknown channelType %q", s)
 }
 
 // parseDay reads a report date filter: YYYY-MM-DD, the start of that day
@@ -149,7 +148,7 @@ func parseChannelType(s string) (desk.Channel, error) {
 func parseDay(s string, loc *time.Location) (time.Time, error) {
 	t, err := time.ParseInLocation(time.DateOnly, strings.TrimSpace(s), loc)
 	if err != nil {
-		return time.Time{}, fmt.Errorf("%w: date %q is not YYYY-MM-DD", desk.ErrInvalid, s)
+		return time.Time{}, invalidf("date %q is not YYYY-MM-DD", s)
 	}
 	return t, nil
 }
@@ -222,7 +221,7 @@ func relaxJSON(b []byte) []byte {
 }
 
 // errEmptyBody reports a request without a JSON body where one is needed.
-var errEmptyBody = errors.New("request body is empty; expected a JSON object")
+var errEmptyBody = &doorError{desk.ErrInvalid, "request body is empty; expected a JSON object"}
 
 // decodeBody reads one JSON object (trailing commas tolerated) into v.
 // Unknown keys are ignored: the vendor documents read-only fields in its
@@ -230,25 +229,25 @@ var errEmptyBody = errors.New("request body is empty; expected a JSON object")
 func decodeBody(r io.Reader, v any) error {
 	raw, err := io.ReadAll(io.LimitReader(r, maxBody+1))
 	if err != nil {
-		return fmt.Errorf("%w: read body: %v", desk.ErrInvalid, err)
+		return invalidf("read body: %v", err)
 	}
 	if len(raw) > maxBody {
-		return fmt.Errorf("%w: body larger than %d bytes", desk.ErrInvalid, maxBody)
+		return invalidf("body larger than %d bytes", maxBody)
 	}
 	if len(bytes.TrimSpace(raw)) == 0 {
-		return fmt.Errorf("%w: %w", desk.ErrInvalid, errEmptyBody)
+		return errEmptyBody
 	}
 	dec := json.NewDecoder(bytes.NewReader(relaxJSON(raw)))
 	dec.UseNumber()
 	if err := dec.Decode(v); err != nil {
 		var typ *json.UnmarshalTypeError
 		if errors.As(err, &typ) && typ.Field != "" {
-			return fmt.Errorf("%w: field %q has the wrong type (%s)", desk.ErrInvalid, typ.Field, typ.Value)
+			return invalidf("field %q has the wrong type (%s)", typ.Field, typ.Value)
 		}
-		return fmt.Errorf("%w: malformed JSON body: %v", desk.ErrInvalid, err)
+		return invalidf("malformed JSON body: %v", err)
 	}
 	if _, err := dec.Token(); err != io.EOF {
-		return fmt.Errorf("%w: body must hold exactly one JSON object", desk.ErrInvalid)
+		return invalid("body must hold exactly one JSON object")
 	}
 	return nil
 }
@@ -296,37 +295,37 @@ func parseFilter(body []byte) ([]cond, error) {
 	dec.UseNumber()
 	tok, err := dec.Token()
 	if err != nil || tok != json.Delim('{') {
-		return nil, fmt.Errorf("%w: filter must be a JSON object", desk.ErrInvalid)
+		return nil, invalid("filter must be a JSON object")
 	}
 	var out []cond
 	for dec.More() {
 		kt, err := dec.Token()
 		if err != nil {
-			return nil, fmt.Errorf("%w: malformed filter: %v", desk.ErrInvalid, err)
+			return nil, invalidf("malformed filter: %v", err)
 		}
 		key, _ := kt.(string)
 		field := camel(key)
 		if !docFields[field] {
-			return nil, fmt.Errorf("%w: unknown field %q", desk.ErrInvalid, key)
+			return nil, invalidf("unknown field %q", key)
 		}
 		var v any
 		if err := dec.Decode(&v); err != nil {
-			return nil, fmt.Errorf("%w: malformed value of %q: %v", desk.ErrInvalid, key, err)
+			return nil, invalidf("malformed value of %q: %v", key, err)
 		}
 		vals, err := scalars(v)
 		if err != nil {
-			return nil, fmt.Errorf("%w: value of %q: %v", desk.ErrInvalid, key, err)
+			return nil, invalidf("value of %q: %v", key, err)
 		}
 		if len(out) == maxConds {
-			return nil, fmt.Errorf("%w: more than %d conditions", desk.ErrInvalid, maxConds)
+			return nil, invalidf("more than %d conditions", maxConds)
 		}
 		out = append(out, cond{Field: field, Values: vals})
 	}
 	if _, err := dec.Token(); err != nil {
-		return nil, fmt.Errorf("%w: malformed filter: %v", desk.ErrInvalid, err)
+		return nil, invalidf("malformed filter: %v", err)
 	}
 	if _, err := dec.Token(); err != io.EOF {
-		return nil, fmt.Errorf("%w: filter must hold exactly one JSON object", desk.ErrInvalid)
+		return nil, invalid("filter must hold exactly one JSON object")
 	}
 	return out, nil
 }

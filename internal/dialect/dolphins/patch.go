@@ -48,7 +48,7 @@ func parsePatch(body map[string]json.RawMessage, t *desk.Ticket, resolveOnClose 
 		}
 		var s string
 		if err := json.Unmarshal(raw, &s); err != nil {
-			return "", false, fmt.Errorf("%w: %s must be a string", desk.ErrInvalid, k)
+			return "", false, invalidf("%s must be a string", k)
 		}
 		return s, true, nil
 	}
@@ -59,7 +59,7 @@ func parsePatch(body map[string]json.RawMessage, t *desk.Ticket, resolveOnClose 
 		}
 		var s []string
 		if err := json.Unmarshal(raw, &s); err != nil {
-			return nil, false, fmt.Errorf("%w: %s must be a list of strings", desk.ErrInvalid, k)
+			return nil, false, invalidf("%s must be a list of strings", k)
 		}
 		if s == nil {
 			s = []string{}
@@ -83,7 +83,7 @@ func parsePatch(body map[string]json.RawMessage, t *desk.Ticket, resolveOnClose 
 	if raw, ok := keys["priority"]; ok && string(raw) != "null" {
 		var b bool
 		if err := json.Unmarshal(raw, &b); err != nil {
-			return pl, fmt.Errorf("%w: priority must be true or false (the level is severity)", desk.ErrInvalid)
+			return pl, invalid("priority must be true or false (the level is severity)")
 		}
 		p.Flagged = &b
 	}
@@ -111,7 +111,7 @@ func parsePatch(body map[string]json.RawMessage, t *desk.Ticket, resolveOnClose 
 		if raw, ok := keys[k]; ok && string(raw) != "null" {
 			var b bool
 			if err := json.Unmarshal(raw, &b); err != nil {
-				return pl, fmt.Errorf("%w: %s must be true or false", desk.ErrInvalid, k)
+				return pl, invalidf("%s must be true or false", k)
 			}
 			meta[k], _ = json.Marshal(b)
 		}
@@ -120,7 +120,7 @@ func parsePatch(body map[string]json.RawMessage, t *desk.Ticket, resolveOnClose 
 		if raw, ok := keys[k]; ok && string(raw) != "null" {
 			var n int
 			if err := json.Unmarshal(raw, &n); err != nil {
-				return pl, fmt.Errorf("%w: %s must be an integer", desk.ErrInvalid, k)
+				return pl, invalidf("%s must be an integer", k)
 			}
 			meta[k], _ = json.Marshal(n)
 		}
@@ -160,7 +160,7 @@ func parsePatch(body map[string]json.RawMessage, t *desk.Ticket, resolveOnClose 
 	}
 	if hasClosure {
 		if len(closure) > 100 {
-			return pl, fmt.Errorf("%w: closureType longer than 100 bytes", desk.ErrInvalid)
+			return pl, invalid("closureType longer than 100 bytes")
 		}
 		meta[metaClosureType], _ = json.Marshal(closure)
 	}
@@ -193,7 +193,7 @@ func planStatus(p *desk.TicketPatch, label string, t *desk.Ticket, closure strin
 		if _, err := parseStatus(label); err != nil {
 			return err
 		}
-		return fmt.Errorf("%w: ticket %d is Closed; its status can no longer change", desk.ErrFinal, t.Number)
+		return &doorError{desk.ErrFinal, fmt.Sprintf("ticket %d is Closed; its status can no longer change", t.Number)}
 	}
 	switch name {
 	case "closed":
@@ -206,7 +206,7 @@ func planStatus(p *desk.TicketPatch, label string, t *desk.Ticket, closure strin
 		st = desk.StatusPending
 	case "assigned":
 		if t.AssigneeID == "" {
-			return fmt.Errorf("%w: the ticket has nobody to be Assigned to; reassign it to a team member", desk.ErrInvalid)
+			return invalid("the ticket has nobody to be Assigned to; reassign it to a team member")
 		}
 		st = desk.StatusAssigned
 	case "unassigned":
@@ -256,26 +256,26 @@ func orderedFields(raw json.RawMessage) (desk.Fields, error) {
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	tok, err := dec.Token()
 	if err != nil || tok != json.Delim('{') {
-		return nil, fmt.Errorf("%w: customFields must be an object", desk.ErrInvalid)
+		return nil, invalid("customFields must be an object")
 	}
 	var out desk.Fields
 	for dec.More() {
 		kt, err := dec.Token()
 		if err != nil {
-			return nil, fmt.Errorf("%w: malformed customFields: %v", desk.ErrInvalid, err)
+			return nil, invalidf("malformed customFields: %v", err)
 		}
 		var v json.RawMessage
 		if err := dec.Decode(&v); err != nil {
-			return nil, fmt.Errorf("%w: malformed customFields: %v", desk.ErrInvalid, err)
+			return nil, invalidf("malformed customFields: %v", err)
 		}
 		k, _ := kt.(string)
 		if k == "" {
-			return nil, fmt.Errorf("%w: customFields keys must not be empty", desk.ErrInvalid)
+			return nil, invalid("customFields keys must not be empty")
 		}
 		out = out.Set(desk.Field{Key: k, Value: v})
 	}
 	if len(out) > desk.MaxFields {
-		return nil, fmt.Errorf("%w: more than %d custom fields", desk.ErrInvalid, desk.MaxFields)
+		return nil, invalidf("more than %d custom fields", desk.MaxFields)
 	}
 	return out, nil
 }

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
-	"strings"
 
 	"github.com/ticketd/ticketd/internal/desk"
 	"github.com/ticketd/ticketd/internal/files"
@@ -56,13 +55,15 @@ func (d *Door) fail(w http.ResponseWriter, r *http.Request, err error) {
 	case errors.Is(err, desk.ErrNotFound):
 		failed(w, http.StatusNotFound, "Ticket not found")
 	case errors.Is(err, desk.ErrInvalid):
-		failed(w, http.StatusBadRequest, userMessage(err))
+		failed(w, http.StatusBadRequest, words(err, "invalid input"))
 	case errors.Is(err, files.ErrTooLarge):
-		failed(w, http.StatusRequestEntityTooLarge, userMessage(err))
+		failed(w, http.StatusRequestEntityTooLarge, "file too large")
 	case errors.Is(err, desk.ErrForbidden):
-		failed(w, http.StatusForbidden, userMessage(err))
-	case errors.Is(err, desk.ErrCapacity), errors.Is(err, desk.ErrConflict):
-		failed(w, http.StatusConflict, userMessage(err))
+		failed(w, http.StatusForbidden, words(err, "forbidden"))
+	case errors.Is(err, desk.ErrCapacity):
+		failed(w, http.StatusConflict, words(err, "agent at capacity"))
+	case errors.Is(err, desk.ErrConflict):
+		failed(w, http.StatusConflict, words(err, "conflict"))
 	case errors.Is(err, desk.ErrAuth):
 		failed(w, http.StatusUnauthorized, "Unauthorized")
 	default:
@@ -71,26 +72,37 @@ func (d *Door) fail(w http.ResponseWriter, r *http.Request, err error) {
 	}
 }
 
-// userMessage keeps the part of a wrapped error meant for the caller: what
-// follows the last sentinel's text.
-func userMessage(err error) string {
-	msg := err.Error()
-	for _, s := range []error{desk.ErrInvalid, desk.ErrForbidden, desk.ErrCapacity, desk.ErrConflict, files.ErrTooLarge} {
-		if i := strings.LastIndex(msg, s.Error()+": "); i >= 0 {
-			return msg[i+len(s.Error())+2:]
-		}
-		if errors.Is(err, s) {
-			return s.Error()
-		}
+// words is the message for a refusal: the door's own words for what it
+// refused itself, desk's English for a desk refusal (the vendor answers in
+// English), else fallback.
+func words(err error, fallback string) string {
+	var de *doorError
+	if errors.As(err, &de) {
+		return de.Msg
 	}
-	return msg
+	if fe, ok := desk.AsFieldError(err); ok {
+		return fe.Text()
+	}
+	return fallback
 }
 
-// forbidden is a desk.ErrForbidden with a reason.
-func forbidden(msg string) error { return fmt.Errorf("%w: %s", desk.ErrForbidden, msg) }
+// doorError is a refusal the door makes in its own words (a parameter or
+// body it cannot read): Err is the desk sentinel that decides the status.
+type doorError struct {
+	Err error
+	Msg string
+}
 
-// invalid is a desk.ErrInvalid with a reason.
-func invalid(msg string) error { return fmt.Errorf("%w: %s", desk.ErrInvalid, msg) }
+func (e *doorError) Error() string { return e.Err.Error() + ": " + e.Msg }
+func (e *doorError) Unwrap() error { return e.Err }
+
+// forbidden is a desk.ErrForbidden in the door's words.
+func forbidden(msg string) error { return &doorError{desk.ErrForbidden, msg} }
+
+// invalid is a desk.ErrInvalid in the door's words.
+func invalid(msg string) error { return &doorError{desk.ErrInvalid, msg} }
+
+func invalidf(format string, args ...any) error { return invalid(fmt.Sprintf(format, args...)) }
 
 // noRoute answers requests no endpoint of the door serves (an unknown path,
 // or a known path with another method) in the door's own error shape.

@@ -162,7 +162,7 @@ func (d *Door) tickets(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	pg, err := parsePage(q, "start")
 	if err != nil {
-		failed(w, http.StatusBadRequest, err.Error())
+		d.fail(w, r, err)
 		return
 	}
 	f, err := listFilter(q)
@@ -184,7 +184,7 @@ func listFilter(q map[string][]string) (desk.TicketFilter, error) {
 	f := desk.TicketFilter{Order: desk.OrderCreatedDesc}
 	asc, err := parseSort(get("sort"))
 	if err != nil {
-		return f, invalid(err.Error())
+		return f, err
 	}
 	if asc {
 		f.Order = desk.OrderCreatedAsc
@@ -230,7 +230,7 @@ func (d *Door) ticketList(w http.ResponseWriter, r *http.Request) {
 	}
 	pg, err := parsePage(r.URL.Query(), "start")
 	if err != nil {
-		failed(w, http.StatusBadRequest, err.Error())
+		d.fail(w, r, err)
 		return
 	}
 	ref := r.PathValue("ticketNumber")
@@ -291,7 +291,7 @@ func (d *Door) byField(w http.ResponseWriter, r *http.Request) {
 	}
 	pg, err := parsePage(r.URL.Query(), "start")
 	if err != nil {
-		failed(w, http.StatusBadRequest, err.Error())
+		d.fail(w, r, err)
 		return
 	}
 	field := camel(r.PathValue("fieldName"))
@@ -316,7 +316,7 @@ func (d *Door) byFilter(w http.ResponseWriter, r *http.Request) {
 	}
 	pg, err := parsePage(r.URL.Query(), "start")
 	if err != nil {
-		failed(w, http.StatusBadRequest, err.Error())
+		d.fail(w, r, err)
 		return
 	}
 	body, err := io.ReadAll(io.LimitReader(r.Body, maxBody+1))
@@ -494,7 +494,7 @@ func (d *Door) assignment(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	pg, err := parsePage(q, "start")
 	if err != nil {
-		failed(w, http.StatusBadRequest, err.Error())
+		d.fail(w, r, err)
 		return
 	}
 	f, err := listFilter(q)
@@ -504,7 +504,7 @@ func (d *Door) assignment(w http.ResponseWriter, r *http.Request) {
 	}
 	today, err := parseBool("isToday", q.Get("isToday"))
 	if err != nil {
-		failed(w, http.StatusBadRequest, err.Error())
+		d.fail(w, r, err)
 		return
 	}
 	f.AssigneeID = c.p.AgentID
@@ -526,7 +526,7 @@ func (d *Door) priority(w http.ResponseWriter, r *http.Request) {
 	}
 	pg, err := parsePage(r.URL.Query(), "start")
 	if err != nil {
-		failed(w, http.StatusBadRequest, err.Error())
+		d.fail(w, r, err)
 		return
 	}
 	f := desk.TicketFilter{AssigneeID: c.p.AgentID, Statuses: desk.ActiveStatuses, Order: desk.OrderCreatedDesc}
@@ -543,7 +543,7 @@ func (d *Door) conversations(w http.ResponseWriter, r *http.Request) {
 	}
 	pg, err := parsePage(r.URL.Query(), "start")
 	if err != nil {
-		failed(w, http.StatusBadRequest, err.Error())
+		d.fail(w, r, err)
 		return
 	}
 	t, err := d.findTicket(r.Context(), c.ws.ID, r.PathValue("ticketNumber"))

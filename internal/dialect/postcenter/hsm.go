@@ -57,7 +57,7 @@ func (d *door) hsm(w http.ResponseWriter, r *http.Request) {
 	if sender, ok := d.Senders.Sender(desk.ChannelWhatsApp); ok {
 		if providerID, text, err = d.sendHSM(r, sender, msg, text); err != nil {
 			if errors.Is(err, desk.ErrInvalid) {
-				writeError(w, http.StatusBadRequest, userMessage(err, desk.ErrInvalid))
+				writeError(w, http.StatusBadRequest, words(err, "Invalid template"))
 				return
 			}
 			d.Log.WarnContext(ctx, "postcenter: template delivery failed", slog.String("template", msg.Template.Name), slog.Any("err", err))
@@ -211,7 +211,7 @@ const Dialect = "postcenter"
 func mustJSON(v any) json.RawMessage {
 	b, err := json.Marshal(v)
 	if err != nil {
-		panic("postcenter: " + err.Error())
+		panic(fmt.Errorf("postcenter: %w", err))
 	}
 	return b
 }

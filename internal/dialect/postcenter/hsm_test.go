@@ -176,10 +176,10 @@ type sent struct {
 
 func (p *provider) Render(_ context.Context, _ *desk.ChannelAccount, t channel.Template) (string, error) {
 	if t.Name != "codigo" {
-		return "", fmt.Errorf("%w: no approved template %q", desk.ErrInvalid, t.Name)
+		return "", desk.Invalid("name", desk.CodeUnknown, desk.Params{Value: t.Name})
 	}
 	if len(t.Parameters) != 2 {
-		return "", fmt.Errorf("%w: template %q has 2 placeholders, got %d parameters", desk.ErrInvalid, t.Name, len(t.Parameters))
+		return "", desk.Invalid("parameters", desk.CodeRange, desk.Params{Min: 2, Max: 2})
 	}
 	return fmt.Sprintf("Hola %s, tu código es %s", t.Parameters[0], t.Parameters[1]), nil
 }
@@ -228,7 +228,7 @@ func TestHSMWithProvider(t *testing.T) {
 		before := snapshot(t, se, f.ws)
 		res = f.pc("POST", "/postcenter/v2/message/hsm/", map[string]any{"account": "56900000000", "phone": "56944444444",
 			"name": "codigo", "parameters": []string{"Ana"}})
-		if want := `{"status":400,"message":"Template \"codigo\" has 2 placeholders, got 1 parameters"}`; res.Status != 400 || string(res.Body) != want {
+		if want := `{"status":400,"message":"Parameters must be exactly 2"}`; res.Status != 400 || string(res.Body) != want {
 			t.Errorf("wrong parameter count: %s", res)
 		}
 		p.down = true

@@ -65,7 +65,14 @@ func formatCreated(t time.Time) string { return t.UTC().Format("2006-01-02T15:04
 // formatUpdated renders "YYYY-MM-DDTHH:MM:SS.mmm" (UTC, milliseconds).
 func formatUpdated(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000") }
 
-var errTicketID = errors.New("want a 24-character hexadecimal ticket id")
+// wantTicketID and wantIdentifier are what the door answers about
+// malformed ids (its own words, never read back from the errors).
+const (
+	wantTicketID   = "want a 24-character hexadecimal ticket id"
+	wantIdentifier = "want the ticket's identifier: decimal digits"
+)
+
+var errTicketID = errors.New(wantTicketID)
 
 // parseTicketID accepts a 24-hex ObjectId in either case and returns it in
 // the lowercase form ticketd stores.
@@ -79,7 +86,7 @@ func parseTicketID(s string) (string, error) {
 	return strings.ToLower(s), nil
 }
 
-var errIdentifier = errors.New("want the ticket's identifier: decimal digits")
+var errIdentifier = errors.New(wantIdentifier)
 
 // parseIdentifier reads the agent-facing ticket number: decimal digits only
 // (no sign, no spaces), within int64.

@@ -99,28 +99,27 @@ func (d *door) fail(w http.ResponseWriter, r *http.Request, err error, notFound 
 	case errors.Is(err, desk.ErrNotFound):
 		writeError(w, http.StatusNotFound, notFound)
 	case errors.Is(err, desk.ErrInvalid):
-		writeError(w, http.StatusBadRequest, userMessage(err, desk.ErrInvalid))
+		writeError(w, http.StatusBadRequest, words(err, "Invalid input"))
 	case errors.Is(err, desk.ErrCapacity):
-		writeError(w, http.StatusConflict, userMessage(err, desk.ErrCapacity))
+		writeError(w, http.StatusConflict, words(err, "Agent at capacity"))
 	case errors.Is(err, desk.ErrConflict):
-		writeError(w, http.StatusConflict, userMessage(err, desk.ErrConflict))
+		writeError(w, http.StatusConflict, words(err, "Conflict"))
 	case errors.Is(err, desk.ErrForbidden):
-		writeError(w, http.StatusForbidden, userMessage(err, desk.ErrForbidden))
+		writeError(w, http.StatusForbidden, words(err, "Forbidden"))
 	default:
 		d.Log.ErrorContext(r.Context(), "postcenter: request failed", slog.String("route", r.Pattern), slog.Any("err", err))
 		writeError(w, http.StatusInternalServerError, "Internal error")
 	}
 }
 
-// userMessage keeps what follows the sentinel in a wrapped desk error
-// ("create ticket: invalid input: no contact x" → "no contact x").
-func userMessage(err, sentinel error) string {
-	msg := err.Error()
-	if i := strings.LastIndex(msg, sentinel.Error()+": "); i >= 0 {
-		msg = msg[i+len(sentinel.Error())+2:]
+// words is the message for a desk error: desk's English for a typed one
+// (the vendor's messages are English sentences with a capital), else the
+// door's fallback for its class.
+func words(err error, fallback string) string {
+	fe, ok := desk.AsFieldError(err)
+	if !ok {
+		return fallback
 	}
-	if msg == "" {
-		return sentinel.Error()
-	}
+	msg := fe.Text()
 	return strings.ToUpper(msg[:1]) + msg[1:]
 }

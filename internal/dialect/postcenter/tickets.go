@@ -13,7 +13,7 @@ import (
 func (d *door) ticket(w http.ResponseWriter, r *http.Request) (*desk.Ticket, bool) {
 	id, err := parseTicketID(r.PathValue("ticket_id"))
 	if err != nil {
-		writeError(w, http.StatusBadRequest, "Invalid ticket_id: "+err.Error())
+		writeError(w, http.StatusBadRequest, "Invalid ticket_id: "+wantTicketID)
 		return nil, false
 	}
 	t, err := d.Desk.Store.Ticket(r.Context(), principal(r).WorkspaceID, id)
@@ -140,7 +140,7 @@ func (d *door) reassign(w http.ResponseWriter, r *http.Request) {
 func (d *door) byAgentID(w http.ResponseWriter, r *http.Request) {
 	n, err := parseIdentifier(r.PathValue("agent_ticket_id"))
 	if err != nil {
-		writeError(w, http.StatusBadRequest, "Invalid agent_ticket_id: "+err.Error())
+		writeError(w, http.StatusBadRequest, "Invalid agent_ticket_id: "+wantIdentifier)
 		return
 	}
 	t, err := d.Desk.Store.TicketByNumber(r.Context(), principal(r).WorkspaceID, n)

@@ -163,7 +163,9 @@ func (c *conn) addIdentities(ctx context.Context, ct *desk.Contact) error {
 			// in the project's words (never the driver's).
 			err = c.mapErr(err, "add identity "+string(id.Channel)+"/"+id.ExternalID)
 			if errors.Is(err, desk.ErrConflict) {
-				return desk.Taken("identities", fmt.Sprintf("identity %s/%s already belongs to another contact", id.Channel, id.ExternalID))
+				fe := desk.Taken("identities", "contact")
+				fe.Params.Value = string(id.Channel) + "/" + id.ExternalID
+				return fe
 			}
 			return err
 		}

@@ -100,7 +100,7 @@ func TestUniqueConflictsNamed(t *testing.T) {
 			} {
 				err := c.do()
 				var fe *desk.FieldError
-				if !errors.Is(err, desk.ErrConflict) || !errors.As(err, &fe) || fe.Field != c.field || fe.Message != c.words {
+				if !errors.Is(err, desk.ErrConflict) || !errors.As(err, &fe) || fe.Field != c.field || fe.Text() != c.words {
 					t.Errorf("%s: err = %v, want a conflict on %q saying %q", c.name, err, c.field, c.words)
 					continue
 				}
