@@ -30,6 +30,7 @@ type Reader interface {
 	DirectoryReader
 	MessageReader
 	BatchReader
+	EventReader
 
 	Workspace(ctx context.Context, id string) (*Workspace, error)
 	WorkspaceByName(ctx context.Context, name string) (*Workspace, error)

@@ -97,7 +97,7 @@ func (s *Store) Update(ctx context.Context, fn func(desk.Tx) error) error {
 			}
 			return err
 		}
-		if err := t.flush(ctx); err != nil {
+		if err := t.flushEvents(ctx); err != nil {
 			return err
 		}
 		if s.fl.BatchSearch {
