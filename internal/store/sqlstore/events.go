@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/ticketd/ticketd/internal/desk"
@@ -153,6 +154,19 @@ func (c *conn) sendEvents(ctx context.Context, evs [][]any) error {
 		count[ws]++
 	}
 	slices.Sort(wss)
+	if len(wss) == 1 && len(evs) <= maxEventRows && c.postgres() {
+		// The usual case in one round trip: each one the counter is held
+		// costs every other writer of the workspace.
+		args := make([]any, 0, 1+len(evs)*eventColCount)
+		args = append(args, int64(len(evs)))
+		for i, e := range evs {
+			args = append(append(args, e[:eventColCount-1]...), int64(i+1))
+		}
+		if _, err := raw.ExecContext(ctx, numberedInsertSQL[len(evs)], args...); err != nil {
+			return c.mapErr(err, "append events")
+		}
+		return nil
+	}
 	next := map[string]int64{}
 	for _, ws := range wss {
 		var last int64
@@ -186,6 +200,28 @@ const eventSeqSQL = `INSERT INTO counters (workspace_id, kind, value) VALUES ($1
 
 // maxEventRows bounds the rows of one events INSERT (11 arguments each).
 const maxEventRows = 32
+
+// numberedInsertSQL[n] (PostgreSQL) bumps the event counter of the
+// workspace of n events by $1 and inserts them numbered from it, in one
+// statement; each row's last value is its place (1..n).
+var numberedInsertSQL = func() []string {
+	out := make([]string, maxEventRows+1)
+	var b strings.Builder
+	b.WriteString(`WITH c AS (INSERT INTO counters (workspace_id, kind, value) VALUES ($3, 'event', $1::bigint)
+	ON CONFLICT (workspace_id, kind) DO UPDATE SET value = counters.value + excluded.value RETURNING value)
+INSERT INTO events (` + eventCols + `)
+SELECT v.id, v.ws, v.tk, v.at, v.ak, v.ai, v.ty, v.fr, v.tv, v.re, c.value - $1::bigint + v.ord FROM c, (VALUES `)
+	for n := 1; n <= maxEventRows; n++ {
+		if n > 1 {
+			b.WriteString(", ")
+		}
+		at, ord := 2+(n-1)*eventColCount+3, 2+(n-1)*eventColCount+10
+		b.WriteString("(" + placeholders(at-3, 3) + ", $" + strconv.Itoa(at) + "::bigint, " + placeholders(at+1, 6) +
+			", $" + strconv.Itoa(ord) + "::bigint)")
+		out[n] = b.String() + `) AS v (id, ws, tk, at, ak, ai, ty, fr, tv, re, ord)`
+	}
+	return out
+}()
 
 // eventInsertSQL[n] inserts n events.
 var eventInsertSQL = func() []string {
