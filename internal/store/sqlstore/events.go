@@ -16,14 +16,16 @@ import (
 // the state routing gave it (one INSERT instead of an INSERT and an UPDATE
 // of 2 to 5 columns, which SQLite paid in index maintenance), the events in
 // one multi-row INSERT. Creating a routed ticket with its first message
-// thus sends 4 writes (the event counter among them), not 9.
+// thus sends 3 writes, not 8 (4 on SQLite, where numbering the events is a
+// statement of its own).
 //
 // The ticket and messages wait until the transaction's next other
 // statement (flushing), so whatever it reads or writes sees the rows as
 // they would be without the wait. Events wait until the transaction ends
 // (or reads events): only then are they numbered (seq), so that the
 // workspace's event counter, whose row lock orders the numbers by commit
-// on PostgreSQL, is held for the last two statements only (see sendEvents).
+// on PostgreSQL, is held only from the last statement to the commit (see
+// sendEvents).
 // Only statements that cannot see the held-back rows skip the flush: the
 // counters (nextNumber) and a routing decision that the held-back ticket
 // cannot change (tx.Route).
@@ -137,8 +139,9 @@ func (c *conn) send(ctx context.Context, tk *pendingTicket, msgs [][]any) error 
 // rolled-back transaction rolls its bump back, so the numbers stay dense.
 //
 // The price is that a workspace's writers queue on the row from here to
-// their commit. Taking it last keeps that to two statements and the
-// commit, and creates and replies of a workspace already queue on its
+// their commit. Taking it in the transaction's last statement (on
+// PostgreSQL one statement bumps it and inserts the events) keeps that
+// short, and creates and replies of a workspace already queue on its
 // message counter for longer (docs/PERFORMANCE.md has the measurements).
 func (c *conn) sendEvents(ctx context.Context, evs [][]any) error {
 	raw := c.pend.raw
