@@ -9,7 +9,7 @@ import (
 	"github.com/ticketd/ticketd/internal/desk"
 )
 
-type eventFeed struct {
+type eventPage struct {
 	Events []eventJSON `json:"events"`
 	// NextAfter resumes the feed: pass it as after to read what follows.
 	NextAfter int64 `json:"next_after" doc:"seq of the last event returned (after itself when none): the next page's after"`
@@ -38,7 +38,7 @@ func (a *API) eventFeed(w http.ResponseWriter, r *http.Request, p *auth.Principa
 		fail(w, r, err)
 		return
 	}
-	out := eventFeed{Events: make([]eventJSON, 0, len(evs)), NextAfter: after}
+	out := eventPage{Events: make([]eventJSON, 0, len(evs)), NextAfter: after}
 	for i := range evs {
 		out.Events = append(out.Events, toEventJSON(&evs[i]))
 		out.NextAfter = evs[i].Seq

@@ -73,7 +73,7 @@ func (a *API) routes() []route {
 		{Route{"GET", "/api/v1/events", Doc{Summary: "The workspace's events in commit order, after a seq (the resumable feed, docs/events.md)", Tag: "events",
 			Query: []Param{q("after", "integer", "the last seq seen (next_after of the previous page); 0 or absent: from the start"),
 				q("limit", "integer", "page size, 1..1000 (default 100)")},
-			Response: eventFeed{}, Errors: []int{400}}}, a.eventFeed},
+			Response: eventPage{}, Errors: []int{400}}}, a.eventFeed},
 
 		// Search (search.go, docs/search.md): the same handler under both paths.
 		{Route{"GET", "/api/v1/tickets/search", searchTicketsDoc(q)}, a.searchTickets},
