@@ -72,6 +72,10 @@ func (a *API) routes() []endpoint {
 			Request: messageRequest{}, Response: messageJSON{}, Status: 201, Errors: []int{400, 404, 422}}}, a.addMessage},
 		{Route{"GET", "/api/v1/tickets/{id}/events", Doc{Summary: "A ticket's event log, oldest first", Tag: "tickets",
 			Response: eventList{}, Errors: []int{404}}}, a.events},
+		{Route{"GET", "/api/v1/events", Doc{Summary: "The workspace's events in commit order, after a seq (the resumable feed, docs/events.md)", Tag: "events",
+			Query: []Param{q("after", "integer", "the last seq seen (next_after of the previous page); 0 or absent: from the start"),
+				q("limit", "integer", "page size, 1..1000 (default 100)")},
+			Response: eventPage{}, Errors: []int{400}}}, a.eventFeed},
 
 		// Search (search.go, docs/search.md): the same handler under both paths.
 		{Route{"GET", "/api/v1/tickets/search", searchTicketsDoc(q)}, a.searchTickets},

@@ -176,17 +176,19 @@ func toMessageJSON(m *desk.Message) messageJSON {
 }
 
 type eventJSON struct {
-	ID     string           `json:"id"`
-	At     jsontext.Instant `json:"at"`
-	Actor  desk.Actor       `json:"actor"`
-	Type   string           `json:"type"`
-	From   string           `json:"from"`
-	To     string           `json:"to"`
-	Reason string           `json:"reason"`
+	ID       string           `json:"id"`
+	Seq      int64            `json:"seq" doc:"the workspace's sequence number: commit order, from 1, no gaps (docs/events.md)"`
+	TicketID string           `json:"ticket_id"`
+	At       jsontext.Instant `json:"at"`
+	Actor    desk.Actor       `json:"actor"`
+	Type     string           `json:"type"`
+	From     string           `json:"from"`
+	To       string           `json:"to"`
+	Reason   string           `json:"reason"`
 }
 
 func toEventJSON(e *desk.Event) eventJSON {
-	return eventJSON{ID: e.ID, At: jsontext.Instant(e.At), Actor: e.Actor, Type: e.Type, From: e.From, To: e.To, Reason: e.Reason}
+	return eventJSON{ID: e.ID, Seq: e.Seq, TicketID: e.TicketID, At: jsontext.Instant(e.At), Actor: e.Actor, Type: e.Type, From: e.From, To: e.To, Reason: e.Reason}
 }
 
 type agentJSON struct {

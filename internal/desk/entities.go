@@ -270,6 +270,11 @@ type Event struct {
 	From        string
 	To          string
 	Reason      string
+	// Seq numbers the workspace's events in commit order, from 1 without
+	// gaps: once a reader has seen seq N, no event below N can still
+	// appear (docs/events.md). The store sets it when the event commits;
+	// an event not yet read back from the store has 0.
+	Seq int64
 }
 
 // Event types.

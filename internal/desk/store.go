@@ -31,6 +31,7 @@ type Reader interface {
 	MessageReader
 	BatchReader
 	InboundReader
+	EventReader
 
 	Workspace(ctx context.Context, id string) (*Workspace, error)
 	WorkspaceByName(ctx context.Context, name string) (*Workspace, error)

@@ -1,10 +1,13 @@
 package desk
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -84,9 +87,13 @@ func (s *Service) ApplyPatch(ctx context.Context, tx Tx, ch *Change, t *Ticket, 
 			return err
 		}
 	}
+	// Every field a patch changes is an event (field_changed, the field
+	// in Reason, unless a typed event exists), recorded only when the
+	// value really changes; docs/events.md names them.
 	changed := func(field, from, to string) error {
 		return s.Record(ctx, tx, ch, t, actor, EventFieldChanged, from, to, field)
 	}
+	rank := t.PriorityRank // a new priority resets it to derived (0)
 	if p.Subject != nil {
 		sub := strings.TrimSpace(*p.Subject)
 		if len(sub) > MaxSubject {
@@ -122,25 +129,49 @@ func (s *Service) ApplyPatch(ctx context.Context, tx Tx, ch *Change, t *Ticket, 
 		}
 		t.PriorityRank = *p.PriorityRank
 	}
-	if p.Flagged != nil {
+	if t.PriorityRank != rank {
+		if err := changed("priority_rank", strconv.Itoa(rank), strconv.Itoa(t.PriorityRank)); err != nil {
+			return err
+		}
+	}
+	if p.Flagged != nil && *p.Flagged != t.Flagged {
+		if err := changed("flagged", strconv.FormatBool(t.Flagged), strconv.FormatBool(*p.Flagged)); err != nil {
+			return err
+		}
 		t.Flagged = *p.Flagged
 	}
 	if p.Type != nil {
 		if _, err := ParseTicketType(string(*p.Type)); err != nil {
 			return err
 		}
-		t.Type = *p.Type
+		if *p.Type != t.Type {
+			if err := changed("type", string(t.Type), string(*p.Type)); err != nil {
+				return err
+			}
+			t.Type = *p.Type
+		}
 	}
 	if p.ContactID != nil && *p.ContactID != t.ContactID {
 		if _, err := tx.Contact(ctx, ws, *p.ContactID); err != nil {
 			return NoRef("contact_id", "contact", *p.ContactID)
 		}
+		if err := changed("contact", t.ContactID, *p.ContactID); err != nil {
+			return err
+		}
 		t.ContactID = *p.ContactID
 	}
 	if p.CC != nil {
+		if from, to := ccJSON(t.CC), ccJSON(*p.CC); from != to {
+			if err := changed("cc", from, to); err != nil {
+				return err
+			}
+		}
 		t.CC = *p.CC
 	}
-	if p.TemplateID != nil {
+	if p.TemplateID != nil && *p.TemplateID != t.TemplateID {
+		if err := changed("template_id", strconv.FormatInt(t.TemplateID, 10), strconv.FormatInt(*p.TemplateID, 10)); err != nil {
+			return err
+		}
 		t.TemplateID = *p.TemplateID
 	}
 	if p.Tags != nil {
@@ -160,21 +191,35 @@ func (s *Service) ApplyPatch(ctx context.Context, tx Tx, ch *Change, t *Ticket, 
 			return err
 		}
 		for _, f := range p.CustomFields {
+			old, had := t.CustomFields.Get(f.Key)
+			if from, to := fieldJSON(old, had), fieldJSON(f, true); from != to {
+				if err := changed("custom_fields."+f.Key, from, to); err != nil {
+					return err
+				}
+			}
 			t.CustomFields = t.CustomFields.Set(f)
 		}
 		if len(t.CustomFields) > MaxFields {
 			return TooMany("custom_fields", MaxFields)
 		}
 	}
-	for d, fields := range p.Meta {
+	// Map order is random; the log is not.
+	for _, d := range slices.Sorted(maps.Keys(p.Meta)) {
+		fields := p.Meta[d]
 		if t.Meta == nil {
 			t.Meta = map[string]map[string]json.RawMessage{}
 		}
 		if t.Meta[d] == nil {
 			t.Meta[d] = map[string]json.RawMessage{}
 		}
-		for k, v := range fields {
-			t.Meta[d][k] = v
+		for _, k := range slices.Sorted(maps.Keys(fields)) {
+			old, had := t.Meta[d][k]
+			if from, to := rawJSON(old, had), rawJSON(fields[k], true); from != to {
+				if err := changed("meta."+d+"."+k, from, to); err != nil {
+					return err
+				}
+			}
+			t.Meta[d][k] = fields[k]
 		}
 	}
 	freed := false
@@ -270,6 +315,48 @@ func (s *Service) ApplyPatch(ctx context.Context, tx Tx, ch *Change, t *Ticket, 
 		return s.Router.Drain(ctx, tx, ch, ws, avoid)
 	}
 	return nil
+}
+
+// ccJSON is a CC as a field_changed value: compact JSON, "" when empty.
+func ccJSON(cc CC) string {
+	b, err := json.Marshal(cc)
+	if err != nil || string(b) == "{}" {
+		return ""
+	}
+	return string(b)
+}
+
+// fieldJSON is a custom field's value as a field_changed value: its value
+// as compact JSON, with its extras ({"value":…,"extras":{…}}) when it has
+// any; "" when absent.
+func fieldJSON(f Field, ok bool) string {
+	if !ok {
+		return ""
+	}
+	if len(f.Extras) == 0 {
+		return rawJSON(f.Value, true)
+	}
+	b, err := json.Marshal(struct {
+		Value  json.RawMessage            `json:"value"`
+		Extras map[string]json.RawMessage `json:"extras"`
+	}{f.Value, f.Extras})
+	if err != nil {
+		return string(f.Value)
+	}
+	return string(b)
+}
+
+// rawJSON is a stored JSON value as a field_changed value: compact, so that
+// the same value written with other spacing is no change; "" when absent.
+func rawJSON(v json.RawMessage, ok bool) string {
+	if !ok {
+		return ""
+	}
+	var b bytes.Buffer
+	if err := json.Compact(&b, v); err != nil {
+		return string(v)
+	}
+	return b.String()
 }
 
 // checkStatusChange refuses a status change that cannot be made as asked:

@@ -24,7 +24,6 @@ func (l copyLoader) ReserveNumbers(ctx context.Context, ws, kind string, n int64
 }
 
 func (l copyLoader) BulkLoad(ctx context.Context, b *desk.Bulk) error {
-	tables := sqlstore.BulkTables(b)
 	c, err := l.st.DB().Conn(ctx)
 	if err != nil {
 		return fmt.Errorf("bulk load: %w", err)
@@ -40,7 +39,14 @@ func (l copyLoader) BulkLoad(ctx context.Context, b *desk.Bulk) error {
 			return err
 		}
 		defer func() { _ = tx.Rollback(ctx) }()
-		for _, t := range tables {
+		if err := sqlstore.NumberBulkEvents(b.Events, func(ws string, n int64) (int64, error) {
+			var last int64
+			err := tx.QueryRow(ctx, sqlstore.EventSeqSQL, ws, n).Scan(&last)
+			return last, err
+		}); err != nil {
+			return err
+		}
+		for _, t := range sqlstore.BulkTables(b) {
 			if len(t.Rows) == 0 {
 				continue
 			}

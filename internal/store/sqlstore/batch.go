@@ -148,17 +148,15 @@ func (c *conn) ChannelAccountsByID(ctx context.Context, ws string, ids []string)
 }
 
 func (c *conn) EventsByTicket(ctx context.Context, ws string, ticketIDs []string) (map[string][]desk.Event, error) {
+	if err := c.flushEvents(ctx); err != nil {
+		return nil, err
+	}
 	out := map[string][]desk.Event{}
 	for _, part := range chunks(distinct(ticketIDs), batchChunk) {
 		args, in := inList([]any{ws}, part)
 		rows, err := c.q.QueryContext(ctx, `SELECT `+eventCols+` FROM events WHERE workspace_id = $1 AND ticket_id IN (`+in+`)
 			ORDER BY ticket_id, at, id`, args...)
-		evs, err := collect(rows, err, func(r *sql.Rows, e *desk.Event) error {
-			var at int64
-			err := r.Scan(&e.ID, &e.WorkspaceID, &e.TicketID, &at, &e.Actor.Kind, &e.Actor.ID, &e.Type, &e.From, &e.To, &e.Reason)
-			e.At = msToTime(at)
-			return err
-		})
+		evs, err := collect(rows, err, scanEvent)
 		if err != nil {
 			return nil, c.mapErr(err, "events by ticket")
 		}

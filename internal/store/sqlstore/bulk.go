@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/ticketd/ticketd/internal/desk"
@@ -28,7 +29,8 @@ var (
 )
 
 // BulkTables lays b out as table rows in foreign-key order, with the same
-// column values the row-at-a-time writes use.
+// column values the row-at-a-time writes use. Events keep the Seq they
+// carry: the loader numbers them first (NumberBulkEvents).
 func BulkTables(b *desk.Bulk) []BulkTable {
 	contacts := BulkTable{Name: "contacts", Cols: contactBulkCols, Rows: make([][]any, 0, len(b.Contacts))}
 	idents := BulkTable{Name: "contact_identities", Cols: identityBulkCols}
@@ -60,10 +62,43 @@ func BulkTables(b *desk.Bulk) []BulkTable {
 	for i := range b.Events {
 		e := &b.Events[i]
 		events.Rows = append(events.Rows, []any{e.ID, e.WorkspaceID, e.TicketID, ms(e.At), string(e.Actor.Kind), e.Actor.ID,
-			e.Type, e.From, e.To, e.Reason})
+			e.Type, e.From, e.To, e.Reason, e.Seq})
 	}
 	return []BulkTable{contacts, idents, tickets, tags, msgs, events}
 }
+
+// NumberBulkEvents sets the Seq of evs, in their order, from numbers
+// reserve takes from each workspace's event counter (it returns the last of
+// n). The loader calls it inside the transaction that writes them, so the
+// numbers follow commit order as every other write's do (events.go).
+func NumberBulkEvents(evs []desk.Event, reserve func(ws string, n int64) (last int64, err error)) error {
+	count := map[string]int64{}
+	var wss []string
+	for i := range evs {
+		if count[evs[i].WorkspaceID] == 0 {
+			wss = append(wss, evs[i].WorkspaceID)
+		}
+		count[evs[i].WorkspaceID]++
+	}
+	slices.Sort(wss)
+	next := map[string]int64{}
+	for _, ws := range wss {
+		last, err := reserve(ws, count[ws])
+		if err != nil {
+			return fmt.Errorf("number %d events of %s: %w", count[ws], ws, err)
+		}
+		next[ws] = last - count[ws] + 1
+	}
+	for i := range evs {
+		evs[i].Seq = next[evs[i].WorkspaceID]
+		next[evs[i].WorkspaceID]++
+	}
+	return nil
+}
+
+// EventSeqSQL reserves $2 event numbers of workspace $1 and returns the
+// last, for loaders outside database/sql (package postgres's COPY).
+const EventSeqSQL = eventSeqSQL
 
 // ReserveNumbers allocates n consecutive numbers of kind in ws in one
 // statement and returns the first.
@@ -94,9 +129,16 @@ const bulkRowsPerInsert = 64
 // is the writer connection like any other write; package postgres offers a
 // COPY loader that is faster there.
 func (s *Store) BulkLoad(ctx context.Context, b *desk.Bulk) error {
-	tables := BulkTables(b)
 	err := s.Update(ctx, func(dtx desk.Tx) error {
 		stx := dtx.(*tx).tx
+		if err := NumberBulkEvents(b.Events, func(ws string, n int64) (int64, error) {
+			var last int64
+			err := stx.QueryRowContext(ctx, eventSeqSQL, ws, n).Scan(&last)
+			return last, err
+		}); err != nil {
+			return err
+		}
+		tables := BulkTables(b)
 		// SQLite looks up every $N parameter's name in a list, a cost
 		// quadratic in the parameters of a statement; anonymous ? skips it.
 		anon := s.fl.Name == "sqlite"

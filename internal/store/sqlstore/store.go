@@ -101,10 +101,14 @@ func (s *Store) Update(ctx context.Context, fn func(desk.Tx) error) error {
 		if err := t.flush(ctx); err != nil {
 			return err
 		}
-		if s.fl.BatchSearch {
-			return nil
+		if !s.fl.BatchSearch {
+			if err := t.syncSearch(ctx); err != nil { // search_index.go
+				return err
+			}
 		}
-		return t.syncSearch(ctx) // search_index.go
+		// Last, so the workspace's event counter is held only from here
+		// to the commit (events.go).
+		return t.flushEvents(ctx)
 	})
 	storeMetrics.observe(s.fl.Name, start, err)
 	return err

@@ -29,6 +29,7 @@ func Run(t *testing.T, open Opener) {
 		{"KeysetPagination", testKeysetPagination},
 		{"MessagesAndAttachments", testMessagesAndAttachments},
 		{"Events", testEvents},
+		{"EventSeq", testEventSeq},
 		{"Tokens", testTokens},
 		{"FieldDefs", testFieldDefs},
 		{"AgentLoads", testAgentLoads},
@@ -498,6 +499,93 @@ func testEvents(t *testing.T, st desk.Store) {
 	last := evs[len(evs)-1]
 	if last.Reason != "waiting" || last.Actor.Kind != desk.ActorSystem || last.At.IsZero() {
 		t.Fatalf("last event = %+v", last)
+	}
+}
+
+// testEventSeq holds the feed to its contract: each workspace's events are
+// numbered 1..N on their own, parallel writers leave neither gaps nor
+// repeats, a rolled-back transaction gives its numbers back (even when it
+// had them numbered by reading its events), and EventsAfter pages by seq.
+func testEventSeq(t *testing.T, st desk.Store) {
+	a, b := newFixture(t, st, "acme"), newFixture(t, st, "globex")
+	feed := func(f *fixture, after int64, limit int) []desk.Event {
+		t.Helper()
+		evs, err := st.EventsAfter(ctx, f.ws.ID, after, limit)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return evs
+	}
+	dense := func(f *fixture) []desk.Event {
+		t.Helper()
+		evs := feed(f, 0, 1000)
+		seen := map[string]bool{}
+		for i, e := range evs {
+			if e.Seq != int64(i+1) || seen[e.ID] || e.WorkspaceID != f.ws.ID {
+				t.Fatalf("%s feed[%d] = seq %d id %s ws %s", f.ws.Name, i, e.Seq, e.ID, e.WorkspaceID)
+			}
+			seen[e.ID] = true
+		}
+		return evs
+	}
+	tk := a.ticket(t, desk.NewTicket{Subject: "first"})
+	b.ticket(t, desk.NewTicket{Subject: "other"})
+	var wg sync.WaitGroup
+	errs := make(chan error, 16)
+	for i := 0; i < 16; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			f := a
+			if i%4 == 0 {
+				f = b
+			}
+			_, err := f.svc.CreateTicket(ctx, f.ws.ID, desk.System, desk.NewTicket{Subject: fmt.Sprint("p", i), ContactID: f.contact.ID,
+				Message: &desk.NewMessage{Text: "hi", Author: desk.Actor{Kind: desk.ActorContact, ID: f.contact.ID}}})
+			errs <- err
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	n := int64(len(dense(a)))
+	dense(b)
+
+	boom := errors.New("boom")
+	err := a.svc.Update(ctx, a.ws.ID, func(tx desk.Tx, ch *desk.Change) error {
+		locked, err := tx.LockTicket(ctx, a.ws.ID, tk.ID)
+		if err != nil {
+			return err
+		}
+		if err := a.svc.Record(ctx, tx, ch, locked, desk.System, desk.EventFieldChanged, "", "x", "doomed"); err != nil {
+			return err
+		}
+		evs, err := tx.Events(ctx, a.ws.ID, tk.ID) // numbers the held-back event
+		if err != nil || evs[len(evs)-1].Seq != n+1 {
+			return fmt.Errorf("tx reads its numbered event as %+v, %v", evs[len(evs)-1], err)
+		}
+		return boom
+	})
+	if !errors.Is(err, boom) {
+		t.Fatalf("Update = %v, want boom", err)
+	}
+	sub := "renamed"
+	if _, err := a.svc.UpdateTicket(ctx, a.ws.ID, tk.ID, desk.System, desk.TicketPatch{Subject: &sub}); err != nil {
+		t.Fatal(err)
+	}
+	if evs := dense(a); int64(len(evs)) != n+1 || evs[n].Reason != "subject" {
+		t.Fatalf("after a rollback the next event is %+v, want seq %d", evs[len(evs)-1], n+1)
+	}
+	page := feed(a, 2, 3)
+	if len(page) != 3 || page[0].Seq != 3 || page[2].Seq != 5 {
+		t.Fatalf("page after 2, limit 3 = %d events from %d", len(page), page[0].Seq)
+	}
+	if evs := feed(a, n+1, 10); len(evs) != 0 {
+		t.Fatalf("after the last seq: %d events", len(evs))
 	}
 }
 

@@ -1,0 +1,37 @@
+package desk
+
+import (
+	"context"
+	"fmt"
+)
+
+// EventReader reads a workspace's events in commit order, for readers that
+// follow every change of a workspace and resume where they stopped (the
+// native API's event feed, webhooks, live rooms).
+type EventReader interface {
+	// EventsAfter returns up to limit events of ws whose Seq is above
+	// after, in Seq order. What one call returns is a prefix of the
+	// workspace's committed events above after: an event that commits
+	// later gets a higher Seq than every event returned, so the caller
+	// resumes from the last Seq it saw and misses nothing.
+	EventsAfter(ctx context.Context, ws string, after int64, limit int) ([]Event, error)
+}
+
+// MaxFeedPage bounds one page of the event feed.
+const MaxFeedPage = 1000
+
+// EventsAfter reads a page of ws's event feed: the events numbered above
+// after, oldest first, at most limit (1..MaxFeedPage).
+func (s *Service) EventsAfter(ctx context.Context, ws string, after int64, limit int) ([]Event, error) {
+	if after < 0 {
+		return nil, fmt.Errorf("%w: after must be 0 or more", ErrInvalid)
+	}
+	if limit < 1 || limit > MaxFeedPage {
+		return nil, fmt.Errorf("%w: limit must be 1..%d", ErrInvalid, MaxFeedPage)
+	}
+	evs, err := s.Store.EventsAfter(ctx, ws, after, limit)
+	if err != nil {
+		return nil, fmt.Errorf("events of %s after %d: %w", ws, after, err)
+	}
+	return evs, nil
+}
