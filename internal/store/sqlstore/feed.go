@@ -23,7 +23,7 @@ func (c *conn) EventsSince(ctx context.Context, ws string, after desk.FeedCursor
 		ws, feedMillis(after), after.ID, limit)
 	out, err := collect(rows, err, func(r *sql.Rows, e *desk.Event) error {
 		var at int64
-		err := r.Scan(&e.ID, &e.WorkspaceID, &e.TicketID, &at, &e.Actor.Kind, &e.Actor.ID, &e.Type, &e.From, &e.To, &e.Reason)
+		err := r.Scan(&e.ID, &e.WorkspaceID, &e.TicketID, &at, &e.Actor.Kind, &e.Actor.ID, &e.Type, &e.From, &e.To, &e.Reason, &e.Seq)
 		e.At = msToTime(at)
 		return err
 	})
