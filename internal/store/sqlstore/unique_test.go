@@ -12,10 +12,11 @@ import (
 )
 
 // madeByTicketd are the unique constraints over values ticketd makes itself
-// (ids, per-workspace numbers, counters, hashes, upload tokens): a client
+// (ids, per-workspace numbers, event seqs, counters, hashes, upload tokens): a client
 // cannot choose them, so they need no words of their own.
 var madeByTicketd = []string{"_pkey", ".id", "_number_key", ".number", "counters", "tokens_hash_key", "tokens.hash",
 	"attachments_workspace_id_token_key", "attachments.workspace_id, attachments.token", "schema_migrations",
+	"events_seq", "events.workspace_id, events.seq",
 	"sla_policies", "agent_loads", "search_dirty", "contact_profiles", "created_hours", "ticket_counts", "ticket_docs", "ticket_texts", "ticket_fts"}
 
 // TestUniqueConstraintsMapped reads every unique constraint from each
