@@ -15,6 +15,10 @@ type EventReader interface {
 	// later gets a higher Seq than every event returned, so the caller
 	// resumes from the last Seq it saw and misses nothing.
 	EventsAfter(ctx context.Context, ws string, after int64, limit int) ([]Event, error)
+	// LastEventSeq returns the highest Seq of ws's committed events (0:
+	// none). No event at or below it commits later, so a reader that starts
+	// "from now" resumes from it and misses nothing after.
+	LastEventSeq(ctx context.Context, ws string) (int64, error)
 }
 
 // MaxFeedPage bounds one page of the event feed.

@@ -85,16 +85,17 @@ func deskRoomDocs(errResp func(string) map[string]any, actor, instant map[string
 		"entries": map[string]any{"type": "array", "items": entry}})
 	move := obj("data of `queue.entered` (with entry), `queue.left` and `queue.length`",
 		map[string]any{"group_id": str, "ticket_id": str, "length": integer, "entry": entry})
-	reset := obj("data of `reset`: too many events were missed to replay; reload", map[string]any{"reason": str})
+	reset := obj("data of `reset`: the events missed cannot be replayed (too many, or an unknown `Last-Event-ID`); reload", map[string]any{"reason": str})
 	common := "A `text/event-stream` (see `/live/v1/tickets/{id}` for heartbeats and headers). Credential: a native API " +
 		"token, as `?token=` or `Authorization: Bearer`; the stream ends within about a second of the token's revocation. " +
-		"Ticket events carry an opaque `id:`; on reconnect EventSource sends it as `Last-Event-ID` (or pass `last_event_id`) " +
-		"and the stream replays what came after it, or sends `reset` when that is more than 1,000 events. "
+		"Ticket events carry `id:` = the event's `seq` (the workspace's commit order, as in `GET /api/v1/events`); on reconnect " +
+		"EventSource sends it as `Last-Event-ID` (or pass `last_event_id`) and the stream replays every event numbered above it, " +
+		"once, or sends `reset` when that is 1,000 events or more, or the id is no seq (ids from before seq, `<ms>-<id>`). "
 	op := func(opID, summary, desc string, path bool, events map[string]any) map[string]any {
 		params := []any{
 			map[string]any{"name": "token", "in": "query", "description": "API token", "schema": str},
-			map[string]any{"name": "last_event_id", "in": "query", "description": "resume after this event id", "schema": str},
-			map[string]any{"name": "Last-Event-ID", "in": "header", "description": "resume after this event id", "schema": str},
+			map[string]any{"name": "last_event_id", "in": "query", "description": "resume after this seq", "schema": str},
+			map[string]any{"name": "Last-Event-ID", "in": "header", "description": "resume after this seq", "schema": str},
 		}
 		responses := map[string]any{
 			"200": map[string]any{"description": "the stream", "content": map[string]any{"text/event-stream": map[string]any{

@@ -16,8 +16,9 @@ import (
 )
 
 // Desk rooms: what an inbox, a queue and a supervisor board watch. They
-// follow the workspace's event feed (desk.FeedReader) the way a ticket's
-// stream follows its ticket's log: the hub wakes them, they read the store.
+// follow the workspace's event feed by seq (desk.EventReader) the way a
+// ticket's stream follows its ticket's log: the hub wakes them, they read
+// the store.
 const (
 	WorkspacePath = "/live/v1/workspace"
 	AgentPath     = "/live/v1/agents/{id}" // {id}: an agent id, or "me"
@@ -130,8 +131,7 @@ type deskStream struct {
 	id   string // the agent or group
 	cred string
 	p    *auth.Principal
-	mark desk.FeedCursor      // the newest event accounted for
-	seen map[string]time.Time // ids accounted for, back to mark - Lookback
+	mark int64 // the seq of the newest event accounted for
 
 	presence *PresenceState
 	load     *LoadState
@@ -166,7 +166,7 @@ func (h *Hub) serveDesk(w http.ResponseWriter, r *http.Request, kind roomKind, i
 	}
 	defer h.unwatch(wt)
 	s := &deskStream{stream: stream{hub: h, w: w, rc: http.NewResponseController(w), acc: access{ws: p.WorkspaceID}, wt: wt},
-		kind: kind, id: id, cred: cred, p: p, seen: make(map[string]time.Time)}
+		kind: kind, id: id, cred: cred, p: p}
 	// As for a ticket: read before the client sees the stream open.
 	replay, reset, err := s.prime(ctx, lastEventID(r))
 	if err == nil {
@@ -226,51 +226,38 @@ func (h *Hub) lookupFailed(err error, what string) (int, string, string) {
 }
 
 // prime sets the stream's place in the feed: after last when resuming
-// (returning what came since; reset when that is more than one read), else
-// now (marking the recent window seen).
+// (returning what came since), else the workspace's last seq (now). reset:
+// the client cannot be replayed to and must reload — it is more than one
+// read behind, or last is no seq this feed gave (an id from before seq,
+// "<ms>-<event id>", or one above the last seq); it then follows from now.
 func (s *deskStream) prime(ctx context.Context, last string) (replay []desk.Event, reset bool, err error) {
-	ws := s.acc.ws
-	if c, ok := parseEventID(last); ok {
-		// What lies before the cursor was sent before it: account for the
-		// window behind it, so that later re-reads of that window (every
-		// wake) do not send it again.
-		s.mark = desk.FeedCursor{At: c.At.Add(-Lookback)}
-		for {
-			evs, err := readFeed(ctx, s.hub.Desk.Store, ws, s.mark)
-			if err != nil {
-				return nil, false, err
-			}
-			i := 0
-			for i < len(evs) && !after(evs[i].Cursor(), c) {
-				i++
-			}
-			s.account(evs[:i])
-			if i < len(evs) || len(evs) < maxReplay {
-				s.mark = c
-				return evs[i:], len(evs) >= maxReplay, nil
-			}
-		}
+	head, err := s.hub.Desk.Store.LastEventSeq(ctx, s.acc.ws)
+	if err != nil {
+		return nil, false, err
 	}
-	s.mark = desk.FeedCursor{At: s.hub.Desk.Clock().Add(-Lookback)}
-	for {
-		evs, err := readFeed(ctx, s.hub.Desk.Store, ws, s.mark)
-		if err != nil {
-			return nil, false, err
-		}
-		s.account(evs)
-		if len(evs) < maxReplay {
-			return nil, false, nil
-		}
+	s.mark = head
+	if last == "" {
+		return nil, false, nil
 	}
+	n, ok := parseEventID(last)
+	if !ok || n > head {
+		return nil, true, nil
+	}
+	evs, err := readFeed(ctx, s.hub.Desk.Store, s.acc.ws, n)
+	if err != nil {
+		return nil, false, err
+	}
+	if len(evs) >= maxReplay {
+		return nil, true, nil
+	}
+	s.mark = n
+	return evs, false, nil
 }
 
-// account marks evs seen and moves the mark past them.
+// account moves the mark past evs (in seq order).
 func (s *deskStream) account(evs []desk.Event) {
-	for i := range evs {
-		s.seen[evs[i].ID] = evs[i].At
-		if c := evs[i].Cursor(); after(c, s.mark) {
-			s.mark = c
-		}
+	if len(evs) > 0 && evs[len(evs)-1].Seq > s.mark {
+		s.mark = evs[len(evs)-1].Seq
 	}
 }
 
@@ -288,11 +275,7 @@ func (s *deskStream) runDesk(ctx context.Context, replay []desk.Event, reset boo
 		if err := s.event("", "reset", map[string]string{"reason": "too many events missed"}); err != nil {
 			return err
 		}
-		replay = nil
-		s.mark = desk.FeedCursor{At: s.hub.Desk.Clock().Add(-Lookback)}
-		if err := s.catchUpDesk(ctx, false); err != nil {
-			return err
-		}
+		replay = nil // prime left the mark at the last seq: from now on
 	}
 	if err := s.sendState(); err != nil {
 		return err
@@ -311,7 +294,7 @@ func (s *deskStream) runDesk(ctx context.Context, replay []desk.Event, reset boo
 		case <-ctx.Done():
 			return nil
 		case <-s.wt.wake:
-			if err := s.catchUpDesk(ctx, true); err != nil {
+			if err := s.catchUpDesk(ctx); err != nil {
 				return err
 			}
 		case <-tick.C:
@@ -331,38 +314,17 @@ func (s *deskStream) runDesk(ctx context.Context, replay []desk.Event, reset boo
 	}
 }
 
-// catchUpDesk reads the feed from Lookback behind the mark and delivers
-// what this stream has not accounted for.
-func (s *deskStream) catchUpDesk(ctx context.Context, deliver bool) error {
-	from := desk.FeedCursor{At: s.mark.At.Add(-Lookback)}
-	evs, err := s.wt.feed.since(ctx, s.hub.Desk.Store, s.acc.ws, from)
+// catchUpDesk delivers the events numbered above the mark.
+func (s *deskStream) catchUpDesk(ctx context.Context) error {
+	evs, err := s.wt.feed.since(ctx, s.hub.Desk.Store, s.acc.ws, s.mark)
 	for err == nil {
-		var fresh []desk.Event
-		for _, e := range evs {
-			if _, ok := s.seen[e.ID]; !ok {
-				fresh = append(fresh, e)
-			}
-		}
-		if deliver {
-			err = s.deliverDesk(ctx, fresh)
-		} else {
-			s.account(fresh)
-		}
-		if err != nil || len(evs) < maxReplay {
+		if err = s.deliverDesk(ctx, evs); err != nil || len(evs) < maxReplay {
 			break
 		}
 		// A full read: more may follow it; no wake will come for them.
-		evs, err = readFeed(ctx, s.hub.Desk.Store, s.acc.ws, evs[len(evs)-1].Cursor())
+		evs, err = readFeed(ctx, s.hub.Desk.Store, s.acc.ws, s.mark)
 	}
-	if err != nil {
-		return err
-	}
-	for id, at := range s.seen {
-		if at.Before(from.At) {
-			delete(s.seen, id)
-		}
-	}
-	return nil
+	return err
 }
 
 // deliverDesk sends the events of evs this room shows, then the room's

@@ -2,8 +2,10 @@ package live_test
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"net/http"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -53,8 +55,11 @@ func TestWorkspaceRoom(t *testing.T) {
 		}
 		id := ticket(t, e, map[string]any{"subject": "Where is my order?", "message": "It has been an hour"})
 		ev, _ := c.until(t, "ticket.created")
-		if ch := decode[live.TicketChange](t, ev); ch.TicketID != id || ch.At.IsZero() || ch.Actor.Kind == "" || ev.ID == "" {
+		if ch := decode[live.TicketChange](t, ev); ch.TicketID != id || ch.At.IsZero() || ch.Actor.Kind == "" {
 			t.Fatalf("ticket.created = %+v (%q)", ch, ev.ID)
+		}
+		if ev.ID != seqOf(t, e, id, desk.EventCreated) {
+			t.Fatalf("ticket.created's id = %q, want its seq %s", ev.ID, seqOf(t, e, id, desk.EventCreated))
 		}
 		ev, _ = c.until(t, "ticket.message")
 		if m := decode[live.MessageSummary](t, ev); m.TicketID != id || m.MessageID == "" || m.Kind != "in" && m.Kind != "out" {
@@ -272,10 +277,158 @@ func TestDeskRoomAcrossNodes(t *testing.T) {
 		t.Fatalf("group room's first event = %+v", ev)
 	}
 	id := ticket(t, a, map[string]any{"subject": "two nodes", "group_id": g.ID})
-	if ev, _ := ws.until(t, "ticket.created"); decode[live.TicketChange](t, ev).TicketID != id {
+	if ev, _ := ws.until(t, "ticket.created"); decode[live.TicketChange](t, ev).TicketID != id || ev.ID != seqOf(t, a, id, desk.EventCreated) {
 		t.Fatalf("node B's workspace room got %+v", ev)
 	}
 	if ev := grp.next(t); ev.Name != "queue.entered" || decode[live.QueueMove](t, ev).TicketID != id {
 		t.Fatalf("node B's group room got %+v", ev)
 	}
+}
+
+// seqOf is the seq, as an SSE id, of ticket id's last event of type typ.
+func seqOf(t *testing.T, e *servertest.Env, id, typ string) string {
+	t.Helper()
+	evs, err := e.Store.Events(context.Background(), e.Workspace.ID, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := len(evs) - 1; i >= 0; i-- {
+		if evs[i].Type == typ {
+			return strconv.FormatInt(evs[i].Seq, 10)
+		}
+	}
+	t.Fatalf("ticket %s has no %s event", id, typ)
+	return ""
+}
+
+// roomEvents are the desk-room events a workspace room sends for the
+// workspace's events numbered above after, as "<seq> <name>".
+func roomEvents(t *testing.T, e *servertest.Env, after int64) []string {
+	t.Helper()
+	evs, err := e.Store.EventsAfter(context.Background(), e.Workspace.ID, after, 1000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	names := map[string]string{desk.EventCreated: "ticket.created", desk.EventStatusChanged: "ticket.status",
+		desk.EventAssigned: "ticket.assignment", desk.EventReassigned: "ticket.assignment", desk.EventUnassigned: "ticket.assignment",
+		desk.EventEscalated: "ticket.assignment", desk.EventPriority: "ticket.priority", desk.EventTransferred: "ticket.group",
+		desk.EventQueued: "ticket.group", desk.EventMessageAdded: "ticket.message"}
+	var out []string
+	for _, ev := range evs {
+		if name, ok := names[ev.Type]; ok {
+			out = append(out, fmt.Sprint(ev.Seq, " ", name))
+		}
+	}
+	return out
+}
+
+// TestWorkspaceRoomLateEvents: the room follows the feed by seq, so an
+// event stamped an hour before events it already sent — written by a node
+// whose clock is behind, or committed late — still reaches it, live and on
+// resume, exactly once. Followed by (time, id) with a look-back window, as
+// the rooms were, both would be lost.
+func TestWorkspaceRoomLateEvents(t *testing.T) {
+	servertest.Run(t, func(t *testing.T, e *servertest.Env) {
+		n := deskNode(t, e)
+		ctx := context.Background()
+		ws := e.Workspace.ID
+		_, tok := e.Agent(desk.NewAgent{Name: "Ana", Email: "ana@acme.test"})
+		// late writes through the same store with a clock an hour behind;
+		// the hub does not hear it, so a later write wakes the room.
+		late := desk.NewService(e.Store)
+		late.Now = func() time.Time { return time.Now().Add(-time.Hour) }
+		setPriority := func(id string, p desk.Priority) {
+			t.Helper()
+			if _, err := late.UpdateTicket(ctx, ws, id, desk.System, desk.TicketPatch{Priority: &p}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		// check reads len(want) events from c (or what comes before the
+		// deadline) as "<id> <name>" and compares; then nothing more may come.
+		check := func(what string, c *client, want []string) {
+			t.Helper()
+			var got []string
+			for deadline := time.After(wait); len(got) < len(want); {
+				select {
+				case ev, ok := <-c.events:
+					if !ok {
+						t.Fatalf("%s: stream ended after %v", what, got)
+					}
+					got = append(got, ev.ID+" "+ev.Name)
+					continue
+				case <-deadline:
+				}
+				break
+			}
+			if strings.Join(got, ", ") != strings.Join(want, ", ") {
+				t.Fatalf("%s:\n got  %v\n want %v", what, got, want)
+			}
+			c.none(t, 300*time.Millisecond)
+		}
+		lastSeq := func() int64 {
+			t.Helper()
+			n, err := e.Store.LastEventSeq(ctx, ws)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return n
+		}
+
+		c, res := openRoom(t, n, "/live/v1/workspace", tok)
+		if c == nil {
+			t.Fatalf("open: %d", res.StatusCode)
+		}
+		id := ticket(t, e, map[string]any{"subject": "late", "message": "hello"})
+		check("created", c, roomEvents(t, e, 0))
+		start := lastSeq()
+
+		// Live: an event an hour older than those already sent.
+		setPriority(id, desk.PriorityUrgent)
+		patch(t, e, id, map[string]any{"status": "pending"})
+		want := roomEvents(t, e, start)
+		if len(want) != 2 {
+			t.Fatalf("events after %d = %v, want priority and status", start, want)
+		}
+		check("live", c, want)
+		c.close()
+
+		// Missed while away, one of them stamped an hour back.
+		last := lastSeq()
+		setPriority(id, desk.PriorityLow)
+		post(t, e, id, map[string]any{"text": "internal", "public": false})
+		setPriority(id, desk.PriorityHigh)
+		want = roomEvents(t, e, last)
+		if len(want) != 3 {
+			t.Fatalf("missed events = %v, want 3", want)
+		}
+		r, _ := openRoom(t, n, "/live/v1/workspace", tok, "Last-Event-ID: "+strconv.FormatInt(last, 10))
+		check("resumed", r, want)
+	})
+}
+
+// TestDeskRoomResetsUnknownIDs: a Last-Event-ID that is no seq of this
+// feed — the "<ms>-<event id>" ids rooms sent before seq, or a seq above
+// the last — cannot be replayed to: the room says reset (reload) and
+// follows from now.
+func TestDeskRoomResetsUnknownIDs(t *testing.T) {
+	servertest.Run(t, func(t *testing.T, e *servertest.Env) {
+		n := deskNode(t, e)
+		_, tok := e.Agent(desk.NewAgent{Name: "Ana", Email: "ana@acme.test"})
+		before := ticket(t, e, map[string]any{"subject": "before"})
+		for _, last := range []string{"1762074000000-" + before, "999999"} {
+			c, res := openRoom(t, n, "/live/v1/workspace", tok, "Last-Event-ID: "+last)
+			if c == nil {
+				t.Fatalf("%s: open: %d", last, res.StatusCode)
+			}
+			if ev := c.next(t); ev.Name != "reset" || ev.ID != "" {
+				t.Fatalf("%s: first event = %+v, want reset", last, ev)
+			}
+			id := ticket(t, e, map[string]any{"subject": "after"})
+			ev, skipped := c.until(t, "ticket.created")
+			if ch := decode[live.TicketChange](t, ev); ch.TicketID != id || ev.ID != seqOf(t, e, id, desk.EventCreated) || len(skipped) != 0 {
+				t.Fatalf("%s: after the reset: %+v (id %q), skipped %v", last, ch, ev.ID, skipped)
+			}
+			c.close()
+		}
+	})
 }

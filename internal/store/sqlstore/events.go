@@ -319,6 +319,17 @@ func (c *conn) EventsAfter(ctx context.Context, ws string, after int64, limit in
 	return out, c.mapErr(err, fmt.Sprintf("events of %s after %d", ws, after))
 }
 
+// LastEventSeq reads ws's highest seq through events_seq; like a page of
+// EventsAfter, one snapshot holds all of 1..N.
+func (c *conn) LastEventSeq(ctx context.Context, ws string) (int64, error) {
+	if err := c.flushEvents(ctx); err != nil {
+		return 0, err
+	}
+	var n int64
+	err := c.q.QueryRowContext(ctx, `SELECT COALESCE(MAX(seq), 0) FROM events WHERE workspace_id = $1`, ws).Scan(&n)
+	return n, c.mapErr(err, "last event of "+ws)
+}
+
 func scanEvent(r *sql.Rows, e *desk.Event) error {
 	var at int64
 	err := r.Scan(&e.ID, &e.WorkspaceID, &e.TicketID, &at, &e.Actor.Kind, &e.Actor.ID, &e.Type, &e.From, &e.To, &e.Reason, &e.Seq)

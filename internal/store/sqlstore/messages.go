@@ -167,6 +167,15 @@ func (c *conn) DeleteToken(ctx context.Context, ws, id string) error {
 	return c.affected(res, err, "delete token "+id)
 }
 
+// DeleteAgentTokens deletes every API token of an agent and returns their
+// ids (package auth, when an agent's access ends), through tokens_agent
+// (migration 0017).
+func (c *conn) DeleteAgentTokens(ctx context.Context, ws, agentID string) ([]string, error) {
+	rows, err := c.q.QueryContext(ctx, `DELETE FROM tokens WHERE workspace_id = $1 AND agent_id = $2 RETURNING id`, ws, agentID)
+	out, err := collect(rows, err, func(r *sql.Rows, id *string) error { return r.Scan(id) })
+	return out, c.mapErr(err, "delete tokens of agent "+agentID)
+}
+
 const fieldDefCols = `id, workspace_id, key, scope, label, type, options, required, created_at`
 
 func (c *conn) FieldDefs(ctx context.Context, ws, scope string) ([]desk.FieldDef, error) {

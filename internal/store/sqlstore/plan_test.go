@@ -50,6 +50,17 @@ func TestHotReadPlans(t *testing.T) {
 		strings.Contains(got, "TEMP B-TREE") {
 		t.Errorf("queue head: plan %q, want tickets_queue and no sort", got)
 	}
+	// Event reads: the feed and its head by seq (events_seq), a ticket's
+	// log by ticket (events_ticket); events_workspace (0017) is gone (0019).
+	for _, c := range []struct{ name, q, want string }{
+		{"feed", `SELECT id FROM events WHERE workspace_id = $1 AND seq > $2 ORDER BY seq LIMIT 100`, "USING INDEX events_seq (workspace_id=? AND seq>?)"},
+		{"feed head", `SELECT COALESCE(MAX(seq), 0) FROM events WHERE workspace_id = $1`, "events_seq"},
+		{"ticket log", `SELECT id FROM events WHERE workspace_id = $1 AND ticket_id = $2 ORDER BY at, id`, "USING INDEX events_ticket (ticket_id=?)"},
+	} {
+		if got := plan(t, db, c.q, "w", "t"); !strings.Contains(got, c.want) || strings.Contains(got, "TEMP B-TREE") {
+			t.Errorf("%s: plan %q, want %q and no sort", c.name, got, c.want)
+		}
+	}
 	for _, c := range cases {
 		q, args := sqlstore.TicketsSQL("w", c.f)
 		rows, err := db.QueryContext(ctx, "EXPLAIN QUERY PLAN "+q, args...)

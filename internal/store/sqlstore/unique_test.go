@@ -12,7 +12,7 @@ import (
 )
 
 // madeByTicketd are the unique constraints over values ticketd makes itself
-// (ids, per-workspace numbers, counters, hashes, upload tokens): a client
+// (ids, per-workspace numbers, event seqs, counters, hashes, upload tokens): a client
 // cannot choose them, so they need no words of their own.
 var madeByTicketd = []string{"_pkey", ".id", "_number_key", ".number", "counters", "tokens_hash_key", "tokens.hash",
 	"attachments_workspace_id_token_key", "attachments.workspace_id, attachments.token", "schema_migrations",

@@ -505,7 +505,8 @@ func testEvents(t *testing.T, st desk.Store) {
 // testEventSeq holds the feed to its contract: each workspace's events are
 // numbered 1..N on their own, parallel writers leave neither gaps nor
 // repeats, a rolled-back transaction gives its numbers back (even when it
-// had them numbered by reading its events), and EventsAfter pages by seq.
+// had them numbered by reading its events), EventsAfter pages by seq and
+// LastEventSeq is the workspace's last.
 func testEventSeq(t *testing.T, st desk.Store) {
 	a, b := newFixture(t, st, "acme"), newFixture(t, st, "globex")
 	feed := func(f *fixture, after int64, limit int) []desk.Event {
@@ -586,6 +587,12 @@ func testEventSeq(t *testing.T, st desk.Store) {
 	}
 	if evs := feed(a, n+1, 10); len(evs) != 0 {
 		t.Fatalf("after the last seq: %d events", len(evs))
+	}
+	if last, err := st.LastEventSeq(ctx, a.ws.ID); err != nil || last != n+1 {
+		t.Fatalf("LastEventSeq = %d, %v; want %d", last, err, n+1)
+	}
+	if last, err := st.LastEventSeq(ctx, "0123456789abcdef01234567"); err != nil || last != 0 {
+		t.Fatalf("LastEventSeq of no workspace = %d, %v; want 0", last, err)
 	}
 }
 
