@@ -2,9 +2,7 @@ package sqlstore_test
 
 import (
 	"context"
-	"database/sql"
 	"io/fs"
-	"path/filepath"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -12,10 +10,7 @@ import (
 	_ "github.com/jackc/pgx/v5/stdlib" // the "pgx" driver
 
 	"github.com/ticketd/ticketd/internal/desk"
-	"github.com/ticketd/ticketd/internal/store/postgres"
-	"github.com/ticketd/ticketd/internal/store/sqlite"
 	"github.com/ticketd/ticketd/internal/store/sqlstore"
-	"github.com/ticketd/ticketd/internal/store/storetest"
 )
 
 // TestMigrationNumbersEvents upgrades a database whose events predate
@@ -23,44 +18,7 @@ import (
 // the order the ticket logs read them (at, then id), and that the next
 // event written continues from N.
 func TestMigrationNumbersEvents(t *testing.T) {
-	backends := []struct {
-		name   string
-		schema fs.FS
-		open   func(t *testing.T) (db *sql.DB, reopen func() desk.Store)
-	}{
-		{"sqlite", sqlite.Migrations(), func(t *testing.T) (*sql.DB, func() desk.Store) {
-			path := filepath.Join(t.TempDir(), "old.db")
-			db, err := sql.Open("sqlite", "file:"+path+"?_pragma=foreign_keys(1)")
-			if err != nil {
-				t.Fatal(err)
-			}
-			db.SetMaxOpenConns(1)
-			return db, func() desk.Store {
-				st, err := sqlite.Open(context.Background(), path, sqlite.Options{})
-				if err != nil {
-					t.Fatal(err)
-				}
-				t.Cleanup(func() { st.Close() })
-				return st
-			}
-		}},
-		{"postgres", postgres.Migrations(), func(t *testing.T) (*sql.DB, func() desk.Store) {
-			url := storetest.FreshSchemaURL(t)
-			db, err := sql.Open("pgx", url)
-			if err != nil {
-				t.Fatal(err)
-			}
-			return db, func() desk.Store {
-				st, err := postgres.Open(context.Background(), url, nil)
-				if err != nil {
-					t.Fatal(err)
-				}
-				t.Cleanup(func() { st.Close() })
-				return st
-			}
-		}},
-	}
-	for _, b := range backends {
+	for _, b := range oldDBs() {
 		t.Run(b.name, func(t *testing.T) {
 			ctx := context.Background()
 			db, reopen := b.open(t)

@@ -3,89 +3,25 @@ package sqlstore_test
 import (
 	"bytes"
 	"context"
-	"database/sql"
 	"encoding/json"
-	"io/fs"
 	"log/slog"
-	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
 	"testing"
-	"testing/fstest"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // the "pgx" driver
 	_ "modernc.org/sqlite"             // the "sqlite" driver
 
 	"github.com/ticketd/ticketd/internal/desk"
-	"github.com/ticketd/ticketd/internal/store/postgres"
-	"github.com/ticketd/ticketd/internal/store/sqlite"
 	"github.com/ticketd/ticketd/internal/store/sqlstore"
-	"github.com/ticketd/ticketd/internal/store/storetest"
 )
-
-// before returns the migrations of schema numbered below v.
-func before(t *testing.T, schema fs.FS, v int) fs.FS {
-	names, err := fs.Glob(schema, "*.sql")
-	if err != nil {
-		t.Fatal(err)
-	}
-	out := fstest.MapFS{}
-	for _, n := range names {
-		if k, _ := strconv.Atoi(strings.SplitN(n, "_", 2)[0]); k < v {
-			b, err := fs.ReadFile(schema, n)
-			if err != nil {
-				t.Fatal(err)
-			}
-			out[n] = &fstest.MapFile{Data: b}
-		}
-	}
-	return out
-}
 
 // TestMigrationMergesDuplicateIdentities upgrades a database whose contacts
 // share identities (as any door could write before 0015) and checks each
 // group became its oldest contact, with everything the others had.
 func TestMigrationMergesDuplicateIdentities(t *testing.T) {
-	type backend struct {
-		name   string
-		schema fs.FS
-		open   func(t *testing.T) (*sql.DB, func(t *testing.T) desk.Store)
-	}
-	backends := []backend{
-		{"sqlite", sqlite.Migrations(), func(t *testing.T) (*sql.DB, func(t *testing.T) desk.Store) {
-			path := filepath.Join(t.TempDir(), "old.db")
-			db, err := sql.Open("sqlite", "file:"+path+"?_pragma=foreign_keys(1)")
-			if err != nil {
-				t.Fatal(err)
-			}
-			db.SetMaxOpenConns(1)
-			return db, func(t *testing.T) desk.Store {
-				st, err := sqlite.Open(context.Background(), path, sqlite.Options{})
-				if err != nil {
-					t.Fatal(err)
-				}
-				t.Cleanup(func() { st.Close() })
-				return st
-			}
-		}},
-		{"postgres", postgres.Migrations(), func(t *testing.T) (*sql.DB, func(t *testing.T) desk.Store) {
-			url := storetest.FreshSchemaURL(t)
-			db, err := sql.Open("pgx", url)
-			if err != nil {
-				t.Fatal(err)
-			}
-			return db, func(t *testing.T) desk.Store {
-				st, err := postgres.Open(context.Background(), url, nil)
-				if err != nil {
-					t.Fatal(err)
-				}
-				t.Cleanup(func() { st.Close() })
-				return st
-			}
-		}},
-	}
-	for _, b := range backends {
+	for _, b := range oldDBs() {
 		t.Run(b.name, func(t *testing.T) {
 			ctx := context.Background()
 			db, reopen := b.open(t)
@@ -131,7 +67,7 @@ func TestMigrationMergesDuplicateIdentities(t *testing.T) {
 				t.Fatal(err)
 			}
 
-			st := reopen(t)
+			st := reopen()
 			cs, err := st.Contacts(ctx, "w1", desk.ContactFilter{})
 			if err != nil {
 				t.Fatal(err)
