@@ -60,13 +60,25 @@ func quoteStart(lines []string, i int, l string) bool {
 		return strings.HasPrefix(l, "On ") || !strings.HasSuffix(l, ":")
 	case underscores.MatchString(l) && i+1 < len(lines) && outlookFrom.MatchString(strings.TrimSpace(lines[i+1])):
 		return true
-	case outlookFrom.MatchString(l):
+	case outlookFrom.MatchString(l) && !afterForward(lines, i):
 		// An Outlook block is From: followed at once by Sent:/Date:/To:;
-		// a lone "From:" line in prose is not one.
+		// a lone "From:" line in prose is not one, and a forward's
+		// header is the content the customer sends us.
 		for j := i + 1; j < len(lines) && j <= i+2; j++ {
 			if outlookNext.MatchString(strings.TrimSpace(lines[j])) {
 				return true
 			}
+		}
+	}
+	return false
+}
+
+var forwardMarker = regexp.MustCompile(`(?i)(forwarded message|begin forwarded message|mensaje reenviado|message transféré|weitergeleitete nachricht)`)
+
+func afterForward(lines []string, i int) bool {
+	for j := i - 1; j >= 0; j-- {
+		if l := strings.TrimSpace(lines[j]); l != "" {
+			return forwardMarker.MatchString(l)
 		}
 	}
 	return false
