@@ -39,7 +39,9 @@ func (w *walker) walk(h textproto.MIMEHeader, body []byte, depth int) {
 		return
 	}
 	disp, dparams := mediaType(h.Get("Content-Disposition"))
-	name := w.filename(dparams["filename"], params["name"])
+	name := w.filename(
+		rfc2231(h.Get("Content-Disposition"), "filename", dparams["filename"]),
+		rfc2231(h.Get("Content-Type"), "name", params["name"]))
 	data := decodeTransfer(body, h.Get("Content-Transfer-Encoding"))
 
 	switch {
@@ -358,4 +360,68 @@ func unflow(s string, delsp bool) string {
 		}
 	}
 	return string(b)
+}
+
+// rfc2231 reads an RFC 2231 parameter (key*=charset'lang'%XX…, maybe in
+// key*0*=, key*1= … pieces) in any charset: mime decodes only UTF-8 and
+// ASCII ones and silently drops or mangles the rest. It returns parsed,
+// mime's reading, when the value has no such parameter.
+func rfc2231(v, key, parsed string) string {
+	if !strings.Contains(strings.ToLower(v), key+"*") {
+		return parsed
+	}
+	pieces := map[int]string{}
+	encoded := map[int]bool{}
+	for _, f := range strings.Split(v, ";")[1:] {
+		k, val, ok := strings.Cut(strings.TrimSpace(f), "=")
+		k = strings.ToLower(strings.TrimSpace(k))
+		if !ok || !strings.HasPrefix(k, key+"*") {
+			continue
+		}
+		rest := strings.TrimPrefix(k, key+"*") // "", "0", "0*", "1"
+		enc := rest == "" || strings.HasSuffix(rest, "*")
+		n := 0
+		if num := strings.TrimSuffix(rest, "*"); num != "" {
+			var err error
+			if n, err = strconv.Atoi(num); err != nil || n > 100 {
+				continue
+			}
+		}
+		pieces[n], encoded[n] = strings.Trim(strings.TrimSpace(val), `"`), enc
+	}
+	var charset string
+	var raw []byte
+	for n := 0; n < len(pieces); n++ {
+		p, ok := pieces[n]
+		if !ok {
+			break
+		}
+		if n == 0 && encoded[0] {
+			if parts := strings.SplitN(p, "'", 3); len(parts) == 3 {
+				charset, p = parts[0], parts[2]
+			}
+		}
+		if encoded[n] {
+			raw = append(raw, percentDecode(p)...)
+		} else {
+			raw = append(raw, p...)
+		}
+	}
+	if len(raw) == 0 {
+		return parsed
+	}
+	return decodeText(raw, charset)
+}
+
+func percentDecode(s string) []byte {
+	out := make([]byte, 0, len(s))
+	for i := 0; i < len(s); i++ {
+		if s[i] == '%' && i+2 < len(s) && isHex(s[i+1]) && isHex(s[i+2]) {
+			out = append(out, unhex(s[i+1])<<4|unhex(s[i+2]))
+			i += 2
+			continue
+		}
+		out = append(out, s[i])
+	}
+	return out
 }
