@@ -72,8 +72,12 @@ func (c *conn) loadDeliveries(ctx context.Context, ws, ticketID string, msgs []d
 	if len(idx) == 0 {
 		return nil
 	}
-	rows, err := c.q.QueryContext(ctx, `SELECT `+outboxCols+` FROM outbox
-		WHERE workspace_id = $1 AND ticket_id = $2 AND kind = 'message'`, ws, ticketID)
+	q, args := `SELECT `+outboxCols+` FROM outbox WHERE workspace_id = $1 AND ticket_id = $2 AND kind = 'message'`, []any{ws, ticketID}
+	if len(msgs) == 1 {
+		// One message (Message): not every row of a long ticket.
+		q, args = q+` AND message_id = $3`, append(args, msgs[0].ID)
+	}
+	rows, err := c.q.QueryContext(ctx, q, args...)
 	ds, err := collect(rows, err, func(r *sql.Rows, d *desk.Delivery) error { return scanDelivery(r, d) })
 	if err != nil {
 		return c.mapErr(err, "deliveries of "+ticketID)

@@ -24,5 +24,5 @@ CREATE TABLE outbox (
 -- run out. Sent and failed rows (nearly all, in time) stay out of it.
 CREATE INDEX outbox_due ON outbox (next_attempt_at) WHERE status = 'queued';
 CREATE INDEX outbox_lease ON outbox (claimed_until) WHERE status = 'sending';
--- A ticket's messages read their delivery status through it.
-CREATE INDEX outbox_ticket ON outbox (workspace_id, ticket_id);
+-- A ticket's messages, and one message, read their delivery through it.
+CREATE INDEX outbox_ticket ON outbox (workspace_id, ticket_id, message_id);
