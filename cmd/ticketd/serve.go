@@ -15,6 +15,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ticketd/ticketd/internal/channel"
+	"github.com/ticketd/ticketd/internal/outbox"
 	"github.com/ticketd/ticketd/internal/server"
 	"github.com/ticketd/ticketd/internal/store/sqlstore"
 )
@@ -31,6 +33,10 @@ func serve(ctx context.Context, args []string) error {
 		"lifetime of tokens from the 3Dolphins door's POST /graph/auth (env TICKETD_DOLPHINS_TOKEN_TTL)")
 	secret := fs.String("secret", env("secret", ""), "signs live-stream room tokens; every node of one deployment needs the same one "+
 		"(env TICKETD_SECRET; default: a random secret kept in the data folder)")
+	outboxMaxAge := fs.Duration("outbox-max-age", envDuration("outbox_max_age", outbox.DefaultMaxAge),
+		"how long a reply that fails temporarily is retried before it is failed (env TICKETD_OUTBOX_MAX_AGE)")
+	outboxLease := fs.Duration("outbox-lease", envDuration("outbox_lease", outbox.DefaultLease),
+		"how long a node's claim on an outbox row lasts before another node may send it (env TICKETD_OUTBOX_LEASE)")
 	mounts := mountFlags(fs)
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -55,6 +61,16 @@ func serve(ctx context.Context, args []string) error {
 	deps.Secret = key
 	deps.Mounts = *mounts
 	h := server.Handler(deps, server.NewMetrics(sqlstore.Collectors()...))
+	// No channel registers a sender yet, so nothing is queued; the worker
+	// runs so that rows another node (or version) queued still leave.
+	senders := channel.NewRegistry(nil)
+	deps.Desk.Outbox = senders
+	ob := &outbox.Worker{Desk: deps.Desk, Senders: senders, Log: log, MaxAge: *outboxMaxAge, Lease: *outboxLease}
+	obCtx, stopOutbox := context.WithCancel(context.WithoutCancel(ctx))
+	obDone := make(chan error, 1)
+	go func() { obDone <- ob.Run(obCtx) }()
+	// Stopped after the HTTP server has drained, before the store closes.
+	defer func() { stopOutbox(); <-obDone }()
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return fmt.Errorf("listen: %w", err)

@@ -157,6 +157,30 @@ type messageJSON struct {
 	Text        string           `json:"text"`
 	Attachments []attachmentJSON `json:"attachments"`
 	CreatedAt   jsontext.Instant `json:"created_at"`
+	Delivery    *deliveryJSON    `json:"delivery" doc:"sending to the customer through the ticket's channel (docs/outbox.md); null for messages sent nowhere (notes, the customer's own)"`
+}
+
+// deliveryJSON is a reply's outbox row as agents see it.
+type deliveryJSON struct {
+	Status   string            `json:"status" enum:"queued,sent,failed" doc:"queued until sent or given up; a send in flight shows queued"`
+	Attempts int               `json:"attempts"`
+	Error    string            `json:"error" doc:"the provider's answer to the last failed attempt"`
+	SentAt   *jsontext.Instant `json:"sent_at"`
+}
+
+func toDeliveryJSON(d *desk.Delivery) *deliveryJSON {
+	if d == nil {
+		return nil
+	}
+	out := &deliveryJSON{Status: string(d.Status), Attempts: d.Attempts, Error: d.LastError}
+	if d.Status == desk.DeliverySending {
+		out.Status = string(desk.DeliveryQueued)
+	}
+	if !d.SentAt.IsZero() {
+		at := jsontext.Instant(d.SentAt)
+		out.SentAt = &at
+	}
+	return out
 }
 
 type attachmentJSON struct {
@@ -168,7 +192,8 @@ type attachmentJSON struct {
 
 func toMessageJSON(m *desk.Message) messageJSON {
 	out := messageJSON{ID: m.ID, Number: m.Number, TicketID: m.TicketID, Direction: m.Direction, Public: m.Public,
-		Author: m.Author, AuthorName: m.AuthorName, Text: m.Text, CreatedAt: jsontext.Instant(m.CreatedAt), Attachments: []attachmentJSON{}}
+		Author: m.Author, AuthorName: m.AuthorName, Text: m.Text, CreatedAt: jsontext.Instant(m.CreatedAt), Attachments: []attachmentJSON{},
+		Delivery: toDeliveryJSON(m.Delivery)}
 	for _, a := range m.Attachments {
 		out.Attachments = append(out.Attachments, attachmentJSON{ID: a.ID, FileName: a.FileName, ContentType: a.ContentType, Size: a.Size})
 	}

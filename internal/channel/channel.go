@@ -89,3 +89,10 @@ func (r *Registry) Sender(c desk.Channel) (Sender, bool) {
 	s, ok := r.senders[c]
 	return s, ok
 }
+
+// Delivers reports whether channel kind c has a sender: desk asks it
+// (desk.Outbox) to decide which replies go to the outbox.
+func (r *Registry) Delivers(c desk.Channel) bool {
+	_, ok := r.Sender(c)
+	return ok
+}

@@ -257,6 +257,9 @@ type Message struct {
 	// HTML is an inbound message's HTML body as received, unsanitized:
 	// nothing renders it before a sanitizer has (docs/inbound.md).
 	HTML string
+	// Delivery is the message's outbox row when it is sent to a provider
+	// (delivery.go); nil for messages sent nowhere.
+	Delivery *Delivery
 }
 
 // Event is one entry of a ticket's append-only log.

@@ -56,6 +56,9 @@ func (ch *Change) Touch(t *Ticket) {
 type Service struct {
 	Store  Store
 	Router Router // nil: tickets wait in their queue until assigned by hand
+	// Outbox, when set, queues public replies on tickets whose channel
+	// account has a sender, in the reply's transaction (delivery.go).
+	Outbox Outbox
 	// Now is the clock; tests may replace it.
 	Now func() time.Time
 

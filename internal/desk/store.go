@@ -77,6 +77,7 @@ type Tx interface {
 	Reader
 	RoutingWriter
 	DirectoryWriter
+	DeliveryWriter
 
 	CreateWorkspace(ctx context.Context, w *Workspace) error
 	CreateAgent(ctx context.Context, a *Agent) error

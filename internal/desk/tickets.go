@@ -459,6 +459,13 @@ func (s *Service) addMessage(ctx context.Context, tx Tx, ch *Change, t *Ticket, 
 	if m.AuthorName == "" {
 		m.AuthorName = s.authorName(ctx, tx, t.WorkspaceID, m.Author)
 	}
+	acct, err := s.deliveryAccount(ctx, tx, t, m)
+	if err != nil {
+		return nil, err
+	}
+	if acct != nil {
+		m.ChannelAccountID = acct.ID
+	}
 	if err := tx.CreateMessage(ctx, m); err != nil {
 		return nil, err
 	}
@@ -489,6 +496,11 @@ func (s *Service) addMessage(ctx context.Context, tx Tx, ch *Change, t *Ticket, 
 	}
 	if err := s.Record(ctx, tx, ch, t, m.Author, EventMessageAdded, "", kind, m.ID); err != nil {
 		return nil, err
+	}
+	if acct != nil {
+		if err := s.queueDelivery(ctx, tx, ch, t, m, acct); err != nil {
+			return nil, err
+		}
 	}
 	ch.Messages = append(ch.Messages, *m)
 	if !public {

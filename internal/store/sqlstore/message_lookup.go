@@ -17,5 +17,8 @@ func (c *conn) Message(ctx context.Context, ws, id string) (*desk.Message, error
 	if err := c.loadAttachments(ctx, ws, m.TicketID, msgs); err != nil {
 		return nil, err
 	}
+	if err := c.loadDeliveries(ctx, ws, m.TicketID, msgs); err != nil {
+		return nil, err
+	}
 	return &msgs[0], nil
 }

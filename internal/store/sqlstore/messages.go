@@ -44,7 +44,10 @@ func (c *conn) Messages(ctx context.Context, ws, ticketID string, f desk.Message
 	if err != nil {
 		return nil, c.mapErr(err, "messages of "+ticketID)
 	}
-	return out, c.loadAttachments(ctx, ws, ticketID, out)
+	if err := c.loadAttachments(ctx, ws, ticketID, out); err != nil {
+		return nil, err
+	}
+	return out, c.loadDeliveries(ctx, ws, ticketID, out)
 }
 
 // loadAttachments fills the attachments of msgs (all of one ticket) in one query.

@@ -1,0 +1,313 @@
+// Package outbox is ticketd's one durable delivery queue: it sends what
+// desk queued, through a channel.Sender, after the transaction that queued
+// it has committed, and records the outcome. E-mail, messaging and (later)
+// webhooks all go through it; docs/outbox.md has the states and the rules.
+//
+// Where rows come from. desk decides, not the doors: desk.Service.Outbox
+// (the channel registry) tells addMessage which channels have a sender, and
+// every public reply by an agent or a bot on a ticket whose channel account
+// has one gets its outbox row in the reply's own transaction
+// (desk/delivery.go). That keeps the rule in one place for every door — the
+// native API, the dialects, the desk UI, Reach — where a per-door
+// NewMessage.Deliver flag would let one door forget it. A message that a
+// provider has already taken (it carries a provider id: PostCenter's
+// template endpoint sends before storing) is not queued again.
+//
+// Claiming. A Worker (one per node) claims due rows in a transaction of
+// its own — PostgreSQL: FOR UPDATE SKIP LOCKED, so nodes claim disjoint
+// rows; SQLite: through the single writer — marking them sending under a
+// lease (claimed_until) and a claim token. It sends after that commit and
+// settles each row in a second transaction, fenced by its token. A node
+// that dies between the two leaves the row sending until the lease runs
+// out; then any node claims and sends it again: at least once after a
+// crash, exactly once otherwise.
+package outbox
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	mrand "math/rand/v2"
+	"sync"
+	"time"
+
+	"github.com/ticketd/ticketd/internal/channel"
+	"github.com/ticketd/ticketd/internal/desk"
+)
+
+// Defaults of a Worker's zero fields.
+const (
+	DefaultMaxAge      = 24 * time.Hour
+	DefaultLease       = 2 * time.Minute
+	DefaultBackoff     = 30 * time.Second
+	DefaultMaxBackoff  = time.Hour
+	DefaultBatch       = 64
+	DefaultConcurrency = 8
+	DefaultPoll        = time.Second
+)
+
+// Worker claims due deliveries, sends them and records the outcome.
+type Worker struct {
+	Desk    *desk.Service
+	Senders *channel.Registry
+	Log     *slog.Logger
+	// MaxAge is how long a delivery is retried after it was queued before
+	// a temporary failure fails it for good.
+	MaxAge time.Duration
+	// Lease is how long a claim holds a row; a send is cut off at half of
+	// it so a live worker settles before its lease runs out.
+	Lease time.Duration
+	// Backoff is the wait after the first failed attempt; it doubles per
+	// attempt up to MaxBackoff, and each wait is jittered down by up to half
+	// so rows that failed together do not come back together.
+	Backoff, MaxBackoff time.Duration
+	Batch               int // rows per claim
+	Concurrency         int // sends in flight
+	Poll                time.Duration
+	// Now is the clock; tests replace it.
+	Now func() time.Time
+
+	once  sync.Once
+	claim string
+	wake  chan struct{}
+}
+
+func (w *Worker) init() {
+	w.once.Do(func() {
+		var b [8]byte
+		_, _ = rand.Read(b[:])
+		w.claim = hex.EncodeToString(b[:])
+		w.wake = make(chan struct{}, 1)
+		if w.Log == nil {
+			w.Log = slog.Default()
+		}
+		if w.Now == nil {
+			w.Now = time.Now
+		}
+		def := func(p *time.Duration, v time.Duration) {
+			if *p <= 0 {
+				*p = v
+			}
+		}
+		def(&w.MaxAge, DefaultMaxAge)
+		def(&w.Lease, DefaultLease)
+		def(&w.Backoff, DefaultBackoff)
+		def(&w.MaxBackoff, DefaultMaxBackoff)
+		def(&w.Poll, DefaultPoll)
+		if w.Batch <= 0 {
+			w.Batch = DefaultBatch
+		}
+		if w.Concurrency <= 0 {
+			w.Concurrency = DefaultConcurrency
+		}
+	})
+}
+
+func (w *Worker) now() time.Time { return w.Now().UTC().Truncate(time.Millisecond) }
+
+// Run drains the outbox until ctx ends: at once when this node queues a
+// delivery, every Poll otherwise (rows other nodes queued, retries, leases
+// that ran out). Sends in flight when ctx ends are cut off and left to
+// their lease.
+func (w *Worker) Run(ctx context.Context) error {
+	w.init()
+	cancel := w.Desk.Subscribe(func(ch desk.Change) {
+		for _, e := range ch.Events {
+			if e.Type == desk.EventDelivery && e.To == string(desk.DeliveryQueued) && e.From == "" {
+				select {
+				case w.wake <- struct{}{}:
+				default:
+				}
+				return
+			}
+		}
+	})
+	defer cancel()
+	t := time.NewTicker(w.Poll)
+	defer t.Stop()
+	for {
+		n, err := w.Round(ctx)
+		if ctx.Err() != nil {
+			return nil
+		}
+		if err != nil {
+			w.Log.Warn("outbox round failed", slog.Any("err", err))
+		}
+		if n == w.Batch && err == nil {
+			continue // more may be due
+		}
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-w.wake:
+		case <-t.C:
+		}
+	}
+}
+
+// Round claims one batch of due deliveries, sends them and settles them,
+// and returns how many it claimed.
+func (w *Worker) Round(ctx context.Context) (int, error) {
+	w.init()
+	now := w.now()
+	var ds []desk.Delivery
+	err := w.Desk.Store.Update(ctx, func(tx desk.Tx) error {
+		var err error
+		ds, err = tx.ClaimDeliveries(ctx, w.claim, now, now.Add(w.Lease), w.Batch)
+		return err
+	})
+	if err != nil {
+		return 0, fmt.Errorf("outbox: %w", err)
+	}
+	sem := make(chan struct{}, w.Concurrency)
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	var errs []error
+	for i := range ds {
+		sem <- struct{}{}
+		wg.Add(1)
+		go func(d *desk.Delivery) {
+			defer func() { <-sem; wg.Done() }()
+			if err := w.deliver(ctx, d); err != nil {
+				mu.Lock()
+				errs = append(errs, err)
+				mu.Unlock()
+			}
+		}(&ds[i])
+	}
+	wg.Wait()
+	return len(ds), errors.Join(errs...)
+}
+
+// deliver sends one claimed delivery and settles it.
+func (w *Worker) deliver(ctx context.Context, d *desk.Delivery) error {
+	pid, err := w.send(ctx, d)
+	if err != nil && ctx.Err() != nil {
+		// Stopped mid-send: the provider may or may not have the message.
+		// The row stays sending; when its lease runs out a worker sends
+		// it again (at least once).
+		return nil
+	}
+	now := w.now()
+	switch {
+	case err == nil:
+		d.Status, d.ProviderID, d.SentAt, d.LastError = desk.DeliverySent, pid, now, ""
+	case errors.Is(err, desk.ErrInvalid):
+		d.Status, d.LastError = desk.DeliveryFailed, err.Error()
+	case now.Sub(d.CreatedAt) >= w.MaxAge:
+		d.Status, d.LastError = desk.DeliveryFailed, fmt.Sprintf("gave up after %d attempts: %v", d.Attempts, err)
+	default:
+		d.Status, d.LastError = desk.DeliveryQueued, err.Error()
+		d.NextAttemptAt = now.Add(w.backoff(d.Attempts))
+	}
+	// A send that finished is recorded even when shutdown began meanwhile:
+	// forgetting it would send it twice.
+	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	defer cancel()
+	err = w.settle(sctx, d)
+	if errors.Is(err, desk.ErrNotFound) {
+		// The lease ran out before this send ended and another worker
+		// took the row: it records the outcome.
+		w.Log.Warn("outbox: lease lost", slog.String("delivery", d.ID), slog.Int("attempt", d.Attempts))
+		return nil
+	}
+	return err
+}
+
+// send builds the channel message of d and hands it to its sender. Errors
+// that no retry can mend wrap desk.ErrInvalid.
+func (w *Worker) send(ctx context.Context, d *desk.Delivery) (string, error) {
+	st := w.Desk.Store
+	m, err := st.Message(ctx, d.WorkspaceID, d.MessageID)
+	if err != nil {
+		return "", invalidIfGone(err)
+	}
+	acct, err := st.ChannelAccount(ctx, d.WorkspaceID, d.AccountID)
+	if err != nil {
+		return "", invalidIfGone(err)
+	}
+	if !acct.Active {
+		return "", fmt.Errorf("%w: channel account %s is not active", desk.ErrInvalid, acct.Name)
+	}
+	s, ok := w.Senders.Sender(acct.Channel)
+	if !ok {
+		return "", fmt.Errorf("%w: no sender for channel %s", desk.ErrInvalid, acct.Channel)
+	}
+	t, err := st.Ticket(ctx, d.WorkspaceID, d.TicketID)
+	if err != nil {
+		return "", invalidIfGone(err)
+	}
+	c, err := st.Contact(ctx, d.WorkspaceID, t.ContactID)
+	if err != nil {
+		return "", invalidIfGone(err)
+	}
+	to, ok := recipient(c, acct.Channel)
+	if !ok {
+		return "", fmt.Errorf("%w: contact %d has no address on %s", desk.ErrInvalid, c.Number, acct.Channel)
+	}
+	sctx, cancel := context.WithTimeout(ctx, w.Lease/2)
+	defer cancel()
+	return s.Send(sctx, acct, channel.Message{ID: m.ID, To: to, Subject: t.Subject, Text: m.Text, HTML: m.HTML,
+		Attachments: m.Attachments})
+}
+
+// recipient is the contact's identity on ch, else its e-mail or phone where
+// the channel addresses people by them.
+func recipient(c *desk.Contact, ch desk.Channel) (desk.Identity, bool) {
+	for _, id := range c.Identities {
+		if id.Channel == ch {
+			return id, true
+		}
+	}
+	switch {
+	case ch == desk.ChannelEmail && c.Email != "":
+		return desk.Identity{Channel: ch, ExternalID: c.Email, DisplayName: c.Name}, true
+	case (ch == desk.ChannelWhatsApp || ch == desk.ChannelSMS) && c.Phone != "":
+		return desk.Identity{Channel: ch, ExternalID: c.Phone, DisplayName: c.Name}, true
+	}
+	return desk.Identity{}, false
+}
+
+func invalidIfGone(err error) error {
+	if errors.Is(err, desk.ErrNotFound) {
+		return fmt.Errorf("%w: %v", desk.ErrInvalid, err)
+	}
+	return err
+}
+
+// backoff is the wait after the attempt-th failed attempt: Backoff doubled
+// per attempt, capped, with "equal jitter" (half fixed, half random).
+func (w *Worker) backoff(attempt int) time.Duration {
+	d := w.Backoff
+	for i := 1; i < attempt && d < w.MaxBackoff; i++ {
+		d *= 2
+	}
+	d = min(d, w.MaxBackoff)
+	return d/2 + mrand.N(d/2+1)
+}
+
+// settle records d's outcome, and an event on its ticket, in one
+// transaction, if this worker's claim still holds the row.
+func (w *Worker) settle(ctx context.Context, d *desk.Delivery) error {
+	reason := d.MessageID + " " + d.LastError
+	if d.Status == desk.DeliverySent {
+		reason = d.MessageID + " sent as " + d.ProviderID
+	}
+	err := w.Desk.Update(ctx, d.WorkspaceID, func(tx desk.Tx, ch *desk.Change) error {
+		if err := tx.SettleDelivery(ctx, d, w.claim); err != nil {
+			return err
+		}
+		t, err := tx.Ticket(ctx, d.WorkspaceID, d.TicketID)
+		if err != nil {
+			return err
+		}
+		return w.Desk.Record(ctx, tx, ch, t, desk.System, desk.EventDelivery, string(desk.DeliveryQueued), string(d.Status), reason)
+	})
+	if err != nil {
+		return fmt.Errorf("outbox: settle delivery %s: %w", d.ID, err)
+	}
+	return nil
+}
