@@ -47,11 +47,6 @@ type guard struct {
 
 func newGuard(st desk.Store, log *slog.Logger) *guard { return &guard{store: st, log: log} }
 
-// mount returns a mount func that installs the guard for d around each
-// route before handing it to next.
-func (g *guard) mount(d door, next func(string, http.Handler)) func(string, http.Handler) {
-	return func(pattern string, h http.Handler) { next(pattern, g.wrap(d, pattern, h)) }
-}
 
 func (g *guard) wrap(d door, pattern string, h http.Handler) http.Handler {
 	limit, upload := int64(MaxBody), false

@@ -96,9 +96,6 @@ type doorError struct {
 func (e *doorError) Error() string { return e.Err.Error() + ": " + e.Msg }
 func (e *doorError) Unwrap() error { return e.Err }
 
-// forbidden is a desk.ErrForbidden in the door's words.
-func forbidden(msg string) error { return &doorError{desk.ErrForbidden, msg} }
-
 // invalid is a desk.ErrInvalid in the door's words.
 func invalid(msg string) error { return &doorError{desk.ErrInvalid, msg} }
 
