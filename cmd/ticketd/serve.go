@@ -17,6 +17,7 @@ import (
 
 	"github.com/ticketd/ticketd/internal/channel"
 	"github.com/ticketd/ticketd/internal/outbox"
+	"github.com/ticketd/ticketd/internal/secretbox"
 	"github.com/ticketd/ticketd/internal/server"
 	"github.com/ticketd/ticketd/internal/store/sqlstore"
 )
@@ -31,12 +32,14 @@ func serve(ctx context.Context, args []string) error {
 	pprof := fs.Bool("pprof", envBool("pprof", false), "serve /debug/pprof to admin tokens (env TICKETD_PPROF)")
 	dolphinsTTL := fs.Duration("dolphins-token-ttl", envDuration("dolphins_token_ttl", 24*time.Hour),
 		"lifetime of tokens from the 3Dolphins door's POST /graph/auth (env TICKETD_DOLPHINS_TOKEN_TTL)")
-	secret := fs.String("secret", env("secret", ""), "signs live-stream room tokens; every node of one deployment needs the same one "+
+	secret := fs.String("secret", env("secret", ""), "signs live-stream room tokens and seals channel-account secrets; every node needs the same one, and changing or losing it loses the stored channel secrets "+
 		"(env TICKETD_SECRET; default: a random secret kept in the data folder)")
 	outboxMaxAge := fs.Duration("outbox-max-age", envDuration("outbox_max_age", outbox.DefaultMaxAge),
 		"how long a reply that fails temporarily is retried before it is failed (env TICKETD_OUTBOX_MAX_AGE)")
 	outboxLease := fs.Duration("outbox-lease", envDuration("outbox_lease", outbox.DefaultLease),
 		"how long a node's claim on an outbox row lasts before another node may send it (env TICKETD_OUTBOX_LEASE)")
+	allowPrivate := fs.Bool("allow-private-hosts", envBool("allow_private_hosts", false),
+		"let outbound checks (a channel account's test) dial loopback and private addresses (env TICKETD_ALLOW_PRIVATE_HOSTS)")
 	mounts := mountFlags(fs)
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -59,6 +62,12 @@ func serve(ctx context.Context, args []string) error {
 	deps.Pprof, deps.Files = *pprof, server.FileStore(st, *dataDir)
 	deps.DolphinsTokenTTL = *dolphinsTTL
 	deps.Secret = key
+	// The same secret seals channel accounts' passwords and tokens; a
+	// derived key keeps the two uses apart (internal/secretbox).
+	if deps.Desk.Secrets, err = secretbox.New(key); err != nil {
+		return err
+	}
+	deps.AllowPrivateHosts = *allowPrivate
 	deps.Mounts = *mounts
 	h := server.Handler(deps, server.NewMetrics(sqlstore.Collectors()...))
 	// No channel registers a sender yet, so nothing is queued; the worker

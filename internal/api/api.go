@@ -19,6 +19,9 @@ type API struct {
 	// ExtraDocs adds documented paths served elsewhere (streams, dialect
 	// endpoints worth describing) to the OpenAPI document.
 	ExtraDocs map[string]map[string]any
+	// AllowPrivateHosts lets outbound checks (a channel account's test)
+	// dial loopback and private addresses (--allow-private-hosts).
+	AllowPrivateHosts bool
 }
 
 // handler is a native route's handler with its caller already authenticated

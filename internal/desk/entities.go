@@ -98,6 +98,13 @@ type ChannelAccount struct {
 	ProviderType string
 	Active       bool
 	CreatedAt    time.Time
+	// GroupID is the group tickets the account opens are routed to; empty:
+	// the workspace's routing decides.
+	GroupID string
+	// Settings is the account's JSON settings as stored: secret values
+	// (SecretKeys) sealed with the server secret. Doors show them through
+	// PublicSettings; channels read them through ChannelAccountSecrets.
+	Settings json.RawMessage
 }
 
 // Field is one custom-field value. Value is raw JSON (string, number, bool,

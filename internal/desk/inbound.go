@@ -356,7 +356,7 @@ func (s *Service) threadInto(ctx context.Context, tx Tx, ch *Change, t *Ticket, 
 // newChannelTicket is a ticket a channel message opens on acct.
 func newChannelTicket(now time.Time, ws string, acct *ChannelAccount, contactID string, by Actor, o Origin, subject string) *Ticket {
 	return &Ticket{ID: objectid.New(now), WorkspaceID: ws, Subject: subject, Status: StatusNew, Channel: acct.Channel,
-		ChannelAccountID: acct.ID, Origin: o, ContactID: contactID, CreatedBy: by, CreatedAt: now, UpdatedAt: now}
+		ChannelAccountID: acct.ID, GroupID: acct.GroupID, Origin: o, ContactID: contactID, CreatedBy: by, CreatedAt: now, UpdatedAt: now}
 }
 
 // openChannelTicket inserts t with its first message m and routes it like

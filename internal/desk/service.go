@@ -59,6 +59,9 @@ type Service struct {
 	// Outbox, when set, queues public replies on tickets whose channel
 	// account has a sender, in the reply's transaction (delivery.go).
 	Outbox Outbox
+	// Secrets seals channel accounts' secret settings with the server
+	// secret; nil refuses to store any (ErrNoSealer).
+	Secrets Sealer
 	// Now is the clock; tests may replace it.
 	Now func() time.Time
 

@@ -87,6 +87,14 @@ type Tx interface {
 	CreateContact(ctx context.Context, c *Contact) error
 	UpdateContact(ctx context.Context, c *Contact) error
 	CreateChannelAccount(ctx context.Context, a *ChannelAccount) error
+	// UpdateChannelAccount writes every field of a but its number and
+	// creation time.
+	UpdateChannelAccount(ctx context.Context, a *ChannelAccount) error
+	// ChannelAccountInUse reports whether a ticket, message or outbox row
+	// names the account.
+	ChannelAccountInUse(ctx context.Context, ws, id string) (bool, error)
+	// DeleteChannelAccount removes the account and agents' choices of it.
+	DeleteChannelAccount(ctx context.Context, ws, id string) error
 
 	// CreateTicket allocates t.Number and inserts t.
 	CreateTicket(ctx context.Context, t *Ticket) error

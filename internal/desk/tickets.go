@@ -306,7 +306,15 @@ func (s *Service) checkRefs(ctx context.Context, r Reader, t *Ticket) (*Contact,
 	if err := check("supervisor_id", "agent", t.SupervisorID, func() error { _, err := r.Agent(ctx, ws, t.SupervisorID); return err }); err != nil {
 		return nil, err
 	}
-	err := check("channel_account_id", "channel account", t.ChannelAccountID, func() error { _, err := r.ChannelAccount(ctx, ws, t.ChannelAccountID); return err })
+	err := check("channel_account_id", "channel account", t.ChannelAccountID, func() error {
+		acct, err := r.ChannelAccount(ctx, ws, t.ChannelAccountID)
+		if err == nil && t.GroupID == "" {
+			// A ticket opened on an account goes where the account's
+			// tickets go unless the caller chose a group.
+			t.GroupID = acct.GroupID
+		}
+		return err
+	})
 	return contact, err
 }
 

@@ -115,7 +115,7 @@ func routes(d Deps, m *Metrics) (*http.ServeMux, []route.Route) {
 	}
 
 	// Native API: /api/v1/...
-	native := &api.API{Desk: d.Desk, Auth: d.Auth, ExtraDocs: live.OpenAPI()}
+	native := &api.API{Desk: d.Desk, Auth: d.Auth, ExtraDocs: live.OpenAPI(), AllowPrivateHosts: d.AllowPrivateHosts}
 	nativeDoor := door{render: api.WriteError}
 	native.Register(add("native", &nativeDoor))
 

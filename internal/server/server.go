@@ -40,6 +40,9 @@ type Deps struct {
 	DolphinsTokenTTL time.Duration
 	// Mounts are where the dialects answer; zero means DefaultMounts.
 	Mounts Mounts
+	// AllowPrivateHosts lets outbound checks dial loopback and private
+	// addresses (--allow-private-hosts; tests and single-host set-ups).
+	AllowPrivateHosts bool
 }
 
 // NewDeps assembles the services every door shares over one store: the

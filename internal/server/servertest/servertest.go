@@ -16,6 +16,7 @@ import (
 
 	"github.com/ticketd/ticketd/internal/auth"
 	"github.com/ticketd/ticketd/internal/desk"
+	"github.com/ticketd/ticketd/internal/secretbox"
 	"github.com/ticketd/ticketd/internal/server"
 	"github.com/ticketd/ticketd/internal/store/storetest"
 )
@@ -50,13 +51,22 @@ func Run(t *testing.T, fn func(t *testing.T, e *Env)) {
 	ForEachBackend(t, func(t *testing.T, open storetest.Opener) { fn(t, New(t, open(t))) })
 }
 
+// Secret is the server secret of every Env: nodes over one database
+// share it, as a deployment's do.
+var Secret = []byte("servertest-secret-0123456789")
+
 // New starts a server over st with workspace "acme" (zone Asia/Shanghai)
 // and its admin admin@acme.test.
-func New(t testing.TB, st desk.Store) *Env {
+func New(t testing.TB, st desk.Store) *Env { t.Helper(); return NewWith(t, st, nil) }
+
+// NewWith is New with configure run on the dependencies before the server
+// is built (flags such as AllowPrivateHosts).
+func NewWith(t testing.TB, st desk.Store, configure func(*server.Deps)) *Env {
 	t.Helper()
-	deps := server.NewDeps(st, slog.New(slog.NewTextHandler(io.Discard, nil)))
-	deps.Auth.Hasher = CheapHasher
-	deps.Files = server.FileStore(st, t.TempDir())
+	deps := newDeps(t, st)
+	if configure != nil {
+		configure(&deps)
+	}
 	srv := httptest.NewServer(server.Handler(deps, server.NewMetrics()))
 	t.Cleanup(srv.Close)
 	e := &Env{T: t, URL: srv.URL, Deps: deps, Store: st}
@@ -70,12 +80,23 @@ func New(t testing.TB, st desk.Store) *Env {
 // node's, with a data folder of its own.
 func (e *Env) Node(t testing.TB, st desk.Store) *Env {
 	t.Helper()
-	deps := server.NewDeps(st, slog.New(slog.NewTextHandler(io.Discard, nil)))
-	deps.Auth.Hasher = CheapHasher
-	deps.Files = server.FileStore(st, t.TempDir())
+	deps := newDeps(t, st)
 	srv := httptest.NewServer(server.Handler(deps, server.NewMetrics()))
 	t.Cleanup(srv.Close)
 	return &Env{T: t, URL: srv.URL, Deps: deps, Store: st, Workspace: e.Workspace, Admin: e.Admin, AdminToken: e.AdminToken}
+}
+
+func newDeps(t testing.TB, st desk.Store) server.Deps {
+	deps := server.NewDeps(st, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	deps.Auth.Hasher = CheapHasher
+	deps.Files = server.FileStore(st, t.TempDir())
+	deps.Secret = Secret
+	box, err := secretbox.New(Secret)
+	if err != nil {
+		t.Fatal(err)
+	}
+	deps.Desk.Secrets = box
+	return deps
 }
 
 // NewWorkspace creates another isolated workspace with its own admin.

@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"fmt"
 
 	"github.com/ticketd/ticketd/internal/desk"
@@ -58,12 +59,17 @@ func (c *conn) UpdateGroup(ctx context.Context, g *desk.Group) error {
 	return c.affected(res, err, "update group "+g.ID)
 }
 
-const channelAccountCols = `id, workspace_id, number, channel, name, uid, provider_type, active, created_at`
+const channelAccountCols = `id, workspace_id, number, channel, name, uid, provider_type, active, created_at, group_id, settings`
 
 func scanChannelAccount(r rowScanner, a *desk.ChannelAccount) error {
 	var created int64
-	err := r.Scan(&a.ID, &a.WorkspaceID, &a.Number, &a.Channel, &a.Name, &a.UID, &a.ProviderType, &a.Active, &created)
+	var settings string
+	err := r.Scan(&a.ID, &a.WorkspaceID, &a.Number, &a.Channel, &a.Name, &a.UID, &a.ProviderType, &a.Active, &created,
+		ns(&a.GroupID), &settings)
 	a.CreatedAt = msToTime(created)
+	if settings != "" {
+		a.Settings = json.RawMessage(settings)
+	}
 	return err
 }
 
@@ -85,7 +91,36 @@ func (c *conn) CreateChannelAccount(ctx context.Context, a *desk.ChannelAccount)
 		return err
 	}
 	a.Number = n
-	_, err = c.q.ExecContext(ctx, `INSERT INTO channel_accounts (`+channelAccountCols+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-		a.ID, a.WorkspaceID, a.Number, a.Channel, a.Name, a.UID, a.ProviderType, a.Active, ms(a.CreatedAt))
+	_, err = c.q.ExecContext(ctx, `INSERT INTO channel_accounts (`+channelAccountCols+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+		a.ID, a.WorkspaceID, a.Number, a.Channel, a.Name, a.UID, a.ProviderType, a.Active, ms(a.CreatedAt),
+		nullIfEmpty(a.GroupID), string(a.Settings))
 	return c.mapErr(err, "create channel account "+a.Name)
+}
+
+func (c *conn) UpdateChannelAccount(ctx context.Context, a *desk.ChannelAccount) error {
+	res, err := c.q.ExecContext(ctx, `UPDATE channel_accounts SET name = $3, uid = $4, provider_type = $5, active = $6, group_id = $7, settings = $8
+		WHERE workspace_id = $1 AND id = $2`,
+		a.WorkspaceID, a.ID, a.Name, a.UID, a.ProviderType, a.Active, nullIfEmpty(a.GroupID), string(a.Settings))
+	return c.affected(res, err, "update channel account "+a.ID)
+}
+
+// ChannelAccountInUse reports whether a ticket, message or outbox row
+// names the account: those keep it (deactivated) rather than lose it.
+func (c *conn) ChannelAccountInUse(ctx context.Context, ws, id string) (bool, error) {
+	var n int
+	err := c.q.QueryRowContext(ctx, `SELECT
+		(SELECT COUNT(*) FROM (SELECT 1 FROM tickets WHERE workspace_id = $1 AND channel_account_id = $2 LIMIT 1) t) +
+		(SELECT COUNT(*) FROM (SELECT 1 FROM messages WHERE workspace_id = $1 AND channel_account_id = $2 LIMIT 1) m) +
+		(SELECT COUNT(*) FROM (SELECT 1 FROM outbox WHERE workspace_id = $1 AND channel_account_id = $2 LIMIT 1) o)`, ws, id).Scan(&n)
+	return n > 0, c.mapErr(err, "channel account in use "+id)
+}
+
+// DeleteChannelAccount removes an account nothing references (with the
+// agents' routing choices that name it).
+func (c *conn) DeleteChannelAccount(ctx context.Context, ws, id string) error {
+	if _, err := c.q.ExecContext(ctx, `DELETE FROM agent_channel_accounts WHERE channel_account_id = $1`, id); err != nil {
+		return c.mapErr(err, "delete channel account "+id)
+	}
+	res, err := c.q.ExecContext(ctx, `DELETE FROM channel_accounts WHERE workspace_id = $1 AND id = $2`, ws, id)
+	return c.affected(res, err, "delete channel account "+id)
 }
