@@ -31,10 +31,10 @@ type Ingester struct {
 type Outcome int
 
 const (
-	Stored     Outcome = iota // a new message (and maybe ticket)
-	Duplicate                 // the Message-ID was stored on the account already
-	DroppedLoop               // carried our loop header
-	Bounced                   // a delivery status notification: no ticket
+	Stored      Outcome = iota // a new message (and maybe ticket)
+	Duplicate                  // the Message-ID was stored on the account already
+	DroppedLoop                // carried our loop header
+	Bounced                    // a delivery status notification: no ticket
 )
 
 // Result is what Ingest did.
