@@ -22,6 +22,7 @@ const (
 	DefaultMaxBytes       = 25 << 20 // what most providers send at most
 	DefaultMaxConns       = 100
 	DefaultMaxRecipients  = 50
+	DefaultMaxInFlight    = 8 // mails read and stored at once
 	DefaultSMTPTimeout    = 60 * time.Second
 	defaultIngestDeadline = 2 * time.Minute
 )
@@ -35,9 +36,14 @@ type Server struct {
 	Domain   string // the name in the greeting; default "ticketd"
 	MaxBytes int64  // answered 552 5.3.4 beyond; default DefaultMaxBytes
 	MaxConns int    // connections served at once; more wait in the backlog
-	Timeout  time.Duration
+	// MaxInFlight bounds the mails held in memory at once (each up to
+	// MaxBytes, and its parse a few times that): other sessions wait
+	// before DATA is read, their bytes in the kernel's buffers.
+	MaxInFlight int
+	Timeout     time.Duration
 
-	srv *smtp.Server
+	srv      *smtp.Server
+	inFlight chan struct{}
 }
 
 // Serve answers SMTP on ln until Shutdown or Close.
@@ -48,6 +54,10 @@ func (s *Server) Serve(ln net.Listener) error {
 	if s.MaxConns <= 0 {
 		s.MaxConns = DefaultMaxConns
 	}
+	if s.MaxInFlight <= 0 {
+		s.MaxInFlight = DefaultMaxInFlight
+	}
+	s.inFlight = make(chan struct{}, s.MaxInFlight)
 	if s.Timeout <= 0 {
 		s.Timeout = DefaultSMTPTimeout
 	}
@@ -149,6 +159,8 @@ func (ss *session) has(id string) bool {
 // before answering: the 250 means the message is durable, so a sender
 // never deletes a mail we have not committed.
 func (ss *session) Data(r io.Reader) error {
+	ss.s.inFlight <- struct{}{}
+	defer func() { <-ss.s.inFlight }()
 	raw, err := io.ReadAll(r)
 	if err != nil {
 		return err // go-smtp's ErrDataTooLarge is answered 552 5.3.4

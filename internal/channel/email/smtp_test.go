@@ -13,7 +13,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/ticketd/ticketd/internal/channel/email"
 	"github.com/ticketd/ticketd/internal/desk"
@@ -217,6 +216,28 @@ func TestSMTPInbound(t *testing.T) {
 			}
 		})
 
+		t.Run("a mailbox of another workspace gets its own ticket; an inactive one refuses", func(t *testing.T) {
+			ws2, _, _ := m.NewWorkspace("other", "UTC")
+			if _, err := m.Deps.Desk.CreateChannelAccount(ctx, ws2.ID,
+				desk.NewChannelAccount{Channel: desk.ChannelEmail, UID: "help@other.test"}); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := m.Deps.Desk.CreateChannelAccount(ctx, ws2.ID,
+				desk.NewChannelAccount{Channel: desk.ChannelEmail, UID: "old@other.test", Inactive: true}); err != nil {
+				t.Fatal(err)
+			}
+			if err := m.send("ana@cust.test", "HELP@other.test", msg("ana@cust.test", "Other", "o1@cust.test")); err != nil {
+				t.Fatal(err)
+			}
+			ts, err := m.Store.Tickets(ctx, ws2.ID, desk.TicketFilter{Limit: 10})
+			if err != nil || len(ts) != 1 || ts[0].Subject != "Other" {
+				t.Fatalf("other workspace tickets %+v %v", ts, err)
+			}
+			if err := m.send("ana@cust.test", "old@other.test", msg("ana@cust.test", "Old", "o2@cust.test")); smtpCode(err) != 550 {
+				t.Fatalf("inactive mailbox: %v", err)
+			}
+		})
+
 		t.Run("attachments are uploaded and linked", func(t *testing.T) {
 			raw := "From: att@cust.test\nTo: " + inbox + "\nSubject: Photo\nMessage-ID: <att1@cust.test>\nMIME-Version: 1.0\n" +
 				"Content-Type: multipart/mixed; boundary=b\n\n--b\nContent-Type: text/plain\n\nSee attached.\n--b\n" +
@@ -338,5 +359,3 @@ func corpus(t testing.TB) string {
 	}
 	return c
 }
-
-var _ = time.Second
