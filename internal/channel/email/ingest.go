@@ -95,8 +95,9 @@ func (in *Ingester) Ingest(ctx context.Context, acct *desk.ChannelAccount, raw [
 		return nil, fmt.Errorf("email: no sender address: %w", desk.Invalid("from.external_id", desk.CodeRequired, desk.Params{}))
 	}
 	// A repeat delivery is answered before its attachments are uploaded
-	// again (they would be orphans); Receive checks again under its lock.
-	if m.MessageID != "" {
+	// again (they would be orphans); Receive checks again under its lock,
+	// so a mail without files leaves it to Receive.
+	if m.MessageID != "" && len(m.Attachments) > 0 {
 		if prev, err := in.Desk.Store.MessageByProvider(ctx, ws, acct.ID, m.MessageID); err == nil {
 			t, err := in.Desk.Store.Ticket(ctx, ws, prev.TicketID)
 			if err != nil {
