@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"crypto/rand"
+	"crypto/tls"
 	"encoding/hex"
 	"errors"
 	"flag"
@@ -43,6 +44,9 @@ func serve(ctx context.Context, args []string) error {
 		"listen address of the SMTP listener that turns mail to e-mail channel accounts into tickets; empty: off (env TICKETD_SMTP_ADDR)")
 	smtpMax := fs.Int64("smtp-max-bytes", envInt64("smtp_max_bytes", email.DefaultMaxBytes),
 		"largest mail the SMTP listener takes; larger is answered 552 (env TICKETD_SMTP_MAX_BYTES)")
+	smtpCert := fs.String("smtp-tls-cert", env("smtp_tls_cert", ""),
+		"PEM certificate (chain) the SMTP listener offers with STARTTLS; with --smtp-tls-key (env TICKETD_SMTP_TLS_CERT)")
+	smtpKey := fs.String("smtp-tls-key", env("smtp_tls_key", ""), "PEM private key of --smtp-tls-cert (env TICKETD_SMTP_TLS_KEY)")
 	mounts := mountFlags(fs)
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -78,7 +82,7 @@ func serve(ctx context.Context, args []string) error {
 	// Stopped after the HTTP server has drained, before the store closes.
 	defer func() { stopOutbox(); <-obDone }()
 	if *smtpAddr != "" {
-		stop, err := startSMTP(*smtpAddr, *smtpMax, deps, log, *grace)
+		stop, err := startSMTP(*smtpAddr, *smtpMax, *smtpCert, *smtpKey, deps, log, *grace)
 		if err != nil {
 			return err
 		}
@@ -97,15 +101,23 @@ func serve(ctx context.Context, args []string) error {
 
 // startSMTP starts the inbound SMTP listener (docs/email.md "Inbound over
 // SMTP") and returns its stop.
-func startSMTP(addr string, maxBytes int64, deps server.Deps, log *slog.Logger, grace time.Duration) (func(), error) {
+func startSMTP(addr string, maxBytes int64, certFile, keyFile string, deps server.Deps, log *slog.Logger, grace time.Duration) (func(), error) {
+	srv := &email.Server{Ingester: &email.Ingester{Desk: deps.Desk, Files: deps.Files, Log: log}, Log: log, MaxBytes: maxBytes}
+	if certFile != "" || keyFile != "" {
+		cert, err := tls.LoadX509KeyPair(certFile, keyFile)
+		if err != nil {
+			return nil, fmt.Errorf("smtp tls: %w", err)
+		}
+		srv.TLS = &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
+	}
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return nil, fmt.Errorf("smtp listen: %w", err)
 	}
-	srv := &email.Server{Ingester: &email.Ingester{Desk: deps.Desk, Files: deps.Files, Log: log}, Log: log, MaxBytes: maxBytes}
 	done := make(chan error, 1)
 	go func() { done <- srv.Serve(ln) }()
-	log.Info("ticketd SMTP listening", slog.String("addr", ln.Addr().String()), slog.Int64("max_bytes", maxBytes))
+	log.Info("ticketd SMTP listening", slog.String("addr", ln.Addr().String()), slog.Int64("max_bytes", maxBytes),
+		slog.Bool("starttls", srv.TLS != nil))
 	return func() {
 		ctx, cancel := context.WithTimeout(context.Background(), grace)
 		defer cancel()

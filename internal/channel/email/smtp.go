@@ -2,6 +2,7 @@ package email
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"io"
@@ -28,8 +29,8 @@ const (
 )
 
 // Server receives mail for the e-mail channel accounts of every workspace
-// over SMTP. No STARTTLS and no AUTH: it is an MX (or a forwarding target)
-// that takes mail only for our own addresses, as any MX does.
+// over SMTP. No AUTH: it is an MX (or a forwarding target) that takes mail
+// only for our own addresses, as any MX does. STARTTLS when TLS is set.
 type Server struct {
 	Ingester *Ingester
 	Log      *slog.Logger
@@ -41,6 +42,9 @@ type Server struct {
 	// before DATA is read, their bytes in the kernel's buffers.
 	MaxInFlight int
 	Timeout     time.Duration
+	// TLS, when set, offers STARTTLS (opportunistic: plaintext is still
+	// accepted, as senders' servers fall back to it anyway).
+	TLS *tls.Config
 
 	srv      *smtp.Server
 	inFlight chan struct{}
@@ -75,6 +79,7 @@ func (s *Server) Serve(ln net.Listener) error {
 	srv.MaxLineLength = 1 << 20
 	srv.ReadTimeout, srv.WriteTimeout = s.Timeout, s.Timeout
 	srv.ErrorLog = logAdapter{s.log()}
+	srv.TLSConfig = s.TLS
 	s.srv = srv
 	return srv.Serve(netutil.LimitListener(ln, s.MaxConns))
 }

@@ -2,10 +2,17 @@ package email_test
 
 import (
 	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
+	"math/big"
 	"net"
 	"net/smtp"
 	"net/textproto"
@@ -13,6 +20,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/ticketd/ticketd/internal/channel/email"
 	"github.com/ticketd/ticketd/internal/desk"
@@ -30,7 +38,7 @@ type mailEnv struct {
 	addr string
 }
 
-func newMailEnv(t testing.TB, st desk.Store, maxBytes int64) *mailEnv {
+func newMailEnv(t testing.TB, st desk.Store, maxBytes int64, configure ...func(*email.Server)) *mailEnv {
 	t.Helper()
 	e := servertest.New(t, st)
 	acct, err := e.Deps.Desk.CreateChannelAccount(context.Background(), e.Workspace.ID,
@@ -40,6 +48,9 @@ func newMailEnv(t testing.TB, st desk.Store, maxBytes int64) *mailEnv {
 	}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	srv := &email.Server{Ingester: &email.Ingester{Desk: e.Deps.Desk, Files: e.Deps.Files, Log: log}, Log: log, MaxBytes: maxBytes}
+	for _, f := range configure {
+		f(srv)
+	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -260,6 +271,48 @@ func solve(t testing.TB, m *mailEnv, id string) {
 	if _, err := m.Deps.Desk.UpdateTicket(context.Background(), m.Workspace.ID, id,
 		desk.Actor{Kind: desk.ActorAgent, ID: m.Admin.ID}, desk.TicketPatch{Status: &st}); err != nil {
 		t.Fatalf("solve: %v", err)
+	}
+}
+
+// TestSMTPStartTLS: with a certificate the listener offers STARTTLS and a
+// mail sent over it is stored.
+func TestSMTPStartTLS(t *testing.T) {
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "127.0.0.1"},
+		IPAddresses: []net.IP{net.ParseIP("127.0.0.1")}, NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour),
+		KeyUsage: x509.KeyUsageDigitalSignature, ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth}}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	leaf, _ := x509.ParseCertificate(der)
+	m := newMailEnv(t, storetest.OpenSQLite(t), 0, func(s *email.Server) {
+		s.TLS = &tls.Config{Certificates: []tls.Certificate{{Certificate: [][]byte{der}, PrivateKey: key, Leaf: leaf}}}
+	})
+	c, err := smtp.Dial(m.addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if ok, _ := c.Extension("STARTTLS"); !ok {
+		t.Fatal("STARTTLS not offered")
+	}
+	pool := x509.NewCertPool()
+	pool.AddCert(leaf)
+	if err := c.StartTLS(&tls.Config{RootCAs: pool, ServerName: "127.0.0.1"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := c.TLSConnectionState(); !ok {
+		t.Fatal("not encrypted after STARTTLS")
+	}
+	if err := sendOn(c, "tls@cust.test", strings.ReplaceAll(msg("tls@cust.test", "Over TLS", "tls1@cust.test"), "\n", "\r\n")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := m.Store.MessageByProvider(context.Background(), m.Workspace.ID, m.acct.ID, "tls1@cust.test"); err != nil {
+		t.Fatalf("not stored: %v", err)
 	}
 }
 
