@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"crypto/rand"
+	"crypto/tls"
 	"encoding/hex"
 	"errors"
 	"flag"
@@ -12,10 +13,12 @@ import (
 	"os"
 	"path/filepath"
 	"runtime/debug"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/ticketd/ticketd/internal/channel"
+	"github.com/ticketd/ticketd/internal/channel/email"
 	"github.com/ticketd/ticketd/internal/outbox"
 	"github.com/ticketd/ticketd/internal/secretbox"
 	"github.com/ticketd/ticketd/internal/server"
@@ -40,6 +43,13 @@ func serve(ctx context.Context, args []string) error {
 		"how long a node's claim on an outbox row lasts before another node may send it (env TICKETD_OUTBOX_LEASE)")
 	allowPrivate := fs.Bool("allow-private-hosts", envBool("allow_private_hosts", false),
 		"let outbound checks (a channel account's test) dial loopback and private addresses (env TICKETD_ALLOW_PRIVATE_HOSTS)")
+	smtpAddr := fs.String("smtp-addr", env("smtp_addr", ""),
+		"listen address of the SMTP listener that turns mail to e-mail channel accounts into tickets; empty: off (env TICKETD_SMTP_ADDR)")
+	smtpMax := fs.Int64("smtp-max-bytes", envInt64("smtp_max_bytes", email.DefaultMaxBytes),
+		"largest mail the SMTP listener takes; larger is answered 552 (env TICKETD_SMTP_MAX_BYTES)")
+	smtpCert := fs.String("smtp-tls-cert", env("smtp_tls_cert", ""),
+		"PEM certificate (chain) the SMTP listener offers with STARTTLS; with --smtp-tls-key (env TICKETD_SMTP_TLS_CERT)")
+	smtpKey := fs.String("smtp-tls-key", env("smtp_tls_key", ""), "PEM private key of --smtp-tls-cert (env TICKETD_SMTP_TLS_KEY)")
 	mounts := mountFlags(fs)
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -80,6 +90,15 @@ func serve(ctx context.Context, args []string) error {
 	go func() { obDone <- ob.Run(obCtx) }()
 	// Stopped after the HTTP server has drained, before the store closes.
 	defer func() { stopOutbox(); <-obDone }()
+	if *smtpAddr != "" {
+		stop, err := startSMTP(*smtpAddr, *smtpMax, *smtpCert, *smtpKey, deps, log, *grace)
+		if err != nil {
+			return err
+		}
+		// Stopped after the HTTP drain and before the store closes: a
+		// mail in DATA finishes its Receive or gets no 250.
+		defer stop()
+	}
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return fmt.Errorf("listen: %w", err)
@@ -87,6 +106,35 @@ func serve(ctx context.Context, args []string) error {
 	log.Info("ticketd serving", slog.String("addr", ln.Addr().String()), slog.String("store", st.Backend()),
 		slog.String("version", version()))
 	return server.Run(ctx, ln, h, *grace, log)
+}
+
+// startSMTP starts the inbound SMTP listener (docs/email.md "Inbound over
+// SMTP") and returns its stop.
+func startSMTP(addr string, maxBytes int64, certFile, keyFile string, deps server.Deps, log *slog.Logger, grace time.Duration) (func(), error) {
+	srv := &email.Server{Ingester: &email.Ingester{Desk: deps.Desk, Files: deps.Files, Log: log}, Log: log, MaxBytes: maxBytes}
+	if certFile != "" || keyFile != "" {
+		cert, err := tls.LoadX509KeyPair(certFile, keyFile)
+		if err != nil {
+			return nil, fmt.Errorf("smtp tls: %w", err)
+		}
+		srv.TLS = &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("smtp listen: %w", err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- srv.Serve(ln) }()
+	log.Info("ticketd SMTP listening", slog.String("addr", ln.Addr().String()), slog.Int64("max_bytes", maxBytes),
+		slog.Bool("starttls", srv.TLS != nil))
+	return func() {
+		ctx, cancel := context.WithTimeout(context.Background(), grace)
+		defer cancel()
+		if err := srv.Shutdown(ctx); err != nil {
+			srv.Close()
+		}
+		<-done
+	}, nil
 }
 
 // mountFlags adds a flag per dialect mount (DESIGN.md §1: configurable).
@@ -154,4 +202,11 @@ func tuneGC() {
 	if os.Getenv("GOMEMLIMIT") == "" {
 		debug.SetMemoryLimit(192 << 20)
 	}
+}
+
+func envInt64(name string, def int64) int64 {
+	if n, err := strconv.ParseInt(env(name, ""), 10, 64); err == nil {
+		return n
+	}
+	return def
 }

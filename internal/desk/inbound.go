@@ -45,6 +45,10 @@ type Inbound struct {
 	SentAt time.Time
 	// Meta holds channel-specific values on the message, by channel.
 	Meta map[string]json.RawMessage
+	// Auto: a machine sent it (an e-mail auto-reply). It is stored, but
+	// leaves the ticket's status alone: an out-of-office must not reopen
+	// a solved ticket.
+	Auto bool
 }
 
 // Party is a customer as a channel names them.
@@ -102,7 +106,7 @@ func (s *Service) Receive(ctx context.Context, ws string, in Inbound) (*Threaded
 		}
 		m := NewMessage{Text: in.Text, HTML: in.HTML, Attachments: in.Attachments, Meta: in.Meta,
 			Author: Actor{Kind: ActorContact, ID: out.Contact.ID}, AuthorName: out.Contact.Name, CreatedAt: in.SentAt,
-			ChannelAccountID: acct.ID, ProviderID: in.ProviderID}
+			ChannelAccountID: acct.ID, ProviderID: in.ProviderID, KeepStatus: in.Auto}
 		t, err := s.hintedTicket(ctx, tx, ws, in)
 		if err != nil {
 			return err

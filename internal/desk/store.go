@@ -31,6 +31,7 @@ type Reader interface {
 	MessageReader
 	BatchReader
 	InboundReader
+	ChannelLookup
 	EventReader
 
 	Workspace(ctx context.Context, id string) (*Workspace, error)

@@ -73,6 +73,9 @@ type NewMessage struct {
 	ChannelAccountID string
 	ProviderID       string
 	HTML             string
+	// KeepStatus: a customer's message that does not reopen the ticket
+	// (Inbound.Auto).
+	KeepStatus bool
 }
 
 // CreateTicket opens a ticket, with its first message when given, and
@@ -517,7 +520,7 @@ func (s *Service) addMessage(ctx context.Context, tx Tx, ch *Change, t *Ticket, 
 	switch m.Author.Kind {
 	case ActorContact:
 		t.LastCustomerMsgAt = at
-		if t.Status == StatusPending || t.Status == StatusSolved {
+		if !in.KeepStatus && (t.Status == StatusPending || t.Status == StatusSolved) {
 			reopened := t.Status == StatusSolved
 			if err := s.SetStatus(ctx, tx, ch, t, StatusOpen, m.Author, "customer replied"); err != nil {
 				return nil, err

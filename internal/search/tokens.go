@@ -1,7 +1,6 @@
 package search
 
 import (
-	"strings"
 	"unicode"
 	"unicode/utf8"
 
@@ -37,36 +36,47 @@ func Scan(text string, fn func(tok string) bool) {
 	if !norm.NFC.IsNormalString(text) {
 		text = norm.NFC.String(text)
 	}
-	var b strings.Builder
+	// One buffer for every token: a strings.Builder reset per token
+	// regrew from nothing each time, most of indexing a long mail.
+	buf := make([]byte, 0, MaxTokenBytes+utf8.UTFMax*4)
 	emit := func() bool {
-		if b.Len() == 0 {
+		if len(buf) == 0 {
 			return true
 		}
-		tok := b.String()
-		b.Reset()
+		tok := string(buf)
+		buf = buf[:0]
 		return fn(tok)
 	}
 	for _, r := range text {
+		if r < utf8.RuneSelf {
+			// ASCII: letters and digits are exactly what the Unicode
+			// tests below accept.
+			switch {
+			case 'a' <= r && r <= 'z' || '0' <= r && r <= '9':
+			case 'A' <= r && r <= 'Z':
+				r += 'a' - 'A'
+			default:
+				if !emit() {
+					return
+				}
+				continue
+			}
+			if len(buf) < MaxTokenBytes {
+				buf = append(buf, byte(r))
+			}
+			continue
+		}
 		switch {
 		case ideograph(r):
 			if !emit() {
 				return
 			}
-			b.WriteRune(unicode.ToLower(r))
+			buf = utf8.AppendRune(buf, unicode.ToLower(r))
 			if !emit() {
 				return
 			}
 		case unicode.IsLetter(r) || unicode.IsNumber(r) || unicode.IsMark(r) || unicode.Is(unicode.Co, r):
-			if r < utf8.RuneSelf {
-				if 'A' <= r && r <= 'Z' {
-					r += 'a' - 'A'
-				}
-				if b.Len() < MaxTokenBytes {
-					b.WriteByte(byte(r))
-				}
-				continue
-			}
-			fold(&b, r)
+			buf = fold(buf, r)
 		default:
 			if !emit() {
 				return
@@ -78,7 +88,7 @@ func Scan(text string, fn func(tok string) bool) {
 
 // fold appends r lower-cased, without diacritics when it is a Latin, Greek
 // or Cyrillic letter, unless the token is already MaxTokenBytes long.
-func fold(b *strings.Builder, r rune) {
+func fold(b []byte, r rune) []byte {
 	r = unicode.ToLower(r)
 	var buf [utf8.UTFMax * 4]byte
 	s := buf[:utf8.EncodeRune(buf[:], r)]
@@ -93,17 +103,18 @@ func fold(b *strings.Builder, r rune) {
 			i += n
 		}
 		s = kept
-	} else if unicode.Is(unicode.Mn, r) && b.Len() > 0 {
+	} else if unicode.Is(unicode.Mn, r) && len(b) > 0 {
 		// A combining mark after a folded letter (an "é" typed as e + ◌́)
 		// folds away with it.
-		last, _ := utf8.DecodeLastRuneInString(b.String())
+		last, _ := utf8.DecodeLastRune(b)
 		if last < 0x0530 {
-			return
+			return b
 		}
 	}
-	if b.Len()+len(s) <= MaxTokenBytes {
-		b.Write(s)
+	if len(b)+len(s) <= MaxTokenBytes {
+		b = append(b, s...)
 	}
+	return b
 }
 
 // IsIdeograph reports whether tok is a token of one ideographic character

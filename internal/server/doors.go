@@ -47,7 +47,6 @@ type guard struct {
 
 func newGuard(st desk.Store, log *slog.Logger) *guard { return &guard{store: st, log: log} }
 
-
 func (g *guard) wrap(d door, pattern string, h http.Handler) http.Handler {
 	limit, upload := int64(MaxBody), false
 	if d.uploads != nil {

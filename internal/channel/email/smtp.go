@@ -1,0 +1,211 @@
+package email
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/mail"
+	"strings"
+	"time"
+
+	"github.com/emersion/go-smtp"
+	"golang.org/x/net/netutil"
+
+	"github.com/ticketd/ticketd/internal/desk"
+)
+
+// SMTP listener defaults.
+const (
+	DefaultMaxBytes       = 25 << 20 // what most providers send at most
+	DefaultMaxConns       = 100
+	DefaultMaxRecipients  = 50
+	DefaultMaxInFlight    = 8 // mails read and stored at once
+	DefaultSMTPTimeout    = 60 * time.Second
+	defaultIngestDeadline = 2 * time.Minute
+)
+
+// Server receives mail for the e-mail channel accounts of every workspace
+// over SMTP. No AUTH: it is an MX (or a forwarding target) that takes mail
+// only for our own addresses, as any MX does. STARTTLS when TLS is set.
+type Server struct {
+	Ingester *Ingester
+	Log      *slog.Logger
+	Domain   string // the name in the greeting; default "ticketd"
+	MaxBytes int64  // answered 552 5.3.4 beyond; default DefaultMaxBytes
+	MaxConns int    // connections served at once; more wait in the backlog
+	// MaxInFlight bounds the mails held in memory at once (each up to
+	// MaxBytes, and its parse a few times that): other sessions wait
+	// before DATA is read, their bytes in the kernel's buffers.
+	MaxInFlight int
+	Timeout     time.Duration
+	// TLS, when set, offers STARTTLS (opportunistic: plaintext is still
+	// accepted, as senders' servers fall back to it anyway).
+	TLS *tls.Config
+
+	srv      *smtp.Server
+	inFlight chan struct{}
+}
+
+// Serve answers SMTP on ln until Shutdown or Close.
+func (s *Server) Serve(ln net.Listener) error {
+	if s.MaxBytes <= 0 {
+		s.MaxBytes = DefaultMaxBytes
+	}
+	if s.MaxConns <= 0 {
+		s.MaxConns = DefaultMaxConns
+	}
+	if s.MaxInFlight <= 0 {
+		s.MaxInFlight = DefaultMaxInFlight
+	}
+	s.inFlight = make(chan struct{}, s.MaxInFlight)
+	if s.Timeout <= 0 {
+		s.Timeout = DefaultSMTPTimeout
+	}
+	if s.Domain == "" {
+		s.Domain = "ticketd"
+	}
+	srv := smtp.NewServer(smtp.BackendFunc(func(c *smtp.Conn) (smtp.Session, error) {
+		return &session{s: s, remote: c.Conn().RemoteAddr().String()}, nil
+	}))
+	srv.Domain = s.Domain
+	srv.MaxMessageBytes = s.MaxBytes
+	srv.MaxRecipients = DefaultMaxRecipients
+	// Real mail breaks RFC 5321's 1000-byte lines (HTML on one line); the
+	// size limit bounds memory, so the line limit only stops runaways.
+	srv.MaxLineLength = 1 << 20
+	srv.ReadTimeout, srv.WriteTimeout = s.Timeout, s.Timeout
+	srv.ErrorLog = logAdapter{s.log()}
+	srv.TLSConfig = s.TLS
+	s.srv = srv
+	return srv.Serve(netutil.LimitListener(ln, s.MaxConns))
+}
+
+// Shutdown stops accepting and waits for sessions to end (a mail in DATA
+// finishes its Receive) until ctx ends.
+func (s *Server) Shutdown(ctx context.Context) error {
+	if s.srv == nil {
+		return nil
+	}
+	return s.srv.Shutdown(ctx)
+}
+
+// Close closes the listener and every connection now.
+func (s *Server) Close() error {
+	if s.srv == nil {
+		return nil
+	}
+	return s.srv.Close()
+}
+
+func (s *Server) log() *slog.Logger {
+	if s.Log == nil {
+		return slog.Default()
+	}
+	return s.Log
+}
+
+type session struct {
+	s        *Server
+	remote   string
+	from     string
+	accounts []desk.ChannelAccount
+}
+
+func (ss *session) Reset()        { ss.from, ss.accounts = "", nil }
+func (ss *session) Logout() error { return nil }
+
+func (ss *session) Mail(from string, _ *smtp.MailOptions) error {
+	ss.from = from // "" is the null sender of bounces: allowed
+	return nil
+}
+
+var errNoMailbox = &smtp.SMTPError{Code: 550, EnhancedCode: smtp.EnhancedCode{5, 1, 1}, Message: "No such mailbox here"}
+
+// Rcpt accepts only addresses that are an active e-mail account of some
+// workspace: refusing at RCPT keeps us from being a relay and makes the
+// sending server, not us, tell the sender about a typo.
+func (ss *session) Rcpt(to string, _ *smtp.RcptOptions) error {
+	addr, err := mail.ParseAddress(to)
+	if err != nil {
+		addr = &mail.Address{Address: strings.Trim(to, "<> ")}
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), ss.s.Timeout)
+	defer cancel()
+	accts, err := ss.s.Ingester.Accounts(ctx, addr.Address)
+	if err != nil {
+		ss.s.log().Error("smtp: look up recipient", slog.String("rcpt", addr.Address), slog.Any("err", err))
+		return &smtp.SMTPError{Code: 451, EnhancedCode: smtp.EnhancedCode{4, 3, 0}, Message: "Try again later"}
+	}
+	if len(accts) == 0 {
+		return errNoMailbox
+	}
+	for _, a := range accts {
+		if !ss.has(a.ID) {
+			ss.accounts = append(ss.accounts, a)
+		}
+	}
+	return nil
+}
+
+func (ss *session) has(id string) bool {
+	for _, a := range ss.accounts {
+		if a.ID == id {
+			return true
+		}
+	}
+	return false
+}
+
+// Data reads the mail and stores it on every accepted recipient's account
+// before answering: the 250 means the message is durable, so a sender
+// never deletes a mail we have not committed.
+func (ss *session) Data(r io.Reader) error {
+	ss.s.inFlight <- struct{}{}
+	defer func() { <-ss.s.inFlight }()
+	raw, err := io.ReadAll(r)
+	if err != nil {
+		return err // go-smtp's ErrDataTooLarge is answered 552 5.3.4
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), defaultIngestDeadline)
+	defer cancel()
+	log := ss.s.log().With(slog.String("remote", ss.remote), slog.String("mail_from", ss.from))
+	for i := range ss.accounts {
+		a := &ss.accounts[i]
+		res, err := ss.s.Ingester.Ingest(ctx, a, raw)
+		if err != nil {
+			return refusal(log, a, err)
+		}
+		if res.Threaded != nil {
+			log.Debug("smtp: stored", slog.String("account", a.ID), slog.Int64("ticket", res.Threaded.Ticket.Number),
+				slog.Bool("duplicate", res.Threaded.Duplicate))
+		}
+	}
+	return nil
+}
+
+// refusal answers a failed ingest: permanent (5xx) when the mail can never
+// be stored, else temporary (4xx) so the sending server retries. When one
+// of several accounts failed, the others keep their message; the retry
+// finds them by Message-ID and stores only what is missing.
+func refusal(log *slog.Logger, a *desk.ChannelAccount, err error) error {
+	if errors.Is(err, ErrNotMail) {
+		return &smtp.SMTPError{Code: 554, EnhancedCode: smtp.EnhancedCode{5, 6, 0}, Message: "Not a mail message"}
+	}
+	if fe, ok := desk.AsFieldError(err); ok && errors.Is(err, desk.ErrInvalid) {
+		log.Info("smtp: refused", slog.String("account", a.ID), slog.String("field", fe.Field), slog.String("code", string(fe.Code)))
+		return &smtp.SMTPError{Code: 554, EnhancedCode: smtp.EnhancedCode{5, 6, 0},
+			Message: "Message refused: " + desk.Text(fe.Code, fe.Field, fe.Params)}
+	}
+	log.Error("smtp: ingest failed", slog.String("account", a.ID), slog.Any("err", err))
+	return &smtp.SMTPError{Code: 451, EnhancedCode: smtp.EnhancedCode{4, 3, 0}, Message: "Try again later"}
+}
+
+// logAdapter sends go-smtp's connection errors to slog.
+type logAdapter struct{ l *slog.Logger }
+
+func (a logAdapter) Printf(format string, v ...any) { a.l.Warn("smtp: " + fmt.Sprintf(format, v...)) }
+func (a logAdapter) Println(v ...any)               { a.l.Warn("smtp: " + strings.TrimSpace(fmt.Sprintln(v...))) }
