@@ -248,10 +248,55 @@ func (w *Worker) send(ctx context.Context, d *desk.Delivery) (string, error) {
 	if !ok {
 		return "", fmt.Errorf("%w: contact %d has no address on %s", desk.ErrInvalid, c.Number, acct.Channel)
 	}
+	replyTo, refs, err := thread(ctx, st, m)
+	if err != nil {
+		return "", err
+	}
 	sctx, cancel := context.WithTimeout(ctx, w.Lease/2)
 	defer cancel()
 	return s.Send(sctx, acct, channel.Message{ID: m.ID, To: to, Subject: t.Subject, Text: m.Text, HTML: m.HTML,
-		Attachments: m.Attachments})
+		Attachments: m.Attachments, ReplyTo: replyTo, References: refs, TicketNumber: t.Number,
+		Auto: m.Author.Kind != desk.ActorAgent})
+}
+
+// maxReferences bounds the chain handed to a sender: long tickets would
+// otherwise grow a header without end (RFC 5322 lets the middle go).
+const maxReferences = 20
+
+// thread finds what m answers on its account: the provider id of the last
+// inbound message before it (ReplyTo) and the provider ids of every message
+// before it that the account carried, oldest first (References). Only the
+// account's own ids count: another channel's ids mean nothing to this one.
+func thread(ctx context.Context, st desk.Store, m *desk.Message) (string, []string, error) {
+	ms, err := st.Messages(ctx, m.WorkspaceID, m.TicketID, desk.MessageFilter{PublicOnly: true})
+	if err != nil {
+		return "", nil, err
+	}
+	var replyTo string
+	var refs []string
+	for _, x := range ms {
+		if x.ID == m.ID || x.CreatedAt.After(m.CreatedAt) {
+			break
+		}
+		if x.ChannelAccountID != m.ChannelAccountID || x.ProviderID == "" {
+			continue
+		}
+		refs = append(refs, x.ProviderID)
+		if x.Direction == desk.DirectionIn {
+			replyTo = x.ProviderID
+		}
+	}
+	if replyTo == "" {
+		return "", nil, nil
+	}
+	// End the chain at what we answer, as a mail client would.
+	for len(refs) > 0 && refs[len(refs)-1] != replyTo {
+		refs = refs[:len(refs)-1]
+	}
+	if len(refs) > maxReferences {
+		refs = append(refs[:1], refs[len(refs)-maxReferences+1:]...)
+	}
+	return replyTo, refs, nil
 }
 
 // recipient is the contact's identity on ch, else its e-mail or phone where
