@@ -264,39 +264,28 @@ func (w *Worker) send(ctx context.Context, d *desk.Delivery) (string, error) {
 const maxReferences = 20
 
 // thread finds what m answers on its account: the provider id of the last
-// inbound message before it (ReplyTo) and the provider ids of every message
-// before it that the account carried, oldest first (References). Only the
-// account's own ids count: another channel's ids mean nothing to this one.
+// inbound message before it (ReplyTo) and the provider ids of the messages
+// before that one which the account carried, oldest first, ending with it
+// (References). Only the account's own ids count: another channel's ids
+// mean nothing to this one.
 func thread(ctx context.Context, st desk.Store, m *desk.Message) (string, []string, error) {
-	ms, err := st.Messages(ctx, m.WorkspaceID, m.TicketID, desk.MessageFilter{PublicOnly: true})
+	ms, err := st.ThreadMessages(ctx, m.WorkspaceID, m.TicketID, m.ChannelAccountID, m.Number, maxReferences)
 	if err != nil {
 		return "", nil, err
 	}
-	var replyTo string
-	var refs []string
-	for _, x := range ms {
-		if x.ID == m.ID || x.CreatedAt.After(m.CreatedAt) {
-			break
-		}
-		if x.ChannelAccountID != m.ChannelAccountID || x.ProviderID == "" {
-			continue
-		}
-		refs = append(refs, x.ProviderID)
-		if x.Direction == desk.DirectionIn {
-			replyTo = x.ProviderID
-		}
+	// Newest first: drop our own replies after the customer's last word,
+	// as a mail client answering that message would.
+	for len(ms) > 0 && ms[0].Direction != desk.DirectionIn {
+		ms = ms[1:]
 	}
-	if replyTo == "" {
+	if len(ms) == 0 {
 		return "", nil, nil
 	}
-	// End the chain at what we answer, as a mail client would.
-	for len(refs) > 0 && refs[len(refs)-1] != replyTo {
-		refs = refs[:len(refs)-1]
+	refs := make([]string, len(ms))
+	for i, x := range ms {
+		refs[len(ms)-1-i] = x.ProviderID
 	}
-	if len(refs) > maxReferences {
-		refs = append(refs[:1], refs[len(refs)-maxReferences+1:]...)
-	}
-	return replyTo, refs, nil
+	return ms[0].ProviderID, refs, nil
 }
 
 // recipient is the contact's identity on ch, else its e-mail or phone where

@@ -448,3 +448,80 @@ func TestBuildAttachmentsAndEncoding(t *testing.T) {
 		t.Fatalf("missing blob: %v", err)
 	}
 }
+
+// 200 queued replies all arrive (at least once) when the worker sending
+// them stops mid-way and another takes over once the first's leases ran
+// out: the stand-in for a node killed between send and settle.
+func TestWorkerStoppedMidwayAllArrive(t *testing.T) {
+	each(t, func(t *testing.T, st desk.Store) {
+		e := newEnv(t, st)
+		const n = 200
+		ids := map[string]bool{}
+		for i := range n {
+			ids["ticketd."+e.reply(t, fmt.Sprintf("reply %d", i)).ID+"@acme.test"] = true
+		}
+		ctx, stop := context.WithCancel(e.ctx)
+		w1 := e.worker()
+		done := make(chan error, 1)
+		go func() { done <- w1.Run(ctx) }()
+		for e.r.count() < n/4 {
+			time.Sleep(time.Millisecond)
+		}
+		stop()
+		if err := <-done; err != nil {
+			t.Fatal(err)
+		}
+		if got := e.r.count(); got >= n {
+			t.Fatalf("first worker sent all %d before it stopped; the test proves nothing", got)
+		}
+		t.Logf("first worker: %d of %d arrived", e.r.count(), n)
+		w2 := e.worker()
+		w2.Now = func() time.Time { return e.clk.Now().Add(w1.Lease + time.Second) } // its leases ran out
+		ctx2, stop2 := context.WithCancel(e.ctx)
+		defer stop2()
+		go func() { _ = w2.Run(ctx2) }()
+		deadline := time.Now().Add(60 * time.Second)
+		for {
+			seen := map[string]bool{}
+			for _, m := range e.r.mails(t) {
+				seen[m.MessageID] = true
+			}
+			if len(seen) == n {
+				for id := range ids {
+					if !seen[id] {
+						t.Fatalf("%s never arrived", id)
+					}
+				}
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("%d of %d distinct messages arrived", len(seen), n)
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+		t.Logf("arrived %d mails for %d replies", e.r.count(), n)
+	})
+}
+
+// BenchmarkOutboxSMTP drains b.N queued replies through the outbox worker
+// to a local SMTP relay (go-smtp, PLAIN auth, one connection per message).
+func BenchmarkOutboxSMTP(b *testing.B) {
+	for _, be := range storetest.Backends() {
+		b.Run(be.Name, func(b *testing.B) {
+			e := newEnv(b, be.Open(b))
+			for i := range b.N {
+				e.reply(b, fmt.Sprintf("reply %d", i))
+			}
+			w := e.worker()
+			w.Lease = 2 * time.Minute
+			b.ResetTimer()
+			start := time.Now()
+			for e.r.count() < b.N {
+				if _, err := w.Round(e.ctx); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), "msgs/s")
+		})
+	}
+}
