@@ -44,11 +44,10 @@ type relay struct {
 func (r *relay) NewSession(*smtp.Conn) (smtp.Session, error) { return &relaySession{r: r}, nil }
 
 type relaySession struct {
-	r        *relay
-	from     string
-	to       []string
-	authOK   bool
-	wantAuth bool
+	r      *relay
+	from   string
+	to     []string
+	authOK bool
 }
 
 func (s *relaySession) AuthMechanisms() []string { return []string{sasl.Plain} }
@@ -418,7 +417,7 @@ func TestBuildAttachmentsAndEncoding(t *testing.T) {
 	acct := &desk.ChannelAccount{ID: "acct1", WorkspaceID: "ws", UID: "help@acme.test", Name: "Señor Soporte"}
 	raw, id, err := s.Build(context.Background(), acct, channel.Message{ID: "m1", Subject: "Cañería rota — urgente",
 		To: desk.Identity{ExternalID: "jose@customer.test", DisplayName: "José"}, Text: "adjunto", HTML: "<p>adjunto</p>",
-		Attachments: []desk.Attachment{{FileName: "factura año 2026.pdf", ContentType: "application/pdf", Path: "ws/ab/1"}},
+		Attachments:  []desk.Attachment{{FileName: "factura año 2026.pdf", ContentType: "application/pdf", Path: "ws/ab/1"}},
 		TicketNumber: 42, ReplyTo: "c@x", Auto: true})
 	if err != nil {
 		t.Fatal(err)
