@@ -19,6 +19,7 @@ import (
 
 	"github.com/ticketd/ticketd/internal/channel"
 	"github.com/ticketd/ticketd/internal/channel/email"
+	"github.com/ticketd/ticketd/internal/desk"
 	"github.com/ticketd/ticketd/internal/outbox"
 	"github.com/ticketd/ticketd/internal/secretbox"
 	"github.com/ticketd/ticketd/internal/server"
@@ -42,7 +43,7 @@ func serve(ctx context.Context, args []string) error {
 	outboxLease := fs.Duration("outbox-lease", envDuration("outbox_lease", outbox.DefaultLease),
 		"how long a node's claim on an outbox row lasts before another node may send it (env TICKETD_OUTBOX_LEASE)")
 	allowPrivate := fs.Bool("allow-private-hosts", envBool("allow_private_hosts", false),
-		"let outbound checks (a channel account's test) dial loopback and private addresses (env TICKETD_ALLOW_PRIVATE_HOSTS)")
+		"let outbound connections (a channel account's test, SMTP relays) dial loopback and private addresses (env TICKETD_ALLOW_PRIVATE_HOSTS)")
 	smtpAddr := fs.String("smtp-addr", env("smtp_addr", ""),
 		"listen address of the SMTP listener that turns mail to e-mail channel accounts into tickets; empty: off (env TICKETD_SMTP_ADDR)")
 	smtpMax := fs.Int64("smtp-max-bytes", envInt64("smtp_max_bytes", email.DefaultMaxBytes),
@@ -80,9 +81,11 @@ func serve(ctx context.Context, args []string) error {
 	deps.AllowPrivateHosts = *allowPrivate
 	deps.Mounts = *mounts
 	h := server.Handler(deps, server.NewMetrics(sqlstore.Collectors()...))
-	// No channel registers a sender yet, so nothing is queued; the worker
-	// runs so that rows another node (or version) queued still leave.
-	senders := channel.NewRegistry(nil)
+	// E-mail replies leave through each account's SMTP relay; the worker
+	// also sends rows another node (or version) queued.
+	senders := channel.NewRegistry(map[desk.Channel]channel.Sender{
+		desk.ChannelEmail: &email.Sender{Desk: deps.Desk, Blobs: deps.Files.Blobs, AllowPrivate: *allowPrivate},
+	})
 	deps.Desk.Outbox = senders
 	ob := &outbox.Worker{Desk: deps.Desk, Senders: senders, Log: log, MaxAge: *outboxMaxAge, Lease: *outboxLease}
 	obCtx, stopOutbox := context.WithCancel(context.WithoutCancel(ctx))

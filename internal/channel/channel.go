@@ -30,6 +30,15 @@ type Message struct {
 	// ReplyTo is the provider id of the message this one answers (an
 	// e-mail's In-Reply-To, a WhatsApp context id); empty for none.
 	ReplyTo string
+	// References are the provider ids of the conversation so far on this
+	// account, oldest first, ending with ReplyTo (an e-mail's References).
+	References []string
+	// TicketNumber is the number of the ticket the message is on: e-mail
+	// puts it in the subject so a reply finds its ticket again.
+	TicketNumber int64
+	// Auto marks a message no person wrote (a bot's, the system's): e-mail
+	// says so (Auto-Submitted) so other robots do not answer it.
+	Auto bool
 }
 
 // Template names a provider's pre-approved message and its placeholders.

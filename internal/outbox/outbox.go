@@ -248,10 +248,44 @@ func (w *Worker) send(ctx context.Context, d *desk.Delivery) (string, error) {
 	if !ok {
 		return "", fmt.Errorf("%w: contact %d has no address on %s", desk.ErrInvalid, c.Number, acct.Channel)
 	}
+	replyTo, refs, err := thread(ctx, st, m)
+	if err != nil {
+		return "", err
+	}
 	sctx, cancel := context.WithTimeout(ctx, w.Lease/2)
 	defer cancel()
 	return s.Send(sctx, acct, channel.Message{ID: m.ID, To: to, Subject: t.Subject, Text: m.Text, HTML: m.HTML,
-		Attachments: m.Attachments})
+		Attachments: m.Attachments, ReplyTo: replyTo, References: refs, TicketNumber: t.Number,
+		Auto: m.Author.Kind != desk.ActorAgent})
+}
+
+// maxReferences bounds the chain handed to a sender: long tickets would
+// otherwise grow a header without end (RFC 5322 lets the middle go).
+const maxReferences = 20
+
+// thread finds what m answers on its account: the provider id of the last
+// inbound message before it (ReplyTo) and the provider ids of the messages
+// before that one which the account carried, oldest first, ending with it
+// (References). Only the account's own ids count: another channel's ids
+// mean nothing to this one.
+func thread(ctx context.Context, st desk.Store, m *desk.Message) (string, []string, error) {
+	ms, err := st.ThreadMessages(ctx, m.WorkspaceID, m.TicketID, m.ChannelAccountID, m.Number, maxReferences)
+	if err != nil {
+		return "", nil, err
+	}
+	// Newest first: drop our own replies after the customer's last word,
+	// as a mail client answering that message would.
+	for len(ms) > 0 && ms[0].Direction != desk.DirectionIn {
+		ms = ms[1:]
+	}
+	if len(ms) == 0 {
+		return "", nil, nil
+	}
+	refs := make([]string, len(ms))
+	for i, x := range ms {
+		refs[len(ms)-1-i] = x.ProviderID
+	}
+	return ms[0].ProviderID, refs, nil
 }
 
 // recipient is the contact's identity on ch, else its e-mail or phone where

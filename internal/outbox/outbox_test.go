@@ -393,3 +393,43 @@ func TestTwoNodesSendEachOnce(t *testing.T) {
 	}
 	t.Logf("node 1 claimed %d, node 2 claimed %d", claimed[0], claimed[1])
 }
+
+// The sender learns what a reply answers: the last inbound provider id on
+// the account (ReplyTo) and the chain before it (References); a sent
+// reply's provider id becomes its message's, so the chain includes it and
+// an answer to it is found (MessageByProvider).
+func TestThreadHandedToSender(t *testing.T) {
+	each(t, func(t *testing.T, st desk.Store) {
+		e := newEnv(t, st)
+		var mu sync.Mutex
+		var got []channel.Message
+		e.s.fn = func(_ context.Context, m channel.Message, _ int) (string, error) {
+			mu.Lock()
+			got = append(got, m)
+			mu.Unlock()
+			return "wamid." + m.ID, nil
+		}
+		w := e.worker(e.d)
+		r1 := e.reply(t, "one")
+		e.round(t, w)
+		if m, err := st.MessageByProvider(e.ctx, e.ws, r1.ChannelAccountID, "wamid."+r1.ID); err != nil || m.ID != r1.ID {
+			t.Fatalf("sent reply by provider id: %v, %v", m, err)
+		}
+		if _, err := e.d.Receive(e.ctx, e.ws, desk.Inbound{AccountID: r1.ChannelAccountID, ProviderID: "wamid.in2", Text: "two",
+			TicketID: e.ticket.ID, From: desk.Party{Identity: desk.Identity{ExternalID: "56911111111"}}}); err != nil {
+			t.Fatal(err)
+		}
+		e.reply(t, "three")
+		e.round(t, w)
+		if len(got) != 2 {
+			t.Fatalf("sent %d", len(got))
+		}
+		if got[0].ReplyTo != "wamid.in1" || fmt.Sprint(got[0].References) != "[wamid.in1]" ||
+			got[0].TicketNumber != e.ticket.Number || got[0].Auto {
+			t.Fatalf("first reply: %+v", got[0])
+		}
+		if want := "[wamid.in1 wamid." + r1.ID + " wamid.in2]"; got[1].ReplyTo != "wamid.in2" || fmt.Sprint(got[1].References) != want {
+			t.Fatalf("second reply threads to %q %v, want wamid.in2 %s", got[1].ReplyTo, got[1].References, want)
+		}
+	})
+}

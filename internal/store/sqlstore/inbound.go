@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"strconv"
 
 	"github.com/ticketd/ticketd/internal/desk"
 )
@@ -21,6 +22,16 @@ func (c *conn) MessageByProvider(ctx context.Context, ws, accountID, providerID 
 		return nil, err
 	}
 	return &msgs[0], nil
+}
+
+// ThreadMessages walks index messages_ticket backwards from before, so a
+// long ticket costs limit rows, not all of them.
+func (c *conn) ThreadMessages(ctx context.Context, ws, ticketID, accountID string, before int64, limit int) ([]desk.Message, error) {
+	rows, err := c.q.QueryContext(ctx, `SELECT `+messageCols+` FROM messages
+		WHERE ticket_id = $2 AND number < $4 AND workspace_id = $1 AND channel_account_id = $3 AND provider_id <> '' AND public
+		ORDER BY number DESC LIMIT $5`, ws, ticketID, accountID, before, limit)
+	out, err := collect(rows, err, func(r *sql.Rows, m *desk.Message) error { return scanMessage(r, m) })
+	return out, c.mapErr(err, "thread of message "+strconv.FormatInt(before, 10))
 }
 
 // ContactMerges lists the merges migration 0015 recorded for ws.

@@ -57,6 +57,17 @@ func (c *conn) SettleDelivery(ctx context.Context, d *desk.Delivery, claim strin
 		return err
 	}
 	d.ClaimedUntil = time.Time{}
+	if d.Status == desk.DeliverySent && d.ProviderID != "" && d.Kind == desk.DeliveryMessage {
+		// The message takes its provider id, so that the customer's answer
+		// (an e-mail's In-Reply-To) finds it through MessageByProvider. An
+		// id the account already gave another message is left off rather
+		// than failing the settle: the send happened either way.
+		_, err = c.q.ExecContext(ctx, `UPDATE messages SET provider_id = $3
+			WHERE workspace_id = $1 AND id = $2 AND provider_id = ''
+			AND NOT EXISTS (SELECT 1 FROM messages o WHERE o.workspace_id = $1 AND o.channel_account_id = $4 AND o.provider_id = $3)`,
+			d.WorkspaceID, d.MessageID, d.ProviderID, d.AccountID)
+		return c.mapErr(err, "provider id of message "+d.MessageID)
+	}
 	return nil
 }
 
