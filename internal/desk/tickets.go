@@ -423,12 +423,12 @@ func (s *Service) AddMessage(ctx context.Context, ws, ticketID string, m NewMess
 			if err != nil {
 				return err
 			}
-			if m.Caller != nil {
-				if err := s.authorizeAll(ctx, tx, *m.Caller, old, MessageActions(*m.Caller, m)); err != nil {
-					return err
-				}
-			}
 			if old.Status.Final() {
+				if m.Caller != nil {
+					if err := s.authorizeAll(ctx, tx, *m.Caller, old, MessageActions(*m.Caller, m)); err != nil {
+						return err
+					}
+				}
 				t, msg, err = s.followUp(ctx, tx, ch, old, m)
 				return err
 			}
