@@ -1,10 +1,8 @@
 package api_test
 
 import (
-	"bufio"
 	"database/sql"
 	"errors"
-	"fmt"
 	"io"
 	"net"
 	"strings"
@@ -13,6 +11,7 @@ import (
 	"github.com/emersion/go-sasl"
 	"github.com/emersion/go-smtp"
 
+	"github.com/ticketd/ticketd/internal/channel/email/imaptest"
 	"github.com/ticketd/ticketd/internal/desk"
 	"github.com/ticketd/ticketd/internal/secretbox"
 	"github.com/ticketd/ticketd/internal/server"
@@ -57,43 +56,10 @@ func startSMTP(t *testing.T, user, pass string) (host string, port int) {
 	return "127.0.0.1", a.Port
 }
 
-// startIMAP is the least of an IMAP server over real TCP: the greeting,
-// LOGIN for one user, LOGOUT.
+// startIMAP is a real IMAP server (Dovecot, imaptest) with one user.
 func startIMAP(t *testing.T, user, pass string) int {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { ln.Close() })
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			go func(c net.Conn) {
-				defer c.Close()
-				fmt.Fprint(c, "* OK IMAP4rev1 ready\r\n")
-				sc := bufio.NewScanner(c)
-				for sc.Scan() {
-					tag, cmd, _ := strings.Cut(sc.Text(), " ")
-					switch {
-					case cmd == fmt.Sprintf("LOGIN %q %q", user, pass):
-						fmt.Fprintf(c, "%s OK LOGIN completed\r\n", tag)
-					case strings.HasPrefix(cmd, "LOGIN"):
-						fmt.Fprintf(c, "%s NO [AUTHENTICATIONFAILED] Invalid credentials\r\n", tag)
-					case cmd == "LOGOUT":
-						fmt.Fprintf(c, "* BYE\r\n%s OK LOGOUT completed\r\n", tag)
-						return
-					default:
-						fmt.Fprintf(c, "%s BAD unknown\r\n", tag)
-					}
-				}
-			}(c)
-		}
-	}()
-	return ln.Addr().(*net.TCPAddr).Port
+	return imaptest.Start(t, user, pass).Port
 }
 
 func TestChannelAccountsAPI(t *testing.T) {

@@ -49,6 +49,27 @@ type MailServer struct {
 	// IMAP only.
 	Folder       string `json:"folder,omitempty"`
 	PollInterval int    `json:"poll_interval,omitempty"` // seconds
+	// After says what becomes of a polled mail once it is stored: keep
+	// (default; the UID watermark alone marks it processed), seen (flag
+	// it \Seen) or move (to MoveTo).
+	After  string `json:"after,omitempty"`
+	MoveTo string `json:"move_to,omitempty"`
+}
+
+// SentFolder reports whether a folder name is a sent-mail folder by name
+// (the server's \Sent special-use is checked when polling): polling one
+// would turn our own replies into tickets.
+func SentFolder(name string) bool {
+	n := strings.ToLower(strings.TrimSpace(name))
+	// The last level of a hierarchy: "[Gmail]/Sent Mail", "INBOX.Sent".
+	if i := strings.LastIndexAny(n, "/."); i >= 0 {
+		n = n[i+1:]
+	}
+	switch n {
+	case "sent", "sent items", "sent mail", "sent messages", "sent-mail", "outbox":
+		return true
+	}
+	return false
 }
 
 // ParseChannelSettings reads and validates a channel account's settings:
@@ -156,7 +177,7 @@ func validateEmail(tree map[string]any) error {
 func validateMailServer(m map[string]any, path string, imap bool) error {
 	keys := []string{"host", "port", "tls", "username", "password"}
 	if imap {
-		keys = append(keys, "folder", "poll_interval")
+		keys = append(keys, "folder", "poll_interval", "after", "move_to")
 	}
 	if err := onlyKeys(m, path, keys...); err != nil {
 		return err
@@ -214,7 +235,34 @@ func validateMailServer(m map[string]any, path string, imap bool) error {
 	if len(folder) > 255 {
 		return TooLong(path+".folder", 255)
 	}
+	if SentFolder(folder) {
+		return Invalid(path+".folder", CodeNotAllowed, Params{Value: folder})
+	}
 	m["folder"] = folder
+	after, err := str(m, path, "after", "keep")
+	if err != nil {
+		return err
+	}
+	if after != "keep" && after != "seen" && after != "move" {
+		return OneOf(path+".after", after, "keep", "seen", "move")
+	}
+	m["after"] = after
+	moveTo, err := str(m, path, "move_to", "")
+	if err != nil {
+		return err
+	}
+	if len(moveTo) > 255 {
+		return TooLong(path+".move_to", 255)
+	}
+	if after == "move" && moveTo == "" {
+		return Required(path + ".move_to")
+	}
+	if after == "move" && strings.EqualFold(moveTo, folder) {
+		return Invalid(path+".move_to", CodeNotAllowed, Params{Value: moveTo})
+	}
+	if moveTo != "" {
+		m["move_to"] = moveTo
+	}
 	every, err := num(m, path, "poll_interval", 60, 10, 86400)
 	if err != nil {
 		return err

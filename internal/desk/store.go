@@ -33,6 +33,7 @@ type Reader interface {
 	InboundReader
 	ChannelLookup
 	EventReader
+	MailboxReader
 
 	Workspace(ctx context.Context, id string) (*Workspace, error)
 	WorkspaceByName(ctx context.Context, name string) (*Workspace, error)
@@ -79,6 +80,7 @@ type Tx interface {
 	RoutingWriter
 	DirectoryWriter
 	DeliveryWriter
+	MailboxWriter
 
 	CreateWorkspace(ctx context.Context, w *Workspace) error
 	CreateAgent(ctx context.Context, a *Agent) error

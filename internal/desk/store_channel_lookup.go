@@ -10,4 +10,7 @@ type ChannelLookup interface {
 	// uid, compared case-insensitively (e-mail addresses), in any
 	// workspace, active or not, oldest first.
 	ChannelAccountsByUID(ctx context.Context, channel Channel, uid string) ([]ChannelAccount, error)
+	// ChannelAccountsOn returns every account on channel, in any
+	// workspace, active or not, oldest first: the IMAP poller walks them.
+	ChannelAccountsOn(ctx context.Context, channel Channel) ([]ChannelAccount, error)
 }

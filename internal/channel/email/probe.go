@@ -7,10 +7,11 @@ import (
 	"fmt"
 	"net"
 	"net/smtp"
-	"net/textproto"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/emersion/go-imap/v2"
 
 	"github.com/ticketd/ticketd/internal/desk"
 	"github.com/ticketd/ticketd/internal/netguard"
@@ -136,76 +137,45 @@ func (p Prober) smtp(_ context.Context, conn net.Conn, s *desk.MailServer, r *Pr
 	return nil
 }
 
+// imap checks the way the poller connects (imap.go): greeting, STARTTLS,
+// LOGIN, then the folder — that it exists (SELECT) and is not the server's
+// \Sent folder.
 func (p Prober) imap(ctx context.Context, conn net.Conn, s *desk.MailServer, r *ProbeResult) error {
 	r.Stage = "greeting"
-	tp := textproto.NewConn(conn)
-	line, err := tp.ReadLine()
+	if s.TLS == "starttls" {
+		r.Stage = "starttls"
+	}
+	mode := *s
+	if mode.TLS == "tls" {
+		mode.TLS = "none" // probe did the handshake already
+	}
+	c, err := newIMAPClient(ctx, conn, &mode)
 	if err != nil {
 		return err
 	}
-	if !strings.HasPrefix(line, "* OK") && !strings.HasPrefix(line, "* PREAUTH") {
-		return fmt.Errorf("unexpected greeting %q", clip(line))
-	}
+	defer c.Close()
 	if s.TLS == "starttls" {
-		r.Stage = "starttls"
-		if _, err := imapCmd(tp, "a1", "STARTTLS"); err != nil {
-			return err
-		}
-		tc := tls.Client(conn, &tls.Config{ServerName: s.Host, MinVersion: tls.VersionTLS12})
-		if err := tc.HandshakeContext(ctx); err != nil {
-			return err
-		}
-		tp, r.TLS = textproto.NewConn(tc), "starttls"
+		r.TLS = "starttls"
 	}
 	if s.Username != "" {
 		r.Stage = "auth"
-		u, err1 := imapQuote(s.Username)
-		pw, err2 := imapQuote(s.Password)
-		if err := errors.Join(err1, err2); err != nil {
-			return err
-		}
-		if _, err := imapCmd(tp, "a2", "LOGIN "+u+" "+pw); err != nil {
+		if err := c.Login(s.Username, s.Password).Wait(); err != nil {
 			return err
 		}
 		r.Auth = "ok"
 	}
+	r.Stage = "folder"
+	folder := s.Folder
+	if folder == "" {
+		folder = "INBOX"
+	}
+	if err := checkFolder(c, folder); err != nil {
+		return err
+	}
+	if _, err := c.Select(folder, &imap.SelectOptions{ReadOnly: true}).Wait(); err != nil {
+		return fmt.Errorf("select %q: %w", folder, err)
+	}
 	r.Stage = ""
-	_, _ = imapCmd(tp, "a3", "LOGOUT")
+	_ = c.Logout().Wait()
 	return nil
-}
-
-// imapCmd sends one tagged command and reads to its tagged answer, which
-// must be OK.
-func imapCmd(tp *textproto.Conn, tag, cmd string) (string, error) {
-	if err := tp.PrintfLine("%s %s", tag, cmd); err != nil {
-		return "", err
-	}
-	for range 100 {
-		line, err := tp.ReadLine()
-		if err != nil {
-			return "", err
-		}
-		if rest, ok := strings.CutPrefix(line, tag+" "); ok {
-			if strings.HasPrefix(strings.ToUpper(rest), "OK") {
-				return rest, nil
-			}
-			return "", fmt.Errorf("server answered %q", clip(rest))
-		}
-	}
-	return "", errors.New("no tagged answer")
-}
-
-// imapQuote makes an IMAP quoted string; CR and LF cannot be quoted.
-func imapQuote(s string) (string, error) {
-	if strings.ContainsAny(s, "\r\n\x00") {
-		return "", errors.New("credentials contain a line break")
-	}
-	return `"` + strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(s) + `"`, nil
-}
-
-func clip(s string) string {
-	if len(s) > 200 {
-		return s[:200]
-	}
-	return s
 }

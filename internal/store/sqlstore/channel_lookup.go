@@ -18,3 +18,12 @@ func (c *conn) ChannelAccountsByUID(ctx context.Context, channel desk.Channel, u
 	out, err := collect(rows, err, func(r *sql.Rows, a *desk.ChannelAccount) error { return scanChannelAccount(r, a) })
 	return out, c.mapErr(err, "channel accounts by uid")
 }
+
+// ChannelAccountsOn lists the accounts of one channel across workspaces
+// (a handful per instance: no index beyond channel_accounts_uid's prefix).
+func (c *conn) ChannelAccountsOn(ctx context.Context, channel desk.Channel) ([]desk.ChannelAccount, error) {
+	rows, err := c.q.QueryContext(ctx, `SELECT `+channelAccountCols+` FROM channel_accounts
+		WHERE channel = $1 ORDER BY created_at, id`, channel)
+	out, err := collect(rows, err, func(r *sql.Rows, a *desk.ChannelAccount) error { return scanChannelAccount(r, a) })
+	return out, c.mapErr(err, "channel accounts on "+string(channel))
+}
