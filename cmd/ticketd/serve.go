@@ -51,6 +51,8 @@ func serve(ctx context.Context, args []string) error {
 	smtpCert := fs.String("smtp-tls-cert", env("smtp_tls_cert", ""),
 		"PEM certificate (chain) the SMTP listener offers with STARTTLS; with --smtp-tls-key (env TICKETD_SMTP_TLS_CERT)")
 	smtpKey := fs.String("smtp-tls-key", env("smtp_tls_key", ""), "PEM private key of --smtp-tls-cert (env TICKETD_SMTP_TLS_KEY)")
+	imapPoll := fs.Bool("imap-poll", envBool("imap_poll", true),
+		"poll the IMAP mailboxes of e-mail channel accounts whose settings say inbound imap; every node may, a lease keeps one per mailbox (env TICKETD_IMAP_POLL)")
 	mounts := mountFlags(fs)
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -93,6 +95,16 @@ func serve(ctx context.Context, args []string) error {
 	go func() { obDone <- ob.Run(obCtx) }()
 	// Stopped after the HTTP server has drained, before the store closes.
 	defer func() { stopOutbox(); <-obDone }()
+	if *imapPoll {
+		// Like the outbox worker: stopped after the HTTP drain, before the
+		// store closes; a poll in flight ends at its next read or write.
+		run := &email.IMAPRunner{Log: log, Poller: &email.MailboxPoller{
+			Ingester: &email.Ingester{Desk: deps.Desk, Files: deps.Files, Log: log}, Log: log, AllowPrivate: *allowPrivate}}
+		imapCtx, stopIMAP := context.WithCancel(context.WithoutCancel(ctx))
+		imapDone := make(chan error, 1)
+		go func() { imapDone <- run.Run(imapCtx) }()
+		defer func() { stopIMAP(); <-imapDone }()
+	}
 	if *smtpAddr != "" {
 		stop, err := startSMTP(*smtpAddr, *smtpMax, *smtpCert, *smtpKey, deps, log, *grace)
 		if err != nil {

@@ -27,6 +27,9 @@ import (
 const (
 	DefaultIMAPLease = 2 * time.Minute // renewed after every batch
 	DefaultIMAPBatch = 100             // UIDs per FETCH of bodies
+	// DefaultIMAPWorkers: stores at once, so that group commit batches
+	// them (one at a time waits a whole fsync per mail).
+	DefaultIMAPWorkers = 32
 	// imapBatchBytes bounds the bodies one FETCH brings into memory.
 	imapBatchBytes = 64 << 20
 	// imapIdle is how long a read may wait on a silent server.
@@ -50,7 +53,11 @@ type MailboxPoller struct {
 	Lease        time.Duration // default DefaultIMAPLease
 	Batch        int           // default DefaultIMAPBatch
 	MaxBytes     int64         // larger mails are skipped; default DefaultMaxBytes
-	Now          func() time.Time
+	// Workers is how many mails are stored at once (of different
+	// conversations; one sender's mails keep their order). Default
+	// DefaultIMAPWorkers.
+	Workers int
+	Now     func() time.Time
 	// Claim names this poller in leases; default a random token, so two
 	// pollers (nodes) never share one.
 	Claim string
@@ -74,6 +81,9 @@ func (p *MailboxPoller) init() {
 	}
 	if p.Batch <= 0 {
 		p.Batch = DefaultIMAPBatch
+	}
+	if p.Workers <= 0 {
+		p.Workers = DefaultIMAPWorkers
 	}
 	if p.MaxBytes <= 0 {
 		p.MaxBytes = DefaultMaxBytes
@@ -262,11 +272,41 @@ func (p *MailboxPoller) poll(ctx context.Context, c *imapclient.Client, acct *de
 	if len(uids) == 0 {
 		return advance(last)
 	}
-	for len(uids) > 0 {
-		n := min(p.Batch, len(uids))
-		batch := uids[:n]
-		uids = uids[n:]
-		done, err := p.batch(ctx, c, log, acct, batch, r)
+	// The next batch is fetched while this one is stored.
+	type fetchedBatch struct {
+		items   []fetched
+		skipped int
+		err     error
+	}
+	batches := make(chan fetchedBatch, 1)
+	fctx, stopFetch := context.WithCancel(ctx)
+	defer stopFetch()
+	go func() {
+		defer close(batches)
+		for len(uids) > 0 {
+			n := min(p.Batch, len(uids))
+			items, skipped, err := p.fetchBatch(c, log, uids[:n])
+			uids = uids[n:]
+			select {
+			case batches <- fetchedBatch{items, skipped, err}:
+			case <-fctx.Done():
+				return
+			}
+			if err != nil {
+				return
+			}
+		}
+	}()
+	for fb := range batches {
+		r.Skipped += fb.skipped
+		n, err := p.ingest(ctx, log, acct, fb.items, r)
+		if err == nil {
+			err = fb.err // items are the mails fetched before a fetch failed
+		}
+		done := make([]imap.UID, 0, n)
+		for _, it := range fb.items[:n] {
+			done = append(done, it.uid)
+		}
 		if len(done) > 0 {
 			if aerr := advance(uint32(done[len(done)-1])); aerr != nil {
 				return errors.Join(err, aerr)
@@ -280,22 +320,19 @@ func (p *MailboxPoller) poll(ctx context.Context, c *imapclient.Client, acct *de
 	return nil
 }
 
-// batch fetches and stores the mails of uids (ascending) in order and
-// returns the UIDs processed — stored, already stored, gone, or refused for
-// good — up to the first transient failure, which it returns.
-func (p *MailboxPoller) batch(ctx context.Context, c *imapclient.Client, log *slog.Logger, acct *desk.ChannelAccount,
-	uids []imap.UID, r *PollResult) ([]imap.UID, error) {
-	// Sizes first, so that no FETCH brings more than imapBatchBytes and an
-	// oversized mail is skipped without being read.
+// fetchBatch fetches the mails of uids (ascending): sizes first, so that no
+// FETCH brings more than imapBatchBytes and an oversized mail is skipped
+// without being read, then the bodies. Mails gone meanwhile or skipped
+// come back marked gone; on a failure, the mails fetched before it.
+func (p *MailboxPoller) fetchBatch(c *imapclient.Client, log *slog.Logger, uids []imap.UID) (items []fetched, skipped int, err error) {
 	sizes, err := c.Fetch(imap.UIDSetNum(uids...), &imap.FetchOptions{UID: true, RFC822Size: true}).Collect()
 	if err != nil {
-		return nil, fmt.Errorf("uid fetch sizes: %w", err)
+		return nil, 0, fmt.Errorf("uid fetch sizes: %w", err)
 	}
 	size := make(map[imap.UID]int64, len(sizes))
 	for _, m := range sizes {
 		size[m.UID] = m.RFC822Size
 	}
-	var done []imap.UID
 	for len(uids) > 0 {
 		var part []imap.UID
 		var total int64
@@ -313,7 +350,7 @@ func (p *MailboxPoller) batch(ctx context.Context, c *imapclient.Client, log *sl
 			msgs, err := c.Fetch(imap.UIDSetNum(want...), &imap.FetchOptions{UID: true,
 				BodySection: []*imap.FetchItemBodySection{{Peek: true}}}).Collect()
 			if err != nil {
-				return done, fmt.Errorf("uid fetch: %w", err)
+				return items, skipped, fmt.Errorf("uid fetch: %w", err)
 			}
 			for _, m := range msgs {
 				if len(m.BodySection) > 0 {
@@ -328,33 +365,18 @@ func (p *MailboxPoller) batch(ctx context.Context, c *imapclient.Client, log *sl
 			case !listed:
 				// Expunged since the search: nothing to store.
 			case sz > p.MaxBytes:
-				r.Skipped++
+				skipped++
 				log.Warn("imap: mail over the size limit skipped", slog.Uint64("uid", uint64(u)), slog.Int64("size", sz))
 			case !ok:
 				// Listed with a size but no body came: expunged meanwhile.
 			default:
-				r.Fetched++
-				res, err := p.Ingester.Ingest(ctx, acct, withMessageID(raw))
-				switch {
-				case err == nil:
-					if res.Outcome == Duplicate {
-						r.Duplicates++
-					} else {
-						r.Stored++
-					}
-				case errors.Is(err, ErrNotMail) || errors.Is(err, desk.ErrInvalid):
-					// Never storable: one poison mail must not block the
-					// mailbox.
-					r.Skipped++
-					log.Warn("imap: mail refused, skipped", slog.Uint64("uid", uint64(u)), slog.Any("err", err))
-				default:
-					return done, fmt.Errorf("ingest uid %d: %w", u, err)
-				}
+				items = append(items, fetched{uid: u, raw: withMessageID(raw)})
+				continue
 			}
-			done = append(done, u)
+			items = append(items, fetched{uid: u, gone: true})
 		}
 	}
-	return done, nil
+	return items, skipped, nil
 }
 
 // after marks processed mail as the settings say. A failure is logged and
