@@ -30,6 +30,7 @@ type IMAPRunner struct {
 }
 
 type mailboxTimer struct {
+	every    time.Duration
 	next     time.Time
 	failures int
 	running  bool
@@ -81,10 +82,11 @@ func (r *IMAPRunner) Run(ctx context.Context) error {
 				t = &mailboxTimer{next: now}
 				timers[a.ID] = t
 			}
+			t.every = every // a changed poll_interval counts from the next poll
 			if t.running || now.Before(t.next) || running >= parallel {
 				continue
 			}
-			t.running, t.next = true, now.Add(backoff(every, t.failures))
+			t.running = true
 			running++
 			wg.Add(1)
 			go func(a desk.ChannelAccount) {
@@ -129,6 +131,7 @@ func (r *IMAPRunner) Run(ctx context.Context) error {
 				} else {
 					t.failures = 0
 				}
+				t.next = r.Poller.Now().Add(backoff(t.every, t.failures))
 			case <-tick.C:
 				break wait
 			}
