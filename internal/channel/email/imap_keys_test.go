@@ -12,7 +12,9 @@ import (
 )
 
 func TestConversationKeys(t *testing.T) {
-	mk := func(h string) fetched { return fetched{raw: []byte(strings.ReplaceAll(h, "\n", "\r\n") + "\r\n\r\nbody\r\n")} }
+	mk := func(h string) fetched {
+		return fetched{raw: []byte(strings.ReplaceAll(h, "\n", "\r\n") + "\r\n\r\nbody\r\n")}
+	}
 	items := []fetched{
 		mk("From: Ana <Ana@Cust.test>\nMessage-ID: <a1@x>"),
 		mk("From: bo@cust.test\nMessage-ID: <b1@x>"),
