@@ -98,7 +98,7 @@ func TestDeactivationReachesEveryNode(t *testing.T) {
 	tok2, _, _ := a.Deps.Auth.IssueToken(context.Background(), ag, "second", 0)
 	warm(t, b, tok)
 	warm(t, b, tok2)
-	if err := a.Deps.Auth.Deactivate(context.Background(), a.Workspace.ID, ag.ID, desk.System); err != nil {
+	if _, err := a.Deps.Auth.Deactivate(context.Background(), a.Workspace.ID, ag.ID, desk.System); err != nil {
 		t.Fatal(err)
 	}
 	within(t, "deactivation", func() bool {

@@ -33,6 +33,7 @@ type Reader interface {
 	InboundReader
 	ChannelLookup
 	EventReader
+	AdminReader
 
 	Workspace(ctx context.Context, id string) (*Workspace, error)
 	WorkspaceByName(ctx context.Context, name string) (*Workspace, error)
@@ -79,6 +80,7 @@ type Tx interface {
 	RoutingWriter
 	DirectoryWriter
 	DeliveryWriter
+	AdminWriter
 
 	CreateWorkspace(ctx context.Context, w *Workspace) error
 	CreateAgent(ctx context.Context, a *Agent) error
