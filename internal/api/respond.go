@@ -83,6 +83,13 @@ func WriteError(w http.ResponseWriter, status int, code, msg, field string) {
 // error is typed. Internal errors are logged and answered without their
 // details.
 func fail(w http.ResponseWriter, r *http.Request, err error) {
+	status, d := errorOf(r, err)
+	writeJSON(w, status, errorBody{Error: d})
+}
+
+// errorOf is fail's status and error detail, for answers that carry
+// several errors (a bulk update's items).
+func errorOf(r *http.Request, err error) (int, errorDetail) {
 	status, code, msg := classify(err)
 	if status == http.StatusInternalServerError {
 		slog.ErrorContext(r.Context(), "request failed", slog.String("route", r.Pattern), slog.Any("err", err))
@@ -91,7 +98,7 @@ func fail(w http.ResponseWriter, r *http.Request, err error) {
 	if fe, ok := desk.AsFieldError(err); ok && status != http.StatusNotFound && status != http.StatusInternalServerError {
 		d.Message, d.Field, d.Rule, d.Params = fe.Text(), fe.Field, string(fe.Code), wireParams(fe.Params)
 	}
-	writeJSON(w, status, errorBody{Error: d})
+	return status, d
 }
 
 // classify gives a desk error its status, class and words for when the

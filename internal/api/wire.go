@@ -229,6 +229,8 @@ type agentJSON struct {
 	GroupIDs          []string          `json:"group_ids"`
 	Meta              doorMeta          `json:"meta,omitempty" doc:"values only one door speaks, by door then field (docs/domain.md)"`
 	CreatedAt         jsontext.Instant  `json:"created_at"`
+	Active            bool              `json:"active" doc:"false once deactivated: signs in to nothing, routed nothing"`
+	DeactivatedAt     *jsontext.Instant `json:"deactivated_at"`
 }
 
 // doorMeta is the values one door alone speaks (a vendor's label kept as
@@ -239,7 +241,8 @@ type doorMeta = map[string]map[string]json.RawMessage
 func toAgentJSON(a *desk.Agent) agentJSON {
 	out := agentJSON{ID: a.ID, Number: a.Number, Name: a.Name, Email: a.Email, Role: a.Role, Presence: a.Presence,
 		PresenceChangedAt: optTime(a.PresenceChangedAt), LastLoginAt: optTime(a.LastLoginAt), Capacity: a.Capacity,
-		GroupIDs: a.GroupIDs, Meta: a.Meta, CreatedAt: jsontext.Instant(a.CreatedAt)}
+		GroupIDs: a.GroupIDs, Meta: a.Meta, CreatedAt: jsontext.Instant(a.CreatedAt), Active: a.Active(),
+		DeactivatedAt: optTime(a.DeactivatedAt)}
 	if out.GroupIDs == nil {
 		out.GroupIDs = []string{}
 	}

@@ -40,7 +40,7 @@ func (s *Service) Tokens(ctx context.Context, p *Principal, agentID, after strin
 	if agentID != p.AgentID && !p.Can(desk.RoleAdmin) {
 		return nil, desk.Refuse(ActManageTokens, desk.CodeAdminOnly)
 	}
-	if limit <= 0 || limit > MaxTokenPage {
+	if limit <= 0 || limit > MaxTokenPage+1 { // one more: is there a next page
 		return nil, desk.Invalid("limit", desk.CodeRange, desk.Params{Min: 1, Max: MaxTokenPage})
 	}
 	ts, err := s.Desk.Store.Tokens(ctx, p.WorkspaceID, desk.TokenFilter{AgentID: agentID, After: after, Limit: limit})

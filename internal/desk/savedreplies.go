@@ -123,9 +123,10 @@ func (s *Service) SavedReply(ctx context.Context, ws string, c Caller, id string
 }
 
 // SavedReplies lists the replies the caller sees (shared and its own) by
-// id, limit at most MaxSavedReplies, after the id of the last one seen.
+// id, after the id of the last one seen; limit is at most MaxSavedReplies
+// and one more (which tells a door whether a next page exists).
 func (s *Service) SavedReplies(ctx context.Context, ws string, c Caller, after string, limit int) ([]SavedReply, error) {
-	if limit <= 0 || limit > MaxSavedReplies {
+	if limit <= 0 || limit > MaxSavedReplies+1 {
 		return nil, Invalid("limit", CodeRange, Params{Min: 1, Max: MaxSavedReplies})
 	}
 	rs, err := s.Store.SavedReplies(ctx, ws, SavedReplyFilter{Visible: c.AgentID, After: after, Limit: limit})
