@@ -274,8 +274,10 @@ func FillPlaceholders(text string, lookup func(name string) (string, bool)) (out
 			name = strings.TrimSpace(rest[:j])
 		}
 		if j < 0 || !placeholderName(name) {
-			b.WriteString("{{")
-			text = rest
+			// Not a placeholder here; one may start at the next brace
+			// ("{{{name}}}" is a brace around a placeholder).
+			b.WriteByte('{')
+			text = text[i+1:]
 			continue
 		}
 		if v, ok := lookup(name); ok {
