@@ -188,6 +188,7 @@ type attachmentJSON struct {
 	FileName    string `json:"file_name"`
 	ContentType string `json:"content_type"`
 	Size        int64  `json:"size"`
+	URL         string `json:"url" doc:"where to download it (GET, as an attachment)"`
 }
 
 func toMessageJSON(m *desk.Message) messageJSON {
@@ -195,7 +196,8 @@ func toMessageJSON(m *desk.Message) messageJSON {
 		Author: m.Author, AuthorName: m.AuthorName, Text: m.Text, CreatedAt: jsontext.Instant(m.CreatedAt), Attachments: []attachmentJSON{},
 		Delivery: toDeliveryJSON(m.Delivery)}
 	for _, a := range m.Attachments {
-		out.Attachments = append(out.Attachments, attachmentJSON{ID: a.ID, FileName: a.FileName, ContentType: a.ContentType, Size: a.Size})
+		out.Attachments = append(out.Attachments, attachmentJSON{ID: a.ID, FileName: a.FileName, ContentType: a.ContentType, Size: a.Size,
+			URL: attachmentURL(a.ID)})
 	}
 	return out
 }
