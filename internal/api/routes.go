@@ -41,6 +41,10 @@ func (a *API) routes() []endpoint {
 			Request: groupRequest{}, Response: groupJSON{}, Status: 201, Errors: []int{400, 403, 409, 422}}}, a.createGroup},
 		{Route{"GET", "/api/v1/groups", Doc{Summary: "List groups", Tag: "groups", Response: groupList{}}}, a.groups},
 		{Route{"GET", "/api/v1/groups/{id}", Doc{Summary: "One group", Tag: "groups", Response: groupJSON{}, Errors: []int{404}}}, a.group},
+		{Route{"PATCH", "/api/v1/groups/{id}", Doc{Summary: "Rename a group, describe it, change its supervisor", Tag: "groups", Role: "admin",
+			Request: groupPatch{}, Response: groupJSON{}, Errors: []int{400, 403, 404, 409, 422}}}, a.updateGroup},
+		{Route{"DELETE", "/api/v1/groups/{id}", Doc{Summary: "Delete a group no ticket was ever in (409 not_empty otherwise: rename it instead)", Tag: "groups", Role: "admin",
+			Status: 204, Errors: []int{403, 404, 409}}}, a.deleteGroup},
 
 		{Route{"GET", "/api/v1/channel-accounts", Doc{Summary: "List channel accounts (settings without secrets)", Tag: "channel-accounts",
 			Response: channelAccountList{}}}, a.channelAccounts},

@@ -256,11 +256,13 @@ type groupJSON struct {
 	Number       int64            `json:"number"`
 	Name         string           `json:"name"`
 	SupervisorID *string          `json:"supervisor_id"`
+	Description  string           `json:"description"`
 	CreatedAt    jsontext.Instant `json:"created_at"`
 }
 
 func toGroupJSON(g *desk.Group) groupJSON {
-	return groupJSON{ID: g.ID, Number: g.Number, Name: g.Name, SupervisorID: optStr(g.SupervisorID), CreatedAt: jsontext.Instant(g.CreatedAt)}
+	return groupJSON{ID: g.ID, Number: g.Number, Name: g.Name, SupervisorID: optStr(g.SupervisorID), Description: g.Description,
+		CreatedAt: jsontext.Instant(g.CreatedAt)}
 }
 
 type identityJSON struct {

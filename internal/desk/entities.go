@@ -61,6 +61,7 @@ type Group struct {
 	WorkspaceID  string
 	Name         string
 	SupervisorID string
+	Description  string
 	CreatedAt    time.Time
 }
 

@@ -74,13 +74,16 @@ const (
 	// CodeDeactivated: agent Params.Ref (#Params.Number) is deactivated;
 	// it can be given no ticket and no presence (ErrConflict).
 	CodeDeactivated Code = "deactivated"
+	// CodeNotEmpty: Params.Entity Params.Ref still holds Params.Count
+	// tickets, so it cannot be deleted (ErrConflict).
+	CodeNotEmpty Code = "not_empty"
 )
 
 // Codes lists every code, for tables, docs and tests.
 var Codes = []Code{CodeRequired, CodeTooLong, CodeTooMany, CodeRange, CodeOneOf, CodeUnknown,
 	CodeFormat, CodeType, CodeDuplicate, CodeNotFoundRef, CodeInUse, CodeTaken, CodeOverlap,
 	CodeCapacity, CodeFinal, CodeClosed, CodeNeedsOwner, CodeNoOwner, CodeNotAllowed, CodeNeedsAgent,
-	CodeOwnerOnly, CodeSupervisorOnly, CodeAdminOnly, CodeBotOrSupervisor, CodeLastAdmin, CodeDeactivated}
+	CodeOwnerOnly, CodeSupervisorOnly, CodeAdminOnly, CodeBotOrSupervisor, CodeLastAdmin, CodeDeactivated, CodeNotEmpty}
 
 // Params are what a code needs to be said; each code uses the few its
 // comment names. They are wire-neutral: ids, numbers and canonical words,
@@ -194,6 +197,8 @@ func Text(c Code, field string, p Params) string {
 		return "the workspace's last active admin cannot be deactivated; make another agent admin first"
 	case CodeDeactivated:
 		return fmt.Sprintf("agent #%d is deactivated", p.Number)
+	case CodeNotEmpty:
+		return fmt.Sprintf("the %s still holds %d tickets; it cannot be deleted (rename it instead)", p.Entity, p.Count)
 	}
 	return fmt.Sprintf("%s: %s", f, c)
 }

@@ -16,6 +16,8 @@ type AdminReader interface {
 	SavedReply(ctx context.Context, ws, id string) (*SavedReply, error)
 	// SavedReplies lists saved replies of ws by id, keyset after f.After.
 	SavedReplies(ctx context.Context, ws string, f SavedReplyFilter) ([]SavedReply, error)
+	// GroupTickets counts the tickets of any status in group id.
+	GroupTickets(ctx context.Context, ws, id string) (int, error)
 }
 
 // AdminWriter holds store writes behind the workspace's admin surface.
@@ -28,6 +30,10 @@ type AdminWriter interface {
 	// UpdateSavedReply writes every field of r but its owner and creation.
 	UpdateSavedReply(ctx context.Context, r *SavedReply) error
 	DeleteSavedReply(ctx context.Context, ws, id string) error
+	// DeleteGroup removes a group no ticket names (GroupTickets 0): its
+	// memberships go, channel accounts that routed into it route to the
+	// general queue.
+	DeleteGroup(ctx context.Context, ws, id string) error
 }
 
 // TokenFilter narrows a token list.

@@ -1,10 +1,11 @@
 -- What the agent desk's admin pages need over the native API (issue 18):
 -- an agent can be deactivated (kept with its history, never signed in,
--- never routed to); API tokens are listed by a short prefix of their
+-- never routed to); a group has a description; API tokens are listed by a short prefix of their
 -- secret (the secret itself is never kept) and when they were last used;
 -- saved replies (canned responses) are personal (owner_id) or shared by
 -- the workspace (owner_id '').
 ALTER TABLE agents ADD COLUMN deactivated_at BIGINT;
+ALTER TABLE groups ADD COLUMN description TEXT NOT NULL DEFAULT '';
 ALTER TABLE tokens ADD COLUMN prefix TEXT NOT NULL DEFAULT '';
 ALTER TABLE tokens ADD COLUMN last_used_at BIGINT;
 
