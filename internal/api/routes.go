@@ -81,6 +81,10 @@ func (a *API) routes() []endpoint {
 			Query: []Param{q("email", "string", ""), q("phone", "string", ""), q("national_id", "string", ""),
 				q("channel", "string", "with external_id: an identity"), q("external_id", "string", ""), q("limit", "integer", "")}}}, a.contacts},
 		{Route{"GET", "/api/v1/contacts/{id}", Doc{Summary: "One contact", Tag: "contacts", Response: contactJSON{}, Errors: []int{404}}}, a.contact},
+		{Route{"PATCH", "/api/v1/contacts/{id}", Doc{Summary: "Change a contact (details, identities, custom fields)", Tag: "contacts",
+			Request: contactPatch{}, Response: contactJSON{}, Errors: []int{400, 404, 409, 422}}}, a.updateContact},
+		{Route{"POST", "/api/v1/contacts/{id}/merge", Doc{Summary: "Merge another contact into this one: its tickets and identities move here, it is deleted", Tag: "contacts",
+			Request: mergeRequest{}, Response: mergeResponse{}, Errors: []int{400, 403, 404, 422}}}, a.mergeContact},
 
 		{Route{"GET", "/api/v1/saved-replies", Doc{Summary: "Saved replies the caller sees (shared and its own), by id", Tag: "saved-replies",
 			Query:    []Param{q("limit", "integer", "page size, 1..100 (default 50)"), q("cursor", "string", "next_cursor of the previous page")},

@@ -246,6 +246,8 @@ func actionWords(a Action) string {
 		return "act for another agent"
 	case ActShareReply:
 		return "create, change or delete shared saved replies"
+	case ActMergeContacts:
+		return "merge contacts"
 	}
 	return string(a)
 }

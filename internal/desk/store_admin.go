@@ -34,6 +34,11 @@ type AdminWriter interface {
 	// memberships go, channel accounts that routed into it route to the
 	// general queue.
 	DeleteGroup(ctx context.Context, ws, id string) error
+	// MergeContact moves into contact intoID what contact fromID has (the
+	// identities, details and custom fields it lacks, message authorship,
+	// tickets still fromID's), records the merge with reason and deletes
+	// fromID with its profile; it answers how many tickets it moved.
+	MergeContact(ctx context.Context, ws, intoID, fromID, reason string, at time.Time) (int64, error)
 }
 
 // TokenFilter narrows a token list.

@@ -3,10 +3,12 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"fmt"
 	"time"
 
 	"github.com/ticketd/ticketd/internal/desk"
+	"github.com/ticketd/ticketd/internal/objectid"
 )
 
 // Tokens and saved replies: the rows behind the workspace's admin pages.
@@ -85,4 +87,52 @@ func (c *conn) UpdateSavedReply(ctx context.Context, s *desk.SavedReply) error {
 func (c *conn) DeleteSavedReply(ctx context.Context, ws, id string) error {
 	res, err := c.q.ExecContext(ctx, `DELETE FROM saved_replies WHERE workspace_id = $1 AND id = $2`, ws, id)
 	return c.affected(res, err, "delete saved reply "+id)
+}
+
+// MergeContact moves into contact into what contact from has — the
+// identities it lacks, the details it lacks, the custom fields whose keys
+// it lacks, its messages' authorship and any ticket still its — records
+// the merge in contact_merges and deletes from with its profile (desk
+// merges profiles and door meta itself). It is migration 0015's merge, run
+// on demand.
+func (c *conn) MergeContact(ctx context.Context, ws, intoID, fromID, reason string, at time.Time) (int64, error) {
+	into, err := loadMergeContact(ctx, c.q, intoID)
+	if err != nil {
+		return 0, c.mapErr(err, "merge contact")
+	}
+	from, err := loadMergeContact(ctx, c.q, fromID)
+	if err != nil {
+		return 0, c.mapErr(err, "merge contact")
+	}
+	if into.ws != ws || from.ws != ws {
+		return 0, fmt.Errorf("merge contact %s into %s: %w", fromID, intoID, desk.ErrNotFound)
+	}
+	rows, err := c.q.QueryContext(ctx, `SELECT channel, external_id FROM contact_identities WHERE contact_id = $1 ORDER BY position`, fromID)
+	ids, err := collect(rows, err, func(r *sql.Rows, i *desk.Identity) error { return r.Scan(&i.Channel, &i.ExternalID) })
+	if err != nil {
+		return 0, c.mapErr(err, "merge contact")
+	}
+	idents := string(jsonOrEmpty(ids))
+	moved, err := mergeInto(ctx, c.q, into, from, false)
+	if err != nil {
+		return 0, c.mapErr(err, "merge contact "+fromID+" into "+intoID)
+	}
+	if _, err := c.q.ExecContext(ctx, `UPDATE contacts SET updated_at = $2 WHERE id = $1`, intoID, ms(at)); err != nil {
+		return 0, c.mapErr(err, "merge contact")
+	}
+	_, err = c.q.ExecContext(ctx, `INSERT INTO contact_merges (id, workspace_id, contact_id, contact_number, contact_name,
+		into_id, into_number, identities, tickets, reason, merged_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+		objectid.New(at), ws, from.id, from.number, from.name, into.id, into.number, idents, moved, reason, ms(at))
+	return moved, c.mapErr(err, "record merge of contact "+fromID)
+}
+
+func jsonOrEmpty(v []desk.Identity) []byte {
+	if len(v) == 0 {
+		return []byte("[]")
+	}
+	b, err := json.Marshal(v)
+	if err != nil {
+		return []byte("[]")
+	}
+	return b
 }
