@@ -11,7 +11,7 @@ import (
 type savedReplyJSON struct {
 	ID        string           `json:"id"`
 	Name      string           `json:"name"`
-	Text      string           `json:"text" doc:"may hold placeholders such as {{contact.name}} (docs/saved-replies.md)"`
+	Text      string           `json:"text" doc:"may hold placeholders such as {{contact.name}} (docs/API.md, Saved replies)"`
 	Shortcut  string           `json:"shortcut"`
 	Scope     string           `json:"scope" enum:"personal,shared"`
 	OwnerID   *string          `json:"owner_id" doc:"the agent a personal reply belongs to"`
