@@ -40,6 +40,7 @@ func Run(t *testing.T, open Opener) {
 		{"NotFound", testNotFound},
 		{"Batch", testBatch},
 		{"TicketCounts", testTicketCounts},
+		{"AdminRows", testAdminRows},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
