@@ -53,6 +53,8 @@ func TestDeactivateAgent(t *testing.T) {
 			{name: "last admin", method: "POST", path: "/api/v1/agents/" + e.Admin.ID + "/deactivate", status: 409, want: []string{`"rule":"last_admin"`}},
 			{name: "unknown", method: "POST", path: "/api/v1/agents/000000000000000000000000/deactivate", status: 404},
 			{name: "listed", method: "GET", path: "/api/v1/agents/" + bo.ID, status: 200, want: []string{`"active":false`}},
+			{name: "only deactivated", method: "GET", path: "/api/v1/agents?active=false", status: 200, want: []string{`"id":"` + bo.ID + `"`}},
+			{name: "bad active", method: "GET", path: "/api/v1/agents?active=maybe", status: 400},
 			{name: "activate", method: "POST", path: "/api/v1/agents/" + bo.ID + "/activate", status: 200, want: []string{`"active":true`, `"deactivated_at":null`}},
 			{name: "signs in again", method: "POST", path: "/api/v1/tokens", body: map[string]any{"email": "bo@acme.test", "password": servertest.Password}, status: 201},
 		} {

@@ -244,8 +244,16 @@ func (a *API) agents(w http.ResponseWriter, r *http.Request, p *auth.Principal) 
 		fail(w, r, err)
 		return
 	}
+	active := q.Get("active")
+	if active != "" && active != "true" && active != "false" {
+		writeError(w, http.StatusBadRequest, "bad_request", "active must be true or false")
+		return
+	}
 	out := agentList{Agents: make([]agentJSON, 0, len(ags))}
 	for i := range ags {
+		if active != "" && ags[i].Active() != (active == "true") {
+			continue
+		}
 		out.Agents = append(out.Agents, toAgentJSON(&ags[i]))
 	}
 	writeJSON(w, http.StatusOK, out)
