@@ -9,6 +9,7 @@ import (
 
 	"github.com/ticketd/ticketd/internal/auth"
 	"github.com/ticketd/ticketd/internal/desk"
+	"github.com/ticketd/ticketd/internal/files"
 	"github.com/ticketd/ticketd/internal/route"
 )
 
@@ -19,6 +20,9 @@ type API struct {
 	// ExtraDocs adds documented paths served elsewhere (streams, dialect
 	// endpoints worth describing) to the OpenAPI document.
 	ExtraDocs map[string]map[string]any
+	// Files keeps uploads (POST /api/v1/uploads) and serves attachments;
+	// nil answers those routes 503.
+	Files *files.Store
 	// AllowPrivateHosts lets outbound checks (a channel account's test)
 	// dial loopback and private addresses (--allow-private-hosts).
 	AllowPrivateHosts bool

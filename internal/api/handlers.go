@@ -125,6 +125,35 @@ func (a *API) patchWorkspaceSettings(w http.ResponseWriter, r *http.Request, p *
 type groupRequest struct {
 	Name         string `json:"name"`
 	SupervisorID string `json:"supervisor_id,omitempty"`
+	Description  string `json:"description,omitempty"`
+}
+
+type groupPatch struct {
+	Name         *string `json:"name,omitempty"`
+	Description  *string `json:"description,omitempty"`
+	SupervisorID *string `json:"supervisor_id,omitempty" doc:"empty string removes the supervisor"`
+}
+
+func (a *API) updateGroup(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+	var in groupPatch
+	if !decode(w, r, &in) {
+		return
+	}
+	g, err := a.Desk.UpdateGroup(r.Context(), p.WorkspaceID, r.PathValue("id"),
+		desk.GroupPatch{Name: in.Name, Description: in.Description, SupervisorID: in.SupervisorID})
+	if err != nil {
+		fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, toGroupJSON(g))
+}
+
+func (a *API) deleteGroup(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+	if err := a.Desk.DeleteGroup(r.Context(), p.WorkspaceID, r.PathValue("id")); err != nil {
+		fail(w, r, err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
 }
 
 type groupList struct {
@@ -137,6 +166,9 @@ func (a *API) createGroup(w http.ResponseWriter, r *http.Request, p *auth.Princi
 		return
 	}
 	g, err := a.Desk.CreateGroup(r.Context(), p.WorkspaceID, in.Name, in.SupervisorID)
+	if err == nil && in.Description != "" {
+		g, err = a.Desk.UpdateGroup(r.Context(), p.WorkspaceID, g.ID, desk.GroupPatch{Description: &in.Description})
+	}
 	if err != nil {
 		fail(w, r, err)
 		return
@@ -212,8 +244,16 @@ func (a *API) agents(w http.ResponseWriter, r *http.Request, p *auth.Principal) 
 		fail(w, r, err)
 		return
 	}
+	active := q.Get("active")
+	if active != "" && active != "true" && active != "false" {
+		writeError(w, http.StatusBadRequest, "bad_request", "active must be true or false")
+		return
+	}
 	out := agentList{Agents: make([]agentJSON, 0, len(ags))}
 	for i := range ags {
+		if active != "" && ags[i].Active() != (active == "true") {
+			continue
+		}
 		out.Agents = append(out.Agents, toAgentJSON(&ags[i]))
 	}
 	writeJSON(w, http.StatusOK, out)

@@ -27,6 +27,8 @@ type Doc struct {
 	Status   int     // success status (default 200)
 	Stream   string  // content type of a streamed response (text/event-stream)
 	Errors   []int   // error statuses besides 401
+	Upload   bool    // the body is a file: multipart/form-data (part "file") or raw bytes
+	Download bool    // the answer is a file's bytes
 }
 
 // Param is a documented query parameter.
@@ -68,6 +70,12 @@ func OpenAPI(routes []Route, extraPaths map[string]map[string]any) map[string]an
 		if len(params) > 0 {
 			op["parameters"] = params
 		}
+		if r.Doc.Upload {
+			op["requestBody"] = map[string]any{"required": true, "content": map[string]any{
+				"multipart/form-data": map[string]any{"schema": map[string]any{"type": "object", "required": []string{"file"},
+					"properties": map[string]any{"file": map[string]any{"type": "string", "contentMediaType": "application/octet-stream"}}}},
+				"application/octet-stream": map[string]any{"schema": map[string]any{"type": "string", "contentMediaType": "application/octet-stream"}}}}
+		}
 		if r.Doc.Request != nil {
 			op["requestBody"] = map[string]any{"required": true, "content": map[string]any{
 				"application/json": map[string]any{"schema": schemaOf(reflect.TypeOf(r.Doc.Request), schemas)}}}
@@ -78,6 +86,8 @@ func OpenAPI(routes []Route, extraPaths map[string]map[string]any) map[string]an
 		}
 		ok := map[string]any{"description": "success"}
 		switch {
+		case r.Doc.Download:
+			ok["content"] = map[string]any{"application/octet-stream": map[string]any{"schema": map[string]any{"type": "string", "contentMediaType": "application/octet-stream"}}}
 		case r.Doc.Stream != "":
 			ok["content"] = map[string]any{r.Doc.Stream: map[string]any{"schema": map[string]any{"type": "string"}}}
 		case r.Doc.Response != nil:

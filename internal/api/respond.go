@@ -26,7 +26,7 @@ type errorDetail struct {
 	Message string `json:"message" doc:"English words for people; clients decide on code, field, rule and params"`
 	// Field names the input field at fault, when there is one.
 	Field  string       `json:"field,omitempty" doc:"the input at fault: a body field (subject), a custom field (custom_fields.order_id) or a parameter"`
-	Rule   string       `json:"rule,omitempty" enum:"required,too_long,too_many,range,one_of,unknown,format,type,duplicate,not_found_ref,in_use,taken,overlap,capacity,final,closed,needs_owner,no_owner,not_allowed,needs_agent,owner_only,supervisor_only,admin_only,bot_or_supervisor" doc:"the rule the input broke (docs/errors.md)"`
+	Rule   string       `json:"rule,omitempty" enum:"required,too_long,too_many,range,one_of,unknown,format,type,duplicate,not_found_ref,in_use,taken,overlap,capacity,final,closed,needs_owner,no_owner,not_allowed,needs_agent,owner_only,supervisor_only,admin_only,bot_or_supervisor,last_admin,deactivated,not_empty" doc:"the rule the input broke (docs/errors.md)"`
 	Params *errorParams `json:"params,omitempty" doc:"what the rule needs to be said; each rule uses a few"`
 }
 
@@ -34,7 +34,7 @@ type errorDetail struct {
 type errorParams struct {
 	Max     int      `json:"max,omitempty" doc:"too_long (bytes), too_many (items), range, capacity"`
 	Min     int      `json:"min,omitempty" doc:"range (absent: 0)"`
-	Count   int      `json:"count,omitempty" doc:"capacity: open tickets the agent holds"`
+	Count   int      `json:"count,omitempty" doc:"capacity: open tickets the agent holds; not_empty: tickets the record holds"`
 	Number  int64    `json:"number,omitempty" doc:"final, closed: the ticket's number; capacity: the agent's"`
 	Value   string   `json:"value,omitempty" doc:"the value refused"`
 	Allowed []string `json:"allowed,omitempty" doc:"one_of: the values accepted"`
@@ -83,6 +83,13 @@ func WriteError(w http.ResponseWriter, status int, code, msg, field string) {
 // error is typed. Internal errors are logged and answered without their
 // details.
 func fail(w http.ResponseWriter, r *http.Request, err error) {
+	status, d := errorOf(r, err)
+	writeJSON(w, status, errorBody{Error: d})
+}
+
+// errorOf is fail's status and error detail, for answers that carry
+// several errors (a bulk update's items).
+func errorOf(r *http.Request, err error) (int, errorDetail) {
 	status, code, msg := classify(err)
 	if status == http.StatusInternalServerError {
 		slog.ErrorContext(r.Context(), "request failed", slog.String("route", r.Pattern), slog.Any("err", err))
@@ -91,7 +98,7 @@ func fail(w http.ResponseWriter, r *http.Request, err error) {
 	if fe, ok := desk.AsFieldError(err); ok && status != http.StatusNotFound && status != http.StatusInternalServerError {
 		d.Message, d.Field, d.Rule, d.Params = fe.Text(), fe.Field, string(fe.Code), wireParams(fe.Params)
 	}
-	writeJSON(w, status, errorBody{Error: d})
+	return status, d
 }
 
 // classify gives a desk error its status, class and words for when the

@@ -188,6 +188,7 @@ type attachmentJSON struct {
 	FileName    string `json:"file_name"`
 	ContentType string `json:"content_type"`
 	Size        int64  `json:"size"`
+	URL         string `json:"url" doc:"where to download it (GET, as an attachment)"`
 }
 
 func toMessageJSON(m *desk.Message) messageJSON {
@@ -195,7 +196,8 @@ func toMessageJSON(m *desk.Message) messageJSON {
 		Author: m.Author, AuthorName: m.AuthorName, Text: m.Text, CreatedAt: jsontext.Instant(m.CreatedAt), Attachments: []attachmentJSON{},
 		Delivery: toDeliveryJSON(m.Delivery)}
 	for _, a := range m.Attachments {
-		out.Attachments = append(out.Attachments, attachmentJSON{ID: a.ID, FileName: a.FileName, ContentType: a.ContentType, Size: a.Size})
+		out.Attachments = append(out.Attachments, attachmentJSON{ID: a.ID, FileName: a.FileName, ContentType: a.ContentType, Size: a.Size,
+			URL: attachmentURL(a.ID)})
 	}
 	return out
 }
@@ -229,6 +231,8 @@ type agentJSON struct {
 	GroupIDs          []string          `json:"group_ids"`
 	Meta              doorMeta          `json:"meta,omitempty" doc:"values only one door speaks, by door then field (docs/domain.md)"`
 	CreatedAt         jsontext.Instant  `json:"created_at"`
+	Active            bool              `json:"active" doc:"false once deactivated: signs in to nothing, routed nothing"`
+	DeactivatedAt     *jsontext.Instant `json:"deactivated_at"`
 }
 
 // doorMeta is the values one door alone speaks (a vendor's label kept as
@@ -239,7 +243,8 @@ type doorMeta = map[string]map[string]json.RawMessage
 func toAgentJSON(a *desk.Agent) agentJSON {
 	out := agentJSON{ID: a.ID, Number: a.Number, Name: a.Name, Email: a.Email, Role: a.Role, Presence: a.Presence,
 		PresenceChangedAt: optTime(a.PresenceChangedAt), LastLoginAt: optTime(a.LastLoginAt), Capacity: a.Capacity,
-		GroupIDs: a.GroupIDs, Meta: a.Meta, CreatedAt: jsontext.Instant(a.CreatedAt)}
+		GroupIDs: a.GroupIDs, Meta: a.Meta, CreatedAt: jsontext.Instant(a.CreatedAt), Active: a.Active(),
+		DeactivatedAt: optTime(a.DeactivatedAt)}
 	if out.GroupIDs == nil {
 		out.GroupIDs = []string{}
 	}
@@ -251,11 +256,13 @@ type groupJSON struct {
 	Number       int64            `json:"number"`
 	Name         string           `json:"name"`
 	SupervisorID *string          `json:"supervisor_id"`
+	Description  string           `json:"description"`
 	CreatedAt    jsontext.Instant `json:"created_at"`
 }
 
 func toGroupJSON(g *desk.Group) groupJSON {
-	return groupJSON{ID: g.ID, Number: g.Number, Name: g.Name, SupervisorID: optStr(g.SupervisorID), CreatedAt: jsontext.Instant(g.CreatedAt)}
+	return groupJSON{ID: g.ID, Number: g.Number, Name: g.Name, SupervisorID: optStr(g.SupervisorID), Description: g.Description,
+		CreatedAt: jsontext.Instant(g.CreatedAt)}
 }
 
 type identityJSON struct {

@@ -104,6 +104,11 @@ func Verify(encoded, password string) bool {
 // TokenPrefix marks ticketd API tokens so leaked ones are easy to find.
 const TokenPrefix = "tkd_"
 
+// PrefixChars is how many characters of a token's secret after
+// TokenPrefix are kept to tell tokens apart in lists (desk.Token.Prefix):
+// 6 of 43 base64 characters, 36 of 256 bits, leave 220 unknown.
+const PrefixChars = 6
+
 // HashToken is how tokens are stored and looked up.
 func HashToken(tok string) []byte {
 	h := sha256.Sum256([]byte(tok))
@@ -171,7 +176,7 @@ func (s *Service) Login(ctx context.Context, email, password, workspace string) 
 				continue
 			}
 		}
-		if a.PasswordHash != "" && Verify(a.PasswordHash, password) {
+		if a.PasswordHash != "" && a.Active() && Verify(a.PasswordHash, password) {
 			return a, nil
 		}
 	}
@@ -187,8 +192,11 @@ func (s *Service) IssueToken(ctx context.Context, a *desk.Agent, label string, t
 	}
 	tok := TokenPrefix + base64.RawURLEncoding.EncodeToString(raw)
 	now := s.Desk.Clock()
+	if !a.Active() {
+		return "", nil, desk.CheckActive("agent", a)
+	}
 	t := &desk.Token{ID: objectid.New(now), WorkspaceID: a.WorkspaceID, AgentID: a.ID, Hash: HashToken(tok),
-		Label: label, CreatedAt: now}
+		Label: label, CreatedAt: now, Prefix: tok[:len(TokenPrefix)+PrefixChars]}
 	if ttl > 0 {
 		t.ExpiresAt = now.Add(ttl)
 	}
@@ -228,6 +236,10 @@ func (s *Service) Token(ctx context.Context, tok string) (*Principal, error) {
 		noteFault(ctx, err) // a store that fails is no proof of bad credentials
 		return nil, fmt.Errorf("token agent: %w", err)
 	}
+	if !a.Active() {
+		return nil, ErrUnauthorized
+	}
+	s.touch(ctx, t, now)
 	p = &Principal{WorkspaceID: a.WorkspaceID, AgentID: a.ID, Role: a.Role, TokenID: t.ID}
 	exp := now.Add(s.cacheTTL())
 	if !t.ExpiresAt.IsZero() && t.ExpiresAt.Before(exp) {

@@ -159,7 +159,7 @@ func TestForgetLocally(t *testing.T) {
 			if p, _ := s.lookup([32]byte{1}); p != nil {
 				t.Fatal("a principal read before a change was cached")
 			}
-			if err := s.Deactivate(ctx, ws.ID, admin.ID, desk.System); err != nil {
+			if _, err := s.Deactivate(ctx, ws.ID, admin.ID, desk.System); err != nil {
 				t.Fatal(err)
 			}
 			if _, err := s.Token(ctx, tok); !errors.Is(err, ErrUnauthorized) {

@@ -92,35 +92,30 @@ func (s *Service) UpdateAgent(ctx context.Context, ws, id string, p desk.AgentPa
 	return a, nil
 }
 
-// Deactivate ends an agent's access: every token of the agent is deleted,
-// its password cleared (so it cannot sign in again until an admin sets
-// one), its presence set to offline (so routing gives it nothing new), and
-// every node forgets its cached credentials at once. The agent itself stays,
-// with its tickets and history.
-func (s *Service) Deactivate(ctx context.Context, ws, id string, actor desk.Actor) error {
-	empty := ""
-	if _, err := s.Desk.UpdateAgent(ctx, ws, id, desk.AgentPatch{PasswordHash: &empty}); err != nil {
-		return fmt.Errorf("deactivate agent %s: %w", id, err)
-	}
-	err := s.Desk.Store.Update(ctx, func(tx desk.Tx) error {
-		d, ok := tx.(interface {
-			DeleteAgentTokens(ctx context.Context, ws, agentID string) ([]string, error)
-		})
-		if !ok {
-			return fmt.Errorf("store %s cannot delete an agent's tokens", s.Desk.Store.Backend())
-		}
-		_, err := d.DeleteAgentTokens(ctx, ws, id)
-		return err
-	})
-	// Forget before anything else can fail: the password is gone already.
-	s.ForgetAgent(ws, id)
+// Deactivate ends an agent's access (desk.Service.DeactivateAgent: marked
+// deactivated, tokens deleted, offline, active tickets back to routing)
+// and makes every node forget its cached credentials at once. The agent
+// itself stays, with its tickets and history.
+func (s *Service) Deactivate(ctx context.Context, ws, id string, actor desk.Actor) (*desk.Agent, error) {
+	// Forgetting the agent drops every principal of its tokens, on every
+	// node: no need to name the tokens one by one.
+	a, _, err := s.Desk.DeactivateAgent(ctx, ws, id, actor)
 	if err != nil {
-		return fmt.Errorf("deactivate agent %s: %w", id, err)
+		return nil, err
 	}
-	if _, err := s.Desk.SetPresence(ctx, ws, id, desk.PresenceOffline, actor); err != nil {
-		return fmt.Errorf("deactivate agent %s: %w", id, err)
+	s.ForgetAgent(ws, id)
+	return a, nil
+}
+
+// Activate gives a deactivated agent its access back
+// (desk.Service.ActivateAgent).
+func (s *Service) Activate(ctx context.Context, ws, id string) (*desk.Agent, error) {
+	a, err := s.Desk.ActivateAgent(ctx, ws, id)
+	if err != nil {
+		return nil, err
 	}
-	return nil
+	s.ForgetAgent(ws, id)
+	return a, nil
 }
 
 // cacheTTL is how long a fresh lookup may be trusted: CacheTTL while this

@@ -98,7 +98,7 @@ func TestDeactivationReachesEveryNode(t *testing.T) {
 	tok2, _, _ := a.Deps.Auth.IssueToken(context.Background(), ag, "second", 0)
 	warm(t, b, tok)
 	warm(t, b, tok2)
-	if err := a.Deps.Auth.Deactivate(context.Background(), a.Workspace.ID, ag.ID, desk.System); err != nil {
+	if _, err := a.Deps.Auth.Deactivate(context.Background(), a.Workspace.ID, ag.ID, desk.System); err != nil {
 		t.Fatal(err)
 	}
 	within(t, "deactivation", func() bool {
@@ -130,4 +130,31 @@ func TestRoleChangeReachesEveryNode(t *testing.T) {
 		t.Fatalf("demote on node A: %d %s", res.Status, res.Body)
 	}
 	within(t, "demotion", func() bool { return setOthersPresence() == 403 })
+}
+
+// TestAdminRoutesReachEveryNode: an admin revoking another agent's token by
+// id, and deactivating an agent, over node A's native routes, end those
+// credentials on node B within reach.
+func TestAdminRoutesReachEveryNode(t *testing.T) {
+	a, b := twoNodes(t)
+	_, tok := a.Agent(desk.NewAgent{Name: "Ana", Email: "ana@acme.test"})
+	cy, cyTok := a.Agent(desk.NewAgent{Name: "Cy", Email: "cy@acme.test"})
+	warm(t, b, tok)
+	warm(t, b, cyTok)
+	p, err := a.Deps.Auth.Token(context.Background(), tok)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res := a.Do("DELETE", "/api/v1/tokens/"+p.TokenID, nil, servertest.Bearer(a.AdminToken)); res.Status != 204 {
+		t.Fatalf("revoke on node A: %d %s", res.Status, res.Body)
+	}
+	within(t, "revoke by id", func() bool {
+		return b.Do("GET", "/api/v1/me", nil, servertest.Bearer(tok)).Status == 401
+	})
+	if res := a.Do("POST", "/api/v1/agents/"+cy.ID+"/deactivate", nil, servertest.Bearer(a.AdminToken)); res.Status != 200 {
+		t.Fatalf("deactivate on node A: %d %s", res.Status, res.Body)
+	}
+	within(t, "deactivate route", func() bool {
+		return b.Do("GET", "/api/v1/me", nil, servertest.Bearer(cyTok)).Status == 401
+	})
 }

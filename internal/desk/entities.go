@@ -45,7 +45,14 @@ type Agent struct {
 	Meta      map[string]map[string]json.RawMessage
 	CreatedAt time.Time
 	UpdatedAt time.Time
+	// DeactivatedAt, when set, is when the agent's access ended
+	// (Deactivate): it keeps its history but signs in to nothing and is
+	// routed nothing.
+	DeactivatedAt time.Time
 }
+
+// Active reports whether the agent has not been deactivated.
+func (a *Agent) Active() bool { return a.DeactivatedAt.IsZero() }
 
 // Group is a team and its queue.
 type Group struct {
@@ -54,6 +61,7 @@ type Group struct {
 	WorkspaceID  string
 	Name         string
 	SupervisorID string
+	Description  string
 	CreatedAt    time.Time
 }
 
@@ -316,6 +324,12 @@ type Token struct {
 	Label       string
 	CreatedAt   time.Time
 	ExpiresAt   time.Time // zero = never
+	// Prefix is the start of the secret (TokenPrefix and a few characters)
+	// kept to tell tokens apart in lists; the secret itself is never kept.
+	Prefix string
+	// LastUsedAt is when the token last authenticated a request, to a
+	// few minutes (auth records it at most every TouchEvery).
+	LastUsedAt time.Time
 }
 
 // FieldDef declares a custom field.

@@ -68,13 +68,22 @@ const (
 	CodeSupervisorOnly  Code = "supervisor_only"
 	CodeAdminOnly       Code = "admin_only"
 	CodeBotOrSupervisor Code = "bot_or_supervisor"
+	// CodeLastAdmin: agent Params.Ref is the workspace's last active admin;
+	// deactivating it would leave nobody to administer it (ErrConflict).
+	CodeLastAdmin Code = "last_admin"
+	// CodeDeactivated: agent Params.Ref (#Params.Number) is deactivated;
+	// it can be given no ticket and no presence (ErrConflict).
+	CodeDeactivated Code = "deactivated"
+	// CodeNotEmpty: Params.Entity Params.Ref still holds Params.Count
+	// tickets, so it cannot be deleted (ErrConflict).
+	CodeNotEmpty Code = "not_empty"
 )
 
 // Codes lists every code, for tables, docs and tests.
 var Codes = []Code{CodeRequired, CodeTooLong, CodeTooMany, CodeRange, CodeOneOf, CodeUnknown,
 	CodeFormat, CodeType, CodeDuplicate, CodeNotFoundRef, CodeInUse, CodeTaken, CodeOverlap,
 	CodeCapacity, CodeFinal, CodeClosed, CodeNeedsOwner, CodeNoOwner, CodeNotAllowed, CodeNeedsAgent,
-	CodeOwnerOnly, CodeSupervisorOnly, CodeAdminOnly, CodeBotOrSupervisor}
+	CodeOwnerOnly, CodeSupervisorOnly, CodeAdminOnly, CodeBotOrSupervisor, CodeLastAdmin, CodeDeactivated, CodeNotEmpty}
 
 // Params are what a code needs to be said; each code uses the few its
 // comment names. They are wire-neutral: ids, numbers and canonical words,
@@ -184,6 +193,12 @@ func Text(c Code, field string, p Params) string {
 		return "only admins may " + actionWords(p.Action)
 	case CodeBotOrSupervisor:
 		return "only supervisors, admins and bots may " + actionWords(p.Action)
+	case CodeLastAdmin:
+		return "the workspace's last active admin cannot be deactivated; make another agent admin first"
+	case CodeDeactivated:
+		return fmt.Sprintf("agent #%d is deactivated", p.Number)
+	case CodeNotEmpty:
+		return fmt.Sprintf("the %s still holds %d tickets; it cannot be deleted (rename it instead)", p.Entity, p.Count)
 	}
 	return fmt.Sprintf("%s: %s", f, c)
 }
@@ -229,6 +244,10 @@ func actionWords(a Action) string {
 		return "delete tickets"
 	case ActActFor:
 		return "act for another agent"
+	case ActShareReply:
+		return "create, change or delete shared saved replies"
+	case ActMergeContacts:
+		return "merge contacts"
 	}
 	return string(a)
 }

@@ -52,6 +52,9 @@ const (
 	ActForce Action = "force"
 	// ActDelete deletes a ticket.
 	ActDelete Action = "delete"
+	// ActShareReply creates, changes or deletes a saved reply shared by
+	// the whole workspace (not a ticket action: CallerMay decides it).
+	ActShareReply Action = "share_reply"
 )
 
 // Actions lists every action, for tables and tests.
@@ -182,10 +185,11 @@ func CallerMay(c Caller, act Action) error {
 			return nil
 		}
 		return Refuse(act, CodeBotOrSupervisor)
-	case ActForce:
+	case ActForce, ActShareReply, ActMergeContacts:
 		return Refuse(act, CodeSupervisorOnly)
 	}
-	return &FieldError{Err: ErrForbidden, Field: "action", Code: CodeOneOf, Params: Params{Value: string(act), Allowed: []string{string(ActActFor), string(ActForce)}}}
+	return &FieldError{Err: ErrForbidden, Field: "action", Code: CodeOneOf, Params: Params{Value: string(act),
+		Allowed: []string{string(ActActFor), string(ActForce), string(ActShareReply), string(ActMergeContacts)}}}
 }
 
 // sees reports whether an agent may see t under the workspace's setting.

@@ -26,6 +26,11 @@ func (s *Service) SetPresence(ctx context.Context, ws, agentID string, p Presenc
 			return err
 		}
 		out = a
+		if p != PresenceOffline {
+			if err := CheckActive("status", a); err != nil {
+				return err
+			}
+		}
 		if a.Presence == p {
 			return nil
 		}

@@ -34,6 +34,7 @@ type Reader interface {
 	ChannelLookup
 	EventReader
 	MailboxReader
+	AdminReader
 
 	Workspace(ctx context.Context, id string) (*Workspace, error)
 	WorkspaceByName(ctx context.Context, name string) (*Workspace, error)
@@ -81,6 +82,7 @@ type Tx interface {
 	DirectoryWriter
 	DeliveryWriter
 	MailboxWriter
+	AdminWriter
 
 	CreateWorkspace(ctx context.Context, w *Workspace) error
 	CreateAgent(ctx context.Context, a *Agent) error

@@ -399,6 +399,9 @@ func (s *Service) assign(ctx context.Context, tx Tx, ch *Change, t *Ticket, agen
 	if err != nil {
 		return NoRef("assignee_id", "agent", agentID)
 	}
+	if err := CheckActive("assignee_id", a); err != nil {
+		return err
+	}
 	from := t.AssigneeID
 	t.AssigneeID = a.ID
 	if err := s.Record(ctx, tx, ch, t, actor, EventAssigned, from, a.ID, reason); err != nil {

@@ -227,6 +227,12 @@ func (e *Engine) Assign(ctx context.Context, tx desk.Tx, ch *desk.Change, t *des
 	if err := tx.LockRouting(ctx, t.WorkspaceID); err != nil {
 		return err
 	}
+	// A deactivated agent is given nothing, even by name.
+	if ag, err := tx.Agent(ctx, t.WorkspaceID, agentID); err == nil {
+		if err := desk.CheckActive("assignee_id", ag); err != nil {
+			return err
+		}
+	}
 	a, err := tx.RoutingAgent(ctx, t.WorkspaceID, agentID)
 	if err != nil {
 		if errors.Is(err, desk.ErrNotFound) {

@@ -115,8 +115,8 @@ func routes(d Deps, m *Metrics) (*http.ServeMux, []route.Route) {
 	}
 
 	// Native API: /api/v1/...
-	native := &api.API{Desk: d.Desk, Auth: d.Auth, ExtraDocs: live.OpenAPI(), AllowPrivateHosts: d.AllowPrivateHosts}
-	nativeDoor := door{render: api.WriteError}
+	native := &api.API{Desk: d.Desk, Auth: d.Auth, Files: d.Files, ExtraDocs: live.OpenAPI(), AllowPrivateHosts: d.AllowPrivateHosts}
+	nativeDoor := door{render: api.WriteError, uploads: native.UploadLimit}
 	native.Register(add("native", &nativeDoor))
 
 	// Live streams (server-sent events): /live/v1/tickets/{id} and the desk

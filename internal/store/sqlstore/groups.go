@@ -9,11 +9,11 @@ import (
 	"github.com/ticketd/ticketd/internal/desk"
 )
 
-const groupCols = `id, workspace_id, number, name, supervisor_id, created_at`
+const groupCols = `id, workspace_id, number, name, supervisor_id, created_at, description`
 
 func scanGroup(r rowScanner, g *desk.Group) error {
 	var created int64
-	err := r.Scan(&g.ID, &g.WorkspaceID, &g.Number, &g.Name, ns(&g.SupervisorID), &created)
+	err := r.Scan(&g.ID, &g.WorkspaceID, &g.Number, &g.Name, ns(&g.SupervisorID), &created, &g.Description)
 	g.CreatedAt = msToTime(created)
 	return err
 }
@@ -48,15 +48,35 @@ func (c *conn) CreateGroup(ctx context.Context, g *desk.Group) error {
 		return err
 	}
 	g.Number = n
-	_, err = c.q.ExecContext(ctx, `INSERT INTO groups (`+groupCols+`) VALUES ($1, $2, $3, $4, $5, $6)`,
-		g.ID, g.WorkspaceID, g.Number, g.Name, nullIfEmpty(g.SupervisorID), ms(g.CreatedAt))
+	_, err = c.q.ExecContext(ctx, `INSERT INTO groups (`+groupCols+`) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+		g.ID, g.WorkspaceID, g.Number, g.Name, nullIfEmpty(g.SupervisorID), ms(g.CreatedAt), g.Description)
 	return c.mapErr(err, "create group "+g.Name)
 }
 
 func (c *conn) UpdateGroup(ctx context.Context, g *desk.Group) error {
-	res, err := c.q.ExecContext(ctx, `UPDATE groups SET name = $3, supervisor_id = $4 WHERE workspace_id = $1 AND id = $2`,
-		g.WorkspaceID, g.ID, g.Name, nullIfEmpty(g.SupervisorID))
+	res, err := c.q.ExecContext(ctx, `UPDATE groups SET name = $3, supervisor_id = $4, description = $5 WHERE workspace_id = $1 AND id = $2`,
+		g.WorkspaceID, g.ID, g.Name, nullIfEmpty(g.SupervisorID), g.Description)
 	return c.affected(res, err, "update group "+g.ID)
+}
+
+// GroupTickets counts the tickets of any status in group id.
+func (c *conn) GroupTickets(ctx context.Context, ws, id string) (int, error) {
+	var n int
+	err := c.q.QueryRowContext(ctx, `SELECT COUNT(*) FROM tickets WHERE workspace_id = $1 AND group_id = $2`, ws, id).Scan(&n)
+	return n, c.mapErr(err, "tickets of group "+id)
+}
+
+// DeleteGroup removes a group no ticket names: its memberships go, and
+// channel accounts that routed into it route to the general queue.
+func (c *conn) DeleteGroup(ctx context.Context, ws, id string) error {
+	if _, err := c.q.ExecContext(ctx, `DELETE FROM agent_groups WHERE workspace_id = $1 AND group_id = $2`, ws, id); err != nil {
+		return c.mapErr(err, "delete group "+id)
+	}
+	if _, err := c.q.ExecContext(ctx, `UPDATE channel_accounts SET group_id = NULL WHERE workspace_id = $1 AND group_id = $2`, ws, id); err != nil {
+		return c.mapErr(err, "delete group "+id)
+	}
+	res, err := c.q.ExecContext(ctx, `DELETE FROM groups WHERE workspace_id = $1 AND id = $2`, ws, id)
+	return c.affected(res, err, "delete group "+id)
 }
 
 const channelAccountCols = `id, workspace_id, number, channel, name, uid, provider_type, active, created_at, group_id, settings`

@@ -94,7 +94,7 @@ func mergeDuplicateIdentities(ctx context.Context, tx *sql.Tx, log *slog.Logger)
 		})
 		into := g[0]
 		for _, c := range g[1:] {
-			moved, err := mergeInto(ctx, tx, into, c)
+			moved, err := mergeInto(ctx, tx, into, c, true)
 			if err != nil {
 				return fmt.Errorf("merge contact %s into %s: %w", c.id, into.id, err)
 			}
@@ -125,7 +125,7 @@ type mergeContact struct {
 	externalID, customFields               string
 }
 
-func loadMergeContact(ctx context.Context, tx *sql.Tx, id string) (*mergeContact, error) {
+func loadMergeContact(ctx context.Context, tx querier, id string) (*mergeContact, error) {
 	c := &mergeContact{id: id}
 	err := tx.QueryRowContext(ctx, `SELECT workspace_id, number, created_at, name, first_name, last_name, email, phone,
 		national_id, external_id, custom_fields FROM contacts WHERE id = $1`, id).
@@ -137,8 +137,10 @@ func loadMergeContact(ctx context.Context, tx *sql.Tx, id string) (*mergeContact
 }
 
 // mergeInto moves what c has into into and deletes c; it returns how many
-// tickets moved.
-func mergeInto(ctx context.Context, tx *sql.Tx, into, c *mergeContact) (int64, error) {
+// tickets moved. profiles merges the contact profiles too (the migration,
+// from the columns of its time); without it c's profile is dropped, its
+// caller having merged it already.
+func mergeInto(ctx context.Context, tx querier, into, c *mergeContact, profiles bool) (int64, error) {
 	fill := func(have *string, other string) {
 		if *have == "" {
 			*have = other
@@ -160,8 +162,12 @@ func mergeInto(ctx context.Context, tx *sql.Tx, into, c *mergeContact) (int64, e
 	if err := mergeIdentities(ctx, tx, into, c); err != nil {
 		return 0, err
 	}
-	if err := mergeProfiles(ctx, tx, into, c); err != nil {
-		return 0, err
+	if profiles {
+		if err := mergeProfiles(ctx, tx, into, c); err != nil {
+			return 0, err
+		}
+	} else if _, err := tx.ExecContext(ctx, `DELETE FROM contact_profiles WHERE contact_id = $1`, c.id); err != nil {
+		return 0, fmt.Errorf("remove profile: %w", err)
 	}
 	res, err := tx.ExecContext(ctx, `UPDATE tickets SET contact_id = $3 WHERE workspace_id = $1 AND contact_id = $2`, c.ws, c.id, into.id)
 	if err != nil {
@@ -219,7 +225,7 @@ func mergeFields(into, other string) string {
 
 // mergeIdentities gives into every identity of c it lacks, after its own,
 // and removes c's.
-func mergeIdentities(ctx context.Context, tx *sql.Tx, into, c *mergeContact) error {
+func mergeIdentities(ctx context.Context, tx querier, into, c *mergeContact) error {
 	load := func(id string) ([]desk.Identity, error) {
 		rows, err := tx.QueryContext(ctx, `SELECT channel, external_id, page_id, screen_name, display_name
 			FROM contact_identities WHERE contact_id = $1 ORDER BY position`, id)
@@ -243,6 +249,11 @@ func mergeIdentities(ctx context.Context, tx *sql.Tx, into, c *mergeContact) err
 	if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(position), -1) FROM contact_identities WHERE contact_id = $1`, into.id).Scan(&maxPos); err != nil {
 		return fmt.Errorf("identities of %s: %w", into.id, err)
 	}
+	// c's rows go first: once identities are unique per workspace
+	// (migration 0015 on), into cannot hold one while c still does.
+	if _, err := tx.ExecContext(ctx, `DELETE FROM contact_identities WHERE contact_id = $1`, c.id); err != nil {
+		return fmt.Errorf("remove identities of %s: %w", c.id, err)
+	}
 	for _, id := range theirs {
 		if slices.ContainsFunc(mine, func(m desk.Identity) bool { return m.Channel == id.Channel && m.ExternalID == id.ExternalID }) {
 			continue
@@ -255,15 +266,12 @@ func mergeIdentities(ctx context.Context, tx *sql.Tx, into, c *mergeContact) err
 		}
 		mine = append(mine, id)
 	}
-	if _, err := tx.ExecContext(ctx, `DELETE FROM contact_identities WHERE contact_id = $1`, c.id); err != nil {
-		return fmt.Errorf("remove identities of %s: %w", c.id, err)
-	}
 	return nil
 }
 
 // mergeProfiles fills into's profile fields (company, landline, QQ,
 // position, note) from c's where into's are empty, and removes c's.
-func mergeProfiles(ctx context.Context, tx *sql.Tx, into, c *mergeContact) error {
+func mergeProfiles(ctx context.Context, tx querier, into, c *mergeContact) error {
 	type profile struct {
 		company                        sql.NullString
 		fixedPhone, qq, position, note string

@@ -148,20 +148,24 @@ func (c *conn) UpdateAttachment(ctx context.Context, a *desk.Attachment) error {
 	return c.affected(res, err, "update attachment "+a.ID)
 }
 
-const tokenCols = `id, workspace_id, agent_id, hash, label, created_at, expires_at`
+const tokenCols = `id, workspace_id, agent_id, hash, label, created_at, expires_at, prefix, last_used_at`
+
+func scanToken(r rowScanner, t *desk.Token) error {
+	var created int64
+	err := r.Scan(&t.ID, &t.WorkspaceID, &t.AgentID, &t.Hash, &t.Label, &created, tm(&t.ExpiresAt), &t.Prefix, tm(&t.LastUsedAt))
+	t.CreatedAt = msToTime(created)
+	return err
+}
 
 func (c *conn) TokenByHash(ctx context.Context, hash []byte) (*desk.Token, error) {
 	var t desk.Token
-	var created int64
-	err := c.q.QueryRowContext(ctx, `SELECT `+tokenCols+` FROM tokens WHERE hash = $1`, hash).
-		Scan(&t.ID, &t.WorkspaceID, &t.AgentID, &t.Hash, &t.Label, &created, tm(&t.ExpiresAt))
-	t.CreatedAt = msToTime(created)
+	err := scanToken(c.q.QueryRowContext(ctx, `SELECT `+tokenCols+` FROM tokens WHERE hash = $1`, hash), &t)
 	return &t, c.mapErr(err, "token")
 }
 
 func (c *conn) CreateToken(ctx context.Context, t *desk.Token) error {
-	_, err := c.q.ExecContext(ctx, `INSERT INTO tokens (`+tokenCols+`) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-		t.ID, t.WorkspaceID, t.AgentID, t.Hash, t.Label, ms(t.CreatedAt), tm(&t.ExpiresAt))
+	_, err := c.q.ExecContext(ctx, `INSERT INTO tokens (`+tokenCols+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+		t.ID, t.WorkspaceID, t.AgentID, t.Hash, t.Label, ms(t.CreatedAt), tm(&t.ExpiresAt), t.Prefix, tm(&t.LastUsedAt))
 	return c.mapErr(err, "create token")
 }
 

@@ -34,6 +34,8 @@ var uniqueRules = []uniqueRule{
 	{"ticket_tags_pkey", "ticket_tags.ticket_id, ticket_tags.tag", "tags", "tag", desk.CodeDuplicate},
 	{"agent_channel_accounts_pkey", "agent_channel_accounts.agent_id, agent_channel_accounts.channel_account_id",
 		"channel_account_ids", "channel account", desk.CodeDuplicate},
+	{"saved_replies_shortcut", "saved_replies.workspace_id, saved_replies.owner_id, saved_replies.shortcut",
+		"shortcut", "saved reply", desk.CodeTaken},
 }
 
 // conflict is the desk error for a broken unique constraint: the rule's

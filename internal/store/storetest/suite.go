@@ -41,6 +41,7 @@ func Run(t *testing.T, open Opener) {
 		{"Batch", testBatch},
 		{"TicketCounts", testTicketCounts},
 		{"MailboxLease", testMailboxLease},
+		{"AdminRows", testAdminRows},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

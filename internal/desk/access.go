@@ -1,0 +1,106 @@
+package desk
+
+import (
+	"context"
+	"fmt"
+	"time"
+)
+
+// DeactivateAgent ends an agent's access to ws: it is marked deactivated
+// (it signs in to nothing and is routed nothing), its API tokens are
+// deleted, it goes offline, and its active tickets go back to their queues
+// for routing to hand on (whatever the workspace's RequeueOnOffline says:
+// a deactivated agent is not coming back). Its tickets' history and its
+// solved and closed tickets stay as they are. The last active admin of a
+// workspace cannot be deactivated (CodeLastAdmin). It answers the ids of
+// the tokens deleted, which package auth makes every node forget; calling
+// it again on a deactivated agent changes nothing.
+func (s *Service) DeactivateAgent(ctx context.Context, ws, id string, actor Actor) (*Agent, []string, error) {
+	var out *Agent
+	var tokens []string
+	err := s.Update(ctx, ws, func(tx Tx, ch *Change) error {
+		if s.Router != nil {
+			// Presence and load feed routing: lock as routing does.
+			if err := tx.LockRouting(ctx, ws); err != nil {
+				return err
+			}
+		}
+		a, err := tx.Agent(ctx, ws, id)
+		if err != nil {
+			return err
+		}
+		out = a
+		if !a.Active() {
+			return nil
+		}
+		if a.Role == RoleAdmin {
+			admins, err := tx.Agents(ctx, ws, AgentFilter{Role: RoleAdmin})
+			if err != nil {
+				return err
+			}
+			others := 0
+			for i := range admins {
+				if admins[i].ID != a.ID && admins[i].Active() {
+					others++
+				}
+			}
+			if others == 0 {
+				return &FieldError{Err: ErrConflict, Code: CodeLastAdmin, Params: Params{Ref: a.ID}}
+			}
+		}
+		now := s.now()
+		a.DeactivatedAt, a.UpdatedAt = now, now
+		if a.Presence != PresenceOffline {
+			a.Presence, a.PresenceChangedAt = PresenceOffline, now
+		}
+		if err := tx.UpdateAgent(ctx, a); err != nil {
+			return err
+		}
+		if tokens, err = tx.DeleteAgentTokens(ctx, ws, a.ID); err != nil {
+			return err
+		}
+		if err := s.requeueAgent(ctx, tx, ch, a, actor); err != nil {
+			return err
+		}
+		if s.Router != nil {
+			return s.Router.Drain(ctx, tx, ch, ws, nil)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, nil, fmt.Errorf("deactivate agent %s: %w", id, err)
+	}
+	return out, tokens, nil
+}
+
+// ActivateAgent gives a deactivated agent its access back: it may sign in
+// with its password again (an admin sets a new one if it has none) and
+// comes back offline, taking work when it goes online.
+func (s *Service) ActivateAgent(ctx context.Context, ws, id string) (*Agent, error) {
+	var out *Agent
+	err := s.Store.Update(ctx, func(tx Tx) error {
+		a, err := tx.Agent(ctx, ws, id)
+		if err != nil {
+			return err
+		}
+		out = a
+		if a.Active() {
+			return nil
+		}
+		a.DeactivatedAt, a.UpdatedAt = time.Time{}, s.now()
+		return tx.UpdateAgent(ctx, a)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("activate agent %s: %w", id, err)
+	}
+	return out, nil
+}
+
+// CheckActive refuses giving field's agent a (a ticket, a presence) when
+// a is deactivated (CodeDeactivated).
+func CheckActive(field string, a *Agent) error {
+	if a.Active() {
+		return nil
+	}
+	return &FieldError{Err: ErrConflict, Field: field, Code: CodeDeactivated, Params: Params{Ref: a.ID, Number: a.Number}}
+}

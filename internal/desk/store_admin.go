@@ -1,0 +1,58 @@
+package desk
+
+import (
+	"context"
+	"time"
+)
+
+// AdminReader holds store queries behind the workspace's admin surface:
+// API tokens and saved replies.
+type AdminReader interface {
+	// Token reads one API token of ws by id.
+	Token(ctx context.Context, ws, id string) (*Token, error)
+	// Tokens lists tokens of ws oldest first, keyset after f.After.
+	Tokens(ctx context.Context, ws string, f TokenFilter) ([]Token, error)
+	// SavedReply reads one saved reply of ws by id.
+	SavedReply(ctx context.Context, ws, id string) (*SavedReply, error)
+	// SavedReplies lists saved replies of ws by id, keyset after f.After.
+	SavedReplies(ctx context.Context, ws string, f SavedReplyFilter) ([]SavedReply, error)
+	// GroupTickets counts the tickets of any status in group id.
+	GroupTickets(ctx context.Context, ws, id string) (int, error)
+}
+
+// AdminWriter holds store writes behind the workspace's admin surface.
+type AdminWriter interface {
+	// TouchToken stamps a token's LastUsedAt.
+	TouchToken(ctx context.Context, ws, id string, at time.Time) error
+	// DeleteAgentTokens deletes every token of an agent, returning their ids.
+	DeleteAgentTokens(ctx context.Context, ws, agentID string) ([]string, error)
+	CreateSavedReply(ctx context.Context, r *SavedReply) error
+	// UpdateSavedReply writes every field of r but its owner and creation.
+	UpdateSavedReply(ctx context.Context, r *SavedReply) error
+	DeleteSavedReply(ctx context.Context, ws, id string) error
+	// DeleteGroup removes a group no ticket names (GroupTickets 0): its
+	// memberships go, channel accounts that routed into it route to the
+	// general queue.
+	DeleteGroup(ctx context.Context, ws, id string) error
+	// MergeContact moves into contact intoID what contact fromID has (the
+	// identities, details and custom fields it lacks, message authorship,
+	// tickets still fromID's), records the merge with reason and deletes
+	// fromID with its profile; it answers how many tickets it moved.
+	MergeContact(ctx context.Context, ws, intoID, fromID, reason string, at time.Time) (int64, error)
+}
+
+// TokenFilter narrows a token list.
+type TokenFilter struct {
+	AgentID string // "" = every agent's
+	After   string // keyset: ids strictly greater
+	Limit   int
+}
+
+// SavedReplyFilter narrows a saved-reply list.
+type SavedReplyFilter struct {
+	// Visible, when set, is the agent whose list it is: shared replies
+	// and that agent's own. Empty: every reply of the workspace.
+	Visible string
+	After   string // keyset: ids strictly greater
+	Limit   int
+}
