@@ -51,6 +51,8 @@ func serve(ctx context.Context, args []string) error {
 	smtpCert := fs.String("smtp-tls-cert", env("smtp_tls_cert", ""),
 		"PEM certificate (chain) the SMTP listener offers with STARTTLS; with --smtp-tls-key (env TICKETD_SMTP_TLS_CERT)")
 	smtpKey := fs.String("smtp-tls-key", env("smtp_tls_key", ""), "PEM private key of --smtp-tls-cert (env TICKETD_SMTP_TLS_KEY)")
+	publicURL := fs.String("public-url", env("public_url", ""),
+		"where agents reach ticketd, e.g. https://desk.example.com; an https:// URL marks the desk's session cookies Secure behind a TLS proxy (env TICKETD_PUBLIC_URL)")
 	mounts := mountFlags(fs)
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -80,6 +82,7 @@ func serve(ctx context.Context, args []string) error {
 	}
 	deps.AllowPrivateHosts = *allowPrivate
 	deps.Mounts = *mounts
+	deps.PublicURL = *publicURL
 	h := server.Handler(deps, server.NewMetrics(sqlstore.Collectors()...))
 	// E-mail replies leave through each account's SMTP relay; the worker
 	// also sends rows another node (or version) queued.

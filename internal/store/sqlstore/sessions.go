@@ -1,0 +1,77 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"time"
+
+	"github.com/ticketd/ticketd/internal/desk"
+)
+
+// The agent desk's sessions and login throttle (migration 0025,
+// desk.SessionReader and desk.SessionWriter).
+
+var (
+	_ desk.SessionReader = (*Store)(nil)
+	_ desk.SessionWriter = (*tx)(nil)
+)
+
+// SessionByHash reads the session and its agent in one query: an agent
+// whose password was cleared (deactivated) has no session any more, on
+// every node, from the next request on.
+func (c *conn) SessionByHash(ctx context.Context, hash []byte) (*desk.Session, error) {
+	var s desk.Session
+	var created, seen, expires int64
+	err := c.q.QueryRowContext(ctx, `SELECT s.hash, s.workspace_id, s.agent_id, s.csrf, s.created_at, s.seen_at, s.expires_at, a.role
+		FROM web_sessions s JOIN agents a ON a.id = s.agent_id AND a.workspace_id = s.workspace_id
+		WHERE s.hash = $1 AND a.password_hash <> ''`, hash).
+		Scan(&s.Hash, &s.WorkspaceID, &s.AgentID, &s.CSRF, &created, &seen, &expires, &s.Role)
+	s.CreatedAt, s.SeenAt, s.ExpiresAt = msToTime(created), msToTime(seen), msToTime(expires)
+	return &s, c.mapErr(err, "session")
+}
+
+func (c *conn) CreateSession(ctx context.Context, s *desk.Session) error {
+	_, err := c.q.ExecContext(ctx, `INSERT INTO web_sessions (hash, workspace_id, agent_id, csrf, created_at, seen_at, expires_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7)`, s.Hash, s.WorkspaceID, s.AgentID, s.CSRF, ms(s.CreatedAt), ms(s.SeenAt), ms(s.ExpiresAt))
+	return c.mapErr(err, "create session")
+}
+
+func (c *conn) TouchSession(ctx context.Context, hash []byte, seen time.Time) error {
+	_, err := c.q.ExecContext(ctx, `UPDATE web_sessions SET seen_at = $2 WHERE hash = $1`, hash, ms(seen))
+	return c.mapErr(err, "touch session")
+}
+
+func (c *conn) DeleteSession(ctx context.Context, hash []byte) error {
+	_, err := c.q.ExecContext(ctx, `DELETE FROM web_sessions WHERE hash = $1`, hash)
+	return c.mapErr(err, "delete session")
+}
+
+func (c *conn) DeleteAgentSessions(ctx context.Context, ws, agentID string) error {
+	_, err := c.q.ExecContext(ctx, `DELETE FROM web_sessions WHERE workspace_id = $1 AND agent_id = $2`, ws, agentID)
+	return c.mapErr(err, "delete sessions of agent "+agentID)
+}
+
+func (c *conn) LoginFailures(ctx context.Context, key string, since time.Time) (int, time.Time, error) {
+	var n int
+	var oldest sql.NullInt64
+	err := c.q.QueryRowContext(ctx, `SELECT COUNT(*), MIN(at) FROM login_failures WHERE key = $1 AND at > $2`, key, ms(since)).
+		Scan(&n, &oldest)
+	var t time.Time
+	if oldest.Valid {
+		t = msToTime(oldest.Int64)
+	}
+	return n, t, c.mapErr(err, "login failures")
+}
+
+func (c *conn) AddLoginFailure(ctx context.Context, key string, at, since time.Time) error {
+	if _, err := c.q.ExecContext(ctx, `DELETE FROM login_failures WHERE key = $1 AND at <= $2`, key, ms(since)); err != nil {
+		return c.mapErr(err, "expire login failures")
+	}
+	_, err := c.q.ExecContext(ctx, `INSERT INTO login_failures (key, at) VALUES ($1, $2)`, key, ms(at))
+	return c.mapErr(err, "add login failure")
+}
+
+func (c *conn) ClearLoginFailures(ctx context.Context, key string) error {
+	_, err := c.q.ExecContext(ctx, `DELETE FROM login_failures WHERE key = $1`, key)
+	return c.mapErr(err, "clear login failures")
+}
