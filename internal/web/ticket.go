@@ -171,6 +171,9 @@ func (w *Web) showTicket(rw http.ResponseWriter, r *http.Request, v *visit, t *d
 		d.Messages = append(d.Messages, w.messageView(v, &ms[i], t, d.Name, names))
 	}
 	for i := range evs {
+		if evs[i].Type == desk.EventMessageAdded {
+			continue // the conversation shows it
+		}
 		d.Events = append(d.Events, eventText(v.lang, &evs[i], names))
 	}
 	if w.cfg.Routing != nil {

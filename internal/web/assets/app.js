@@ -34,6 +34,9 @@
         if (e.key === "Enter" && (e.metaKey || e.ctrlKey)) { e.preventDefault(); c.requestSubmit(); }
       });
     }
+    // The thread reads like a chat: newest at the bottom, in view.
+    var thread = document.querySelector(".messages");
+    if (thread) thread.scrollTop = thread.scrollHeight;
     // Keyboard shortcuts.
     var rows = Array.prototype.slice.call(document.querySelectorAll("[data-row]"));
     var at = -1;
