@@ -117,7 +117,7 @@ func darkScheme() step {
 // signIn fills the login form as a person would.
 func signIn(base, email, password string) step {
 	return chromedp.Steps(
-		chromedp.Navigate(base + "/login"),
+		chromedp.Navigate(base+"/login"),
 		chromedp.WaitVisible(chromedp.CSS(`input[name="email"]`)),
 		chromedp.SendKeys(chromedp.CSS(`input[name="email"]`), email),
 		chromedp.SendKeys(chromedp.CSS(`input[name="password"]`), password),
@@ -142,7 +142,10 @@ func waitFor(t *testing.T, ctx context.Context, what, js string) {
 	}
 }
 
-func text(t *testing.T, ctx context.Context, js string) string { t.Helper(); return eval[string](t, ctx, js) }
+func text(t *testing.T, ctx context.Context, js string) string {
+	t.Helper()
+	return eval[string](t, ctx, js)
+}
 
 func TestBrowserSignIn(t *testing.T) {
 	servertest.Run(t, func(t *testing.T, e *servertest.Env) {
