@@ -36,8 +36,6 @@ type SessionWriter interface {
 	CreateSession(ctx context.Context, s *Session) error
 	TouchSession(ctx context.Context, hash []byte, seen time.Time) error
 	DeleteSession(ctx context.Context, hash []byte) error
-	// DeleteAgentSessions signs an agent out everywhere.
-	DeleteAgentSessions(ctx context.Context, ws, agentID string) error
 	// AddLoginFailure records a failure under key at at and deletes the
 	// key's failures from before since.
 	AddLoginFailure(ctx context.Context, key string, at, since time.Time) error

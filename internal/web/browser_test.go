@@ -222,6 +222,20 @@ func TestBrowserWorkATicket(t *testing.T) {
 	})
 }
 
+// TestBrowserFirstPaint records (does not assert) the inbox's first
+// contentful paint, from the Performance API.
+func TestBrowserFirstPaint(t *testing.T) {
+	e := servertest.New(t, servertestSQLite(t))
+	agent, _ := seedDesk(t, e)
+	ctx := tab(t, 1440, 900)
+	run(t, ctx, signIn(e.URL, agent.Email, servertest.Password))
+	waitFor(t, ctx, "the inbox", `!!document.querySelector("nav.views")`)
+	run(t, ctx, chromedp.Navigate(e.URL+"/?view=open"))
+	waitFor(t, ctx, "a paint entry", `performance.getEntriesByName("first-contentful-paint").length > 0`)
+	fcp := eval[float64](t, ctx, `performance.getEntriesByName("first-contentful-paint")[0].startTime`)
+	t.Logf("inbox first contentful paint: %.0f ms", fcp)
+}
+
 func TestBrowserHostileHTMLDoesNotRun(t *testing.T) {
 	servertest.Run(t, func(t *testing.T, e *servertest.Env) {
 		tk := hostileTicket(t, e)

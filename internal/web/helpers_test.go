@@ -21,7 +21,6 @@ type client struct {
 	t    testing.TB
 	base string
 	c    *http.Client
-	ip   string
 }
 
 func newClient(t testing.TB, base string) *client {

@@ -149,3 +149,77 @@ func TestHandoff(t *testing.T) {
 		}
 	})
 }
+
+// TestAttachments: files are downloads; images are previewed only when
+// asked inline; a file of another ticket is not served under this one.
+func TestAttachments(t *testing.T) {
+	servertest.Run(t, func(t *testing.T, e *servertest.Env) {
+		ctx := context.Background()
+		tk := newTicket(t, e, "Broken mug", "photo attached", desk.ChannelEmail, "Ahmed Hassan")
+		other := newTicket(t, e, "Other", "x", desk.ChannelEmail, "Other Person")
+		png := []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00\x00\x00\x00IEND\xaeB`\x82")
+		save := func(tk *desk.Ticket, name string, body []byte) *desk.Attachment {
+			s, err := e.Deps.Files.Save(ctx, e.Workspace.ID, name, strings.NewReader(string(body)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			a, err := e.Deps.Desk.NewAttachment(ctx, e.Workspace.ID, desk.Attachment{FileName: s.FileName, ContentType: s.ContentType, Size: s.Size, Path: s.Key})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, _, err := e.Deps.Desk.AddMessage(ctx, e.Workspace.ID, tk.ID, desk.NewMessage{Text: "file", Attachments: []string{a.ID},
+				Author: desk.Actor{Kind: desk.ActorContact, ID: tk.ContactID}}); err != nil {
+				t.Fatal(err)
+			}
+			return a
+		}
+		img := save(tk, "mug.png", png)
+		page := save(tk, "evil.html", []byte("<script>alert(1)</script>"))
+		foreign := save(other, "x.txt", []byte("other ticket"))
+		c := newClient(t, e.URL)
+		c.login(e.Admin.Email, servertest.Password)
+		base := "/tickets/" + strconv.FormatInt(tk.Number, 10)
+		body := c.get(base).Body
+		if !strings.Contains(body, `<img src="`+base+"/attachments/"+img.ID+`?inline=1"`) || !strings.Contains(body, "evil.html</a>") {
+			t.Fatalf("thread lacks the preview or the download: %s", body)
+		}
+		for _, c2 := range []struct {
+			path, disposition, ctype string
+		}{
+			{base + "/attachments/" + img.ID, "attachment", "image/png"},
+			{base + "/attachments/" + img.ID + "?inline=1", "inline", "image/png"},
+			{base + "/attachments/" + page.ID + "?inline=1", "attachment", "application/octet-stream"},
+		} {
+			p := c.get(c2.path)
+			if p.Status != 200 || !strings.HasPrefix(p.Header.Get("Content-Disposition"), c2.disposition) || p.Header.Get("Content-Type") != c2.ctype {
+				t.Errorf("%s: %d %q %q", c2.path, p.Status, p.Header.Get("Content-Disposition"), p.Header.Get("Content-Type"))
+			}
+		}
+		if p := c.get(base + "/attachments/" + foreign.ID); p.Status != http.StatusNotFound {
+			t.Errorf("another ticket's file under this one: %d", p.Status)
+		}
+	})
+}
+
+// TestFirstLoadWeight: the inbox with its assets, gzipped as a browser
+// gets them, stays under 100 KB.
+func TestFirstLoadWeight(t *testing.T) {
+	e := servertest.New(t, servertestSQLite(t))
+	agent, _ := seedDesk(t, e)
+	c := newClient(t, e.URL)
+	c.login(agent.Email, servertest.Password)
+	p := c.get("/?view=open", "Accept-Encoding: gzip")
+	if p.Header.Get("Content-Encoding") != "gzip" {
+		t.Fatal("inbox not gzipped")
+	}
+	total := len(p.Body)
+	// The page's body is gzip; read the asset URLs from the plain one.
+	plain := c.get("/?view=open")
+	for _, u := range regexp.MustCompile(`/assets/[a-z]+\.[0-9a-f]{10}\.(?:css|js)`).FindAllString(plain.Body, -1) {
+		total += len(c.get(u, "Accept-Encoding: gzip").Body)
+	}
+	t.Logf("first load of the inbox (%d rows): %d bytes compressed, page and assets", len(rowRe.FindAllString(plain.Body, -1)), total)
+	if total > 100_000 {
+		t.Errorf("first load %d bytes, over 100 KB", total)
+	}
+}

@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/ticketd/ticketd/internal/desk"
 	"github.com/ticketd/ticketd/internal/server"
@@ -307,4 +308,38 @@ func hostileTicket(t testing.TB, e *servertest.Env) *desk.Ticket {
 		t.Fatal(err)
 	}
 	return tk
+}
+
+// TestSessionExpiry: idle expiry slides with use (written at most once a
+// minute), the absolute one does not.
+func TestSessionExpiry(t *testing.T) {
+	servertest.Run(t, func(t *testing.T, e *servertest.Env) {
+		d := e.Deps.Desk
+		real := d.Now
+		t.Cleanup(func() { d.Now = real })
+		start := real()
+		at := func(after time.Duration) { d.Now = func() time.Time { return start.Add(after) } }
+		c := newClient(t, e.URL)
+		c.login(e.Admin.Email, servertest.Password)
+		// Used every 11 hours, the session lives on past 12 hours of age...
+		for h := 11; h <= 6*24; h += 11 {
+			at(time.Duration(h) * time.Hour)
+			if p := c.get("/"); p.Status != 200 {
+				t.Fatalf("used at %dh: %d", h, p.Status)
+			}
+		}
+		// ...but not past its absolute end.
+		at(web.AbsoluteTimeout + time.Minute)
+		if p := c.get("/"); p.Status != http.StatusSeeOther {
+			t.Fatalf("past the absolute lifetime: %d", p.Status)
+		}
+		// Idle for 12 hours, a session ends.
+		at(0)
+		c2 := newClient(t, e.URL)
+		c2.login(e.Admin.Email, servertest.Password)
+		at(web.IdleTimeout + time.Minute)
+		if p := c2.get("/"); p.Status != http.StatusSeeOther {
+			t.Fatalf("idle for 12h: %d", p.Status)
+		}
+	})
 }

@@ -46,11 +46,6 @@ func (c *conn) DeleteSession(ctx context.Context, hash []byte) error {
 	return c.mapErr(err, "delete session")
 }
 
-func (c *conn) DeleteAgentSessions(ctx context.Context, ws, agentID string) error {
-	_, err := c.q.ExecContext(ctx, `DELETE FROM web_sessions WHERE workspace_id = $1 AND agent_id = $2`, ws, agentID)
-	return c.mapErr(err, "delete sessions of agent "+agentID)
-}
-
 func (c *conn) LoginFailures(ctx context.Context, key string, since time.Time) (int, time.Time, error) {
 	var n int
 	var oldest sql.NullInt64
