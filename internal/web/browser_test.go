@@ -236,6 +236,27 @@ func TestBrowserFirstPaint(t *testing.T) {
 	t.Logf("inbox first contentful paint: %.0f ms", fcp)
 }
 
+// TestBrowserKeyboard: j selects a row, o opens it, n starts a note, ?
+// lists the shortcuts.
+func TestBrowserKeyboard(t *testing.T) {
+	e := servertest.New(t, servertestSQLite(t))
+	newTicket(t, e, "Older question", "?", desk.ChannelEmail, "Ana Ruiz")
+	second := newTicket(t, e, "Newest question", "?", desk.ChannelTelegram, "Eko Prasetyo")
+	ctx := tab(t, 1440, 900)
+	run(t, ctx, signIn(e.URL, e.Admin.Email, servertest.Password))
+	waitFor(t, ctx, "the inbox", `!!document.querySelector("nav.views")`)
+	run(t, ctx, chromedp.Navigate(e.URL+"/?view=open&sort=newest"))
+	waitFor(t, ctx, "rows and script", `document.querySelectorAll("[data-row]").length === 2 && document.body.classList.contains("js")`)
+	run(t, ctx, chromedp.KeyEvent("?"))
+	waitFor(t, ctx, "the shortcut list", `!document.getElementById("help").hidden`)
+	run(t, ctx, chromedp.KeyEvent("?"), chromedp.KeyEvent("j"))
+	waitFor(t, ctx, "the first row selected", `document.querySelector("[data-row].selected a").getAttribute("href") === "/tickets/`+strconv.FormatInt(second.Number, 10)+`"`)
+	run(t, ctx, chromedp.KeyEvent("o"))
+	waitFor(t, ctx, "the ticket", `location.pathname === "/tickets/`+strconv.FormatInt(second.Number, 10)+`" && document.body.classList.contains("js")`)
+	run(t, ctx, chromedp.KeyEvent("n"))
+	waitFor(t, ctx, "a note being written", `document.activeElement.id === "text" && document.querySelector("[data-mode-note]").checked && document.getElementById("composer").classList.contains("note")`)
+}
+
 func TestBrowserHostileHTMLDoesNotRun(t *testing.T) {
 	servertest.Run(t, func(t *testing.T, e *servertest.Env) {
 		tk := hostileTicket(t, e)

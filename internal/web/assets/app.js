@@ -1,5 +1,5 @@
 // ticketd desk: niceties over pages that work without script. Keyboard
-// shortcuts (j/k/o/r/n/?), auto-submitting pickers, drafts kept per ticket
+// shortcuts (j/k/o/r/n/a/s/?), auto-submitting pickers, drafts kept per ticket
 // until sent, a note-coloured composer.
 (function () {
   "use strict";
@@ -67,6 +67,8 @@
         case "o": if (at >= 0) location.href = rows[at].querySelector("a").href; break;
         case "r": focusComposer(false); break;
         case "n": focusComposer(true); break;
+        case "a": if (document.getElementById("f-agent")) document.getElementById("f-agent").focus(); else return; break;
+        case "s": if (document.getElementById("f-status")) document.getElementById("f-status").focus(); else return; break;
         case "?": if (help) { help.hidden = !help.hidden; } break;
         case "Escape": if (help) help.hidden = true; break;
         default: return;
