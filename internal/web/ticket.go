@@ -240,6 +240,9 @@ func eventText(lang string, e *desk.Event, names map[string]string) eventView {
 		return s
 	}
 	key := "ev." + e.Type
+	if e.Type == desk.EventQueued && e.To == "" {
+		key = "ev.queued_general"
+	}
 	if !has(lang, key) {
 		key = "ev.other"
 	}
