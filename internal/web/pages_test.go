@@ -2,12 +2,14 @@ package web_test
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/url"
 	"regexp"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/ticketd/ticketd/internal/desk"
 	"github.com/ticketd/ticketd/internal/server/servertest"
@@ -222,4 +224,58 @@ func TestFirstLoadWeight(t *testing.T) {
 	if total > 100_000 {
 		t.Errorf("first load %d bytes, over 100 KB", total)
 	}
+}
+
+// deliversAll sends every channel's replies (the outbox worker is not run:
+// the rows stay as the test sets them).
+type deliversAll struct{}
+
+func (deliversAll) Delivers(desk.Channel) bool { return true }
+
+// TestDeliveryStatus: an outbound reply shows queued, then failed with
+// the provider's reason.
+func TestDeliveryStatus(t *testing.T) {
+	servertest.Run(t, func(t *testing.T, e *servertest.Env) {
+		ctx := context.Background()
+		e.Deps.Desk.Outbox = deliversAll{}
+		acct, err := e.Deps.Desk.CreateChannelAccount(ctx, e.Workspace.ID, desk.NewChannelAccount{Channel: desk.ChannelTelegram,
+			Name: "acme_bot", UID: "4242"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		c0, err := e.Deps.Desk.CreateContact(ctx, e.Workspace.ID, desk.NewContact{Name: "Eko Prasetyo"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		tk, err := e.Deps.Desk.CreateTicket(ctx, e.Workspace.ID, desk.Actor{Kind: desk.ActorContact, ID: c0.ID}, desk.NewTicket{
+			Subject: "Order status", Channel: desk.ChannelTelegram, ChannelAccountID: acct.ID, ContactID: c0.ID,
+			Message: &desk.NewMessage{Text: "Where is my order?", Author: desk.Actor{Kind: desk.ActorContact, ID: c0.ID}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		c := newClient(t, e.URL)
+		c.login(e.Admin.Email, servertest.Password)
+		path := "/tickets/" + strconv.FormatInt(tk.Number, 10)
+		if p := c.post(path+"/messages", url.Values{"csrf": {c.csrf()}, "text": {"It ships today."}, "mode": {"reply"}}); p.Status != http.StatusSeeOther {
+			t.Fatalf("reply: %d", p.Status)
+		}
+		if p := c.get(path); !strings.Contains(p.Body, `class="delivery d-queued">queued`) {
+			t.Fatalf("no queued delivery on the reply: %s", p.Body)
+		}
+		err = e.Store.Update(ctx, func(tx desk.Tx) error {
+			dw := tx.(desk.DeliveryWriter)
+			ds, err := dw.ClaimDeliveries(ctx, "test", e.Deps.Desk.Clock(), e.Deps.Desk.Clock().Add(time.Minute), 10)
+			if err != nil || len(ds) != 1 {
+				return fmt.Errorf("claim: %v %d", err, len(ds))
+			}
+			ds[0].Status, ds[0].LastError = desk.DeliveryFailed, "chat not found"
+			return dw.SettleDelivery(ctx, &ds[0], "test")
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if p := c.get(path); !strings.Contains(p.Body, `class="delivery d-failed">failed: chat not found`) {
+			t.Fatalf("no failed delivery with its reason: %s", p.Body)
+		}
+	})
 }
