@@ -2,6 +2,8 @@ package desk
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"time"
 )
 
@@ -12,9 +14,12 @@ type Session struct {
 	WorkspaceID string
 	AgentID     string
 	CSRF        string
-	CreatedAt   time.Time
-	SeenAt      time.Time // last use, refreshed at most about once a minute
-	ExpiresAt   time.Time // absolute end, whatever the use
+	// PasswordMark is PasswordMark of the agent's password hash when the
+	// session began: a new password (or none) ends the session.
+	PasswordMark string
+	CreatedAt    time.Time
+	SeenAt       time.Time // last use, refreshed at most about once a minute
+	ExpiresAt    time.Time // absolute end, whatever the use
 	// Role is the agent's role as the store read it with the session.
 	Role Role
 }
@@ -23,8 +28,9 @@ type Session struct {
 // asks for it by type assertion.
 type SessionReader interface {
 	// SessionByHash returns the session with this id hash, with its agent's
-	// role, only while the agent may still sign in (it has a password:
-	// deactivation clears it); ErrNotFound otherwise.
+	// role, only while the agent still has the password the session began
+	// with (deactivation clears it; a reset changes it); ErrNotFound
+	// otherwise.
 	SessionByHash(ctx context.Context, hash []byte) (*Session, error)
 	// LoginFailures counts the failures recorded under key since since,
 	// and the time of the oldest of them.
@@ -41,4 +47,14 @@ type SessionWriter interface {
 	AddLoginFailure(ctx context.Context, key string, at, since time.Time) error
 	// ClearLoginFailures forgets key's failures (after a good sign-in).
 	ClearLoginFailures(ctx context.Context, key string) error
+}
+
+// PasswordMark names a password hash without revealing it, so a session
+// can tell that its agent's password changed.
+func PasswordMark(hash string) string {
+	if hash == "" {
+		return ""
+	}
+	h := sha256.Sum256([]byte("session\x00" + hash))
+	return hex.EncodeToString(h[:16])
 }

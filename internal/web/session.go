@@ -86,7 +86,8 @@ func (w *Web) startSession(rw http.ResponseWriter, r *http.Request, a *desk.Agen
 		return err
 	}
 	now := w.now()
-	s := &desk.Session{Hash: hashID(id), WorkspaceID: a.WorkspaceID, AgentID: a.ID, CSRF: csrf, CreatedAt: now,
+	s := &desk.Session{Hash: hashID(id), WorkspaceID: a.WorkspaceID, AgentID: a.ID, CSRF: csrf,
+		PasswordMark: desk.PasswordMark(a.PasswordHash), CreatedAt: now,
 		SeenAt: now, ExpiresAt: now.Add(AbsoluteTimeout)}
 	if err := w.writeSessions(r.Context(), func(sw desk.SessionWriter) error { return sw.CreateSession(r.Context(), s) }); err != nil {
 		return fmt.Errorf("start session: %w", err)

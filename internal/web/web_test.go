@@ -179,14 +179,31 @@ func TestLogoutAndDeactivation(t *testing.T) {
 		if p := c.get("/"); p.Status != http.StatusSeeOther {
 			t.Fatalf("deactivated agent's session still works: %d", p.Status)
 		}
+		// A new password ends the agent's sessions.
+		c = newClient(t, e.URL)
+		c.login(e.Admin.Email, servertest.Password)
+		hash, _ := e.Deps.Auth.Hasher.Hash("a new secret")
+		if _, err := e.Deps.Auth.UpdateAgent(context.Background(), e.Workspace.ID, e.Admin.ID, desk.AgentPatch{PasswordHash: &hash}); err != nil {
+			t.Fatal(err)
+		}
+		if p := c.get("/"); p.Status != http.StatusSeeOther {
+			t.Fatalf("session survived a password change: %d", p.Status)
+		}
+		old, _ := e.Deps.Auth.Hasher.Hash(servertest.Password)
+		if _, err := e.Deps.Auth.UpdateAgent(context.Background(), e.Workspace.ID, e.Admin.ID, desk.AgentPatch{PasswordHash: &old}); err != nil {
+			t.Fatal(err)
+		}
 		// Logout ends the session in the store.
 		c = newClient(t, e.URL)
 		c.login(e.Admin.Email, servertest.Password)
+		kept := c.c.Jar.Cookies(u)
 		if p := c.post("/logout", url.Values{"csrf": {c.csrf()}}); p.Status != http.StatusSeeOther {
 			t.Fatalf("logout: %d", p.Status)
 		}
-		old := c.c.Jar.Cookies(u)
-		c.c.Jar.SetCookies(u, old) // even a kept cookie is dead
+		if len(kept) == 0 {
+			t.Fatal("no cookie to keep")
+		}
+		c.c.Jar.SetCookies(u, kept) // a copy of the cookie kept from before is dead too
 		if p := c.get("/"); p.Status != http.StatusSeeOther {
 			t.Fatalf("after logout: %d", p.Status)
 		}

@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"time"
 
 	"github.com/ticketd/ticketd/internal/desk"
@@ -17,22 +18,31 @@ var (
 )
 
 // SessionByHash reads the session and its agent in one query: an agent
-// whose password was cleared (deactivated) has no session any more, on
-// every node, from the next request on.
+// whose password was cleared (deactivated) or changed has no session any
+// more, on every node, from the next request on.
 func (c *conn) SessionByHash(ctx context.Context, hash []byte) (*desk.Session, error) {
 	var s desk.Session
 	var created, seen, expires int64
-	err := c.q.QueryRowContext(ctx, `SELECT s.hash, s.workspace_id, s.agent_id, s.csrf, s.created_at, s.seen_at, s.expires_at, a.role
+	var pw string
+	err := c.q.QueryRowContext(ctx, `SELECT s.hash, s.workspace_id, s.agent_id, s.csrf, s.password_mark, s.created_at, s.seen_at,
+		s.expires_at, a.role, a.password_hash
 		FROM web_sessions s JOIN agents a ON a.id = s.agent_id AND a.workspace_id = s.workspace_id
 		WHERE s.hash = $1 AND a.password_hash <> ''`, hash).
-		Scan(&s.Hash, &s.WorkspaceID, &s.AgentID, &s.CSRF, &created, &seen, &expires, &s.Role)
+		Scan(&s.Hash, &s.WorkspaceID, &s.AgentID, &s.CSRF, &s.PasswordMark, &created, &seen, &expires, &s.Role, &pw)
+	if err != nil {
+		return nil, c.mapErr(err, "session")
+	}
+	if desk.PasswordMark(pw) != s.PasswordMark {
+		return nil, fmt.Errorf("session: the agent's password changed: %w", desk.ErrNotFound)
+	}
 	s.CreatedAt, s.SeenAt, s.ExpiresAt = msToTime(created), msToTime(seen), msToTime(expires)
-	return &s, c.mapErr(err, "session")
+	return &s, nil
 }
 
 func (c *conn) CreateSession(ctx context.Context, s *desk.Session) error {
-	_, err := c.q.ExecContext(ctx, `INSERT INTO web_sessions (hash, workspace_id, agent_id, csrf, created_at, seen_at, expires_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7)`, s.Hash, s.WorkspaceID, s.AgentID, s.CSRF, ms(s.CreatedAt), ms(s.SeenAt), ms(s.ExpiresAt))
+	_, err := c.q.ExecContext(ctx, `INSERT INTO web_sessions (hash, workspace_id, agent_id, csrf, password_mark, created_at, seen_at, expires_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, s.Hash, s.WorkspaceID, s.AgentID, s.CSRF, s.PasswordMark, ms(s.CreatedAt), ms(s.SeenAt),
+		ms(s.ExpiresAt))
 	return c.mapErr(err, "create session")
 }
 

@@ -32,7 +32,8 @@ func TestSessions(t *testing.T) {
 			h := sha256.Sum256([]byte("session-id"))
 			now := time.UnixMilli(time.Now().UnixMilli()).UTC()
 			s := &desk.Session{Hash: h[:], WorkspaceID: ws.ID, AgentID: admin.ID, CSRF: "tok", CreatedAt: now, SeenAt: now,
-				ExpiresAt: now.Add(time.Hour)}
+				PasswordMark: desk.PasswordMark("$argon2id$stub"),
+				ExpiresAt:    now.Add(time.Hour)}
 			write(func(sw desk.SessionWriter) error { return sw.CreateSession(ctx, s) })
 			got, err := sr.SessionByHash(ctx, h[:])
 			if err != nil || got.AgentID != admin.ID || got.CSRF != "tok" || got.Role != desk.RoleAdmin || !got.ExpiresAt.Equal(s.ExpiresAt) {
@@ -43,7 +44,21 @@ func TestSessions(t *testing.T) {
 			if got, _ := sr.SessionByHash(ctx, h[:]); !got.SeenAt.Equal(later) {
 				t.Errorf("seen %v after touch, want %v", got.SeenAt, later)
 			}
-			// An agent whose password is cleared has no session.
+			// A new password ends the session; so does none (deactivation).
+			other := "$argon2id$other"
+			if _, err := d.UpdateAgent(ctx, ws.ID, admin.ID, desk.AgentPatch{PasswordHash: &other}); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := sr.SessionByHash(ctx, h[:]); !errors.Is(err, desk.ErrNotFound) {
+				t.Errorf("session after a password change: %v", err)
+			}
+			back := "$argon2id$stub"
+			if _, err := d.UpdateAgent(ctx, ws.ID, admin.ID, desk.AgentPatch{PasswordHash: &back}); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := sr.SessionByHash(ctx, h[:]); err != nil {
+				t.Fatalf("session with the password back: %v", err)
+			}
 			empty := ""
 			if _, err := d.UpdateAgent(ctx, ws.ID, admin.ID, desk.AgentPatch{PasswordHash: &empty}); err != nil {
 				t.Fatal(err)

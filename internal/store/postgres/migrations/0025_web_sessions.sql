@@ -1,11 +1,13 @@
 -- The agent desk's sign-in sessions (internal/web, docs/web.md). The id
 -- is kept only as its SHA-256; the agent row is read with the session on
--- every request, so an agent whose access ended is signed out at once.
+-- every request, so an agent whose access ended (password cleared or
+-- changed: password_mark no longer matches) is signed out at once.
 CREATE TABLE web_sessions (
     hash         BYTEA PRIMARY KEY,
     workspace_id TEXT NOT NULL REFERENCES workspaces(id),
     agent_id     TEXT NOT NULL REFERENCES agents(id),
     csrf         TEXT NOT NULL,
+    password_mark TEXT NOT NULL,
     created_at   BIGINT NOT NULL,
     seen_at      BIGINT NOT NULL,
     expires_at   BIGINT NOT NULL
