@@ -53,6 +53,8 @@ func serve(ctx context.Context, args []string) error {
 	smtpKey := fs.String("smtp-tls-key", env("smtp_tls_key", ""), "PEM private key of --smtp-tls-cert (env TICKETD_SMTP_TLS_KEY)")
 	imapPoll := fs.Bool("imap-poll", envBool("imap_poll", true),
 		"poll the IMAP mailboxes of e-mail channel accounts whose settings say inbound imap; every node may, a lease keeps one per mailbox (env TICKETD_IMAP_POLL)")
+	publicURL := fs.String("public-url", env("public_url", ""),
+		"where agents reach ticketd, e.g. https://desk.example.com; an https:// URL marks the desk's session cookies Secure behind a TLS proxy (env TICKETD_PUBLIC_URL)")
 	mounts := mountFlags(fs)
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -82,6 +84,7 @@ func serve(ctx context.Context, args []string) error {
 	}
 	deps.AllowPrivateHosts = *allowPrivate
 	deps.Mounts = *mounts
+	deps.PublicURL = *publicURL
 	h := server.Handler(deps, server.NewMetrics(sqlstore.Collectors()...))
 	// E-mail replies leave through each account's SMTP relay; the worker
 	// also sends rows another node (or version) queued.

@@ -18,6 +18,7 @@ import (
 	"github.com/ticketd/ticketd/internal/dialect/postcenter"
 	"github.com/ticketd/ticketd/internal/live"
 	"github.com/ticketd/ticketd/internal/route"
+	"github.com/ticketd/ticketd/internal/web"
 )
 
 // Handler returns every route of ticketd.
@@ -48,6 +49,9 @@ func DefaultMounts() Mounts {
 // another door's space.
 func (m Mounts) Validate() error {
 	seen := map[string]string{"/api": "the native API", "/live": "the live streams"}
+	for _, p := range web.Paths {
+		seen[p] = "the agent desk"
+	}
 	for _, f := range []struct {
 		name, path string
 		optional   bool
@@ -144,6 +148,13 @@ func routes(d Deps, m *Metrics) (*http.ServeMux, []route.Route) {
 	dol := dolphins.New(dolphins.Config{Desk: d.Desk, Auth: d.Auth, Routing: d.Routing, Log: d.Log, Files: d.Files.Blobs,
 		TokenTTL: d.DolphinsTokenTTL, Prefix: mounts.Dolphins})
 	dol.Register(add("dolphins", &door{render: dolphins.DoorError, uploads: dol.UploadLimit}))
+
+	// The agent desk: /, /login, /tickets/{number}… (internal/web).
+	ui, err := web.New(web.Config{Desk: d.Desk, Routing: d.Routing, Auth: d.Auth, Files: d.Files, Log: d.Log, PublicURL: d.PublicURL})
+	if err != nil {
+		panic(err) // embedded templates that do not parse: a build defect, caught by every test
+	}
+	ui.Register(add("web", nil))
 
 	mux := http.NewServeMux()
 	wrap := m.Wrap(d.Log)

@@ -43,6 +43,9 @@ type Deps struct {
 	// AllowPrivateHosts lets outbound checks dial loopback and private
 	// addresses (--allow-private-hosts; tests and single-host set-ups).
 	AllowPrivateHosts bool
+	// PublicURL is where agents reach the desk (--public-url); https://
+	// makes its session cookies Secure.
+	PublicURL string
 }
 
 // NewDeps assembles the services every door shares over one store: the

@@ -1,0 +1,82 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"time"
+
+	"github.com/ticketd/ticketd/internal/desk"
+)
+
+// The agent desk's sessions and login throttle (migration 0025,
+// desk.SessionReader and desk.SessionWriter).
+
+var (
+	_ desk.SessionReader = (*Store)(nil)
+	_ desk.SessionWriter = (*tx)(nil)
+)
+
+// SessionByHash reads the session and its agent in one query: an agent
+// deactivated, or whose password was cleared or changed, has no session any
+// more, on every node, from the next request on.
+func (c *conn) SessionByHash(ctx context.Context, hash []byte) (*desk.Session, error) {
+	var s desk.Session
+	var created, seen, expires int64
+	var pw string
+	err := c.q.QueryRowContext(ctx, `SELECT s.hash, s.workspace_id, s.agent_id, s.csrf, s.password_mark, s.created_at, s.seen_at,
+		s.expires_at, a.role, a.password_hash
+		FROM web_sessions s JOIN agents a ON a.id = s.agent_id AND a.workspace_id = s.workspace_id
+		WHERE s.hash = $1 AND a.password_hash <> '' AND a.deactivated_at IS NULL`, hash).
+		Scan(&s.Hash, &s.WorkspaceID, &s.AgentID, &s.CSRF, &s.PasswordMark, &created, &seen, &expires, &s.Role, &pw)
+	if err != nil {
+		return nil, c.mapErr(err, "session")
+	}
+	if desk.PasswordMark(pw) != s.PasswordMark {
+		return nil, fmt.Errorf("session: the agent's password changed: %w", desk.ErrNotFound)
+	}
+	s.CreatedAt, s.SeenAt, s.ExpiresAt = msToTime(created), msToTime(seen), msToTime(expires)
+	return &s, nil
+}
+
+func (c *conn) CreateSession(ctx context.Context, s *desk.Session) error {
+	_, err := c.q.ExecContext(ctx, `INSERT INTO web_sessions (hash, workspace_id, agent_id, csrf, password_mark, created_at, seen_at, expires_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, s.Hash, s.WorkspaceID, s.AgentID, s.CSRF, s.PasswordMark, ms(s.CreatedAt), ms(s.SeenAt),
+		ms(s.ExpiresAt))
+	return c.mapErr(err, "create session")
+}
+
+func (c *conn) TouchSession(ctx context.Context, hash []byte, seen time.Time) error {
+	_, err := c.q.ExecContext(ctx, `UPDATE web_sessions SET seen_at = $2 WHERE hash = $1`, hash, ms(seen))
+	return c.mapErr(err, "touch session")
+}
+
+func (c *conn) DeleteSession(ctx context.Context, hash []byte) error {
+	_, err := c.q.ExecContext(ctx, `DELETE FROM web_sessions WHERE hash = $1`, hash)
+	return c.mapErr(err, "delete session")
+}
+
+func (c *conn) LoginFailures(ctx context.Context, key string, since time.Time) (int, time.Time, error) {
+	var n int
+	var oldest sql.NullInt64
+	err := c.q.QueryRowContext(ctx, `SELECT COUNT(*), MIN(at) FROM login_failures WHERE key = $1 AND at > $2`, key, ms(since)).
+		Scan(&n, &oldest)
+	var t time.Time
+	if oldest.Valid {
+		t = msToTime(oldest.Int64)
+	}
+	return n, t, c.mapErr(err, "login failures")
+}
+
+func (c *conn) AddLoginFailure(ctx context.Context, key string, at, since time.Time) error {
+	if _, err := c.q.ExecContext(ctx, `DELETE FROM login_failures WHERE key = $1 AND at <= $2`, key, ms(since)); err != nil {
+		return c.mapErr(err, "expire login failures")
+	}
+	_, err := c.q.ExecContext(ctx, `INSERT INTO login_failures (key, at) VALUES ($1, $2)`, key, ms(at))
+	return c.mapErr(err, "add login failure")
+}
+
+func (c *conn) ClearLoginFailures(ctx context.Context, key string) error {
+	_, err := c.q.ExecContext(ctx, `DELETE FROM login_failures WHERE key = $1`, key)
+	return c.mapErr(err, "clear login failures")
+}

@@ -1,0 +1,154 @@
+package web
+
+import (
+	"encoding/json"
+	"os"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ticketd/ticketd/internal/desk"
+)
+
+// TestCatalogsComplete fails when a key is missing from any catalog, or a
+// word the desk shows (codes, statuses, priorities, channels) has no key.
+func TestCatalogsComplete(t *testing.T) {
+	en := catalogs["en"]
+	for _, l := range Languages {
+		c := catalogs[l]
+		for k := range en {
+			if c[k] == "" {
+				t.Errorf("%s: missing %q", l, k)
+			}
+		}
+		for k := range c {
+			if _, ok := en[k]; !ok {
+				t.Errorf("%s: %q is not in en.json", l, k)
+			}
+		}
+	}
+	var want []string
+	for _, c := range desk.Codes {
+		want = append(want, "code."+string(c))
+	}
+	for _, s := range desk.Statuses {
+		want = append(want, "status."+string(s))
+	}
+	for _, ch := range desk.Channels {
+		want = append(want, "channel."+string(ch))
+	}
+	for _, p := range []string{"low", "normal", "high", "urgent"} {
+		want = append(want, "priority."+p)
+	}
+	for _, l := range Languages {
+		want = append(want, "lang."+l)
+	}
+	for _, k := range want {
+		if _, ok := en[k]; !ok {
+			t.Errorf("en.json has no %q", k)
+		}
+	}
+	// Every key the templates and code use exists.
+	used := map[string]bool{}
+	for _, dir := range []string{"templates", "."} {
+		ents, _ := os.ReadDir(dir)
+		for _, f := range ents {
+			if f.IsDir() || strings.HasSuffix(f.Name(), "_test.go") {
+				continue
+			}
+			b, _ := os.ReadFile(dir + "/" + f.Name())
+			for _, m := range keyRe.FindAllStringSubmatch(string(b), -1) {
+				used[m[1]] = true
+			}
+		}
+	}
+	for k := range used {
+		if _, ok := en[k]; !ok {
+			t.Errorf("key %q is used but not in en.json", k)
+		}
+	}
+	if len(used) < 50 {
+		t.Errorf("found only %d used keys: the scan is broken", len(used))
+	}
+}
+
+func TestCatalogsAreJSONObjectsOfStrings(t *testing.T) {
+	for _, l := range Languages {
+		b, err := catalogFiles.ReadFile("i18n/" + l + ".json")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var m map[string]string
+		if err := json.Unmarshal(b, &m); err != nil {
+			t.Errorf("%s: %v", l, err)
+		}
+	}
+}
+
+func TestSessionLifetimes(t *testing.T) {
+	now := time.Date(2026, 12, 7, 10, 0, 0, 0, time.UTC)
+	for _, c := range []struct {
+		name      string
+		seen, exp time.Time
+		want      bool
+	}{
+		{"fresh", now.Add(-time.Minute), now.Add(time.Hour), true},
+		{"idle just under", now.Add(-IdleTimeout + time.Second), now.Add(time.Hour), true},
+		{"idle too long", now.Add(-IdleTimeout), now.Add(time.Hour), false},
+		{"past absolute", now.Add(-time.Minute), now, false},
+	} {
+		if got := live(&desk.Session{SeenAt: c.seen, ExpiresAt: c.exp}, now); got != c.want {
+			t.Errorf("%s: live %v, want %v", c.name, got, c.want)
+		}
+	}
+}
+
+func TestSafeNext(t *testing.T) {
+	for in, want := range map[string]string{"/": "/", "/tickets/3": "/tickets/3", "//evil.test": "/", "/\\evil.test": "/",
+		"https://evil.test": "/", "": "/", "/a\r\nb": "/"} {
+		if got := safeNext(in); got != want {
+			t.Errorf("safeNext(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func FuzzSafeNext(f *testing.F) {
+	for _, s := range []string{"/", "//x", "/\\x", "http://x", "/tickets/1?x=1"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		got := safeNext(s)
+		if !strings.HasPrefix(got, "/") || strings.HasPrefix(got, "//") || strings.HasPrefix(got, "/\\") {
+			t.Fatalf("safeNext(%q) = %q leaves the site", s, got)
+		}
+	})
+}
+
+func TestDecodeCursor(t *testing.T) {
+	for _, c := range []struct {
+		in string
+		ok bool
+	}{{"1.2", true}, {"1733500000000.45", true}, {"x.1", false}, {"1", false}, {"", false}, {"1.2.3", false}} {
+		_, err := decodeCursor(c.in)
+		if (err == nil) != c.ok {
+			t.Errorf("decodeCursor(%q): %v", c.in, err)
+		}
+	}
+}
+
+func FuzzDecodeCursor(f *testing.F) {
+	f.Add("1.2")
+	f.Fuzz(func(t *testing.T, s string) {
+		c, err := decodeCursor(s)
+		if err == nil && encodeCursor(c) != s && !strings.ContainsAny(s, "+0") {
+			t.Fatalf("%q decodes to %+v, which encodes to %q", s, c, encodeCursor(c))
+		}
+	})
+}
+
+var keyRe = mustKeyRe()
+
+func mustKeyRe() *regexp.Regexp {
+	return regexp.MustCompile(`(?:\.T|T\(lang,|T\(v\.lang,|T\(d\.Lang,|\$p\.T|\$\.T) "((?:[a-z_]+\.)+[a-z_]+)"`)
+}

@@ -1,0 +1,201 @@
+package web
+
+import (
+	"bytes"
+	"compress/gzip"
+	"embed"
+	"html/template"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/ticketd/ticketd/internal/desk"
+)
+
+//go:embed templates/*.html
+var templateFiles embed.FS
+
+// pageNames are the pages; each is templates/<name>.html over layout.html.
+var pageNames = []string{"login", "inbox", "ticket", "error"}
+
+func parsePages(a *assetSet) (map[string]*template.Template, error) {
+	funcs := template.FuncMap{
+		"asset": a.URL,
+		"icon":  channelIcon,
+		"list":  func(s ...string) []string { return s },
+		"rowOf": func(p *pageData, r row) rowCtx { return rowCtx{P: p, R: r} },
+	}
+	out := map[string]*template.Template{}
+	for _, n := range pageNames {
+		t, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFiles, "templates/layout.html", "templates/"+n+".html")
+		if err != nil {
+			return nil, err
+		}
+		out[n] = t
+	}
+	return out, nil
+}
+
+// rowCtx is a list row with its page, for the "row" template.
+type rowCtx struct {
+	P *pageData
+	R row
+}
+
+// pageData is what every template gets.
+type pageData struct {
+	Lang  string
+	Title string // a catalog key, or text when TitleText is set
+	// TitleText is a title that is not a key (a ticket's subject).
+	TitleText string
+	CSRF      string
+	Agent     *desk.Agent
+	Workspace *desk.Workspace
+	Nav       *navData
+	Login     *loginData
+	Inbox     *inboxData
+	Ticket    *ticketData
+	// Error is the page's error, already in Lang.
+	Error  string
+	Status int
+	loc    *time.Location
+	now    time.Time
+}
+
+// T translates key (for templates: {{.T "key"}} or {{$.T "key" "n" "3"}}).
+func (p *pageData) T(key string, args ...string) string { return T(p.Lang, key, args...) }
+
+// Langs lists the languages for the picker.
+func (p *pageData) Langs() []string { return Languages }
+
+// Time is t in the workspace's zone, as numbers only (no month names to
+// translate): today's show the time only.
+func (p *pageData) Time(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	lt, now := t.In(p.loc), p.now.In(p.loc)
+	if lt.Year() == now.Year() && lt.YearDay() == now.YearDay() {
+		return lt.Format("15:04")
+	}
+	return lt.Format("2006-01-02 15:04")
+}
+
+// FullTime is t in the workspace's zone with the zone's name, for titles.
+func (p *pageData) FullTime(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.In(p.loc).Format("2006-01-02 15:04 MST")
+}
+
+// ISO is t as a machine reads it (datetime attributes).
+func (p *pageData) ISO(t time.Time) string { return t.UTC().Format(time.RFC3339) }
+
+// Age says how long ago t was, briefly ("5m", "3h", "2d").
+func (p *pageData) Age(t time.Time) string { return p.span(p.now.Sub(t)) }
+
+// Until says how long until t; negative spans read as overdue.
+func (p *pageData) Until(t time.Time) string { return p.span(t.Sub(p.now)) }
+
+func (p *pageData) span(d time.Duration) string {
+	if d < 0 {
+		d = -d
+	}
+	switch {
+	case d < time.Minute:
+		return p.T("age.now")
+	case d < time.Hour:
+		return p.T("age.m", "n", strconv.Itoa(int(d/time.Minute)))
+	case d < 48*time.Hour:
+		return p.T("age.h", "n", strconv.Itoa(int(d/time.Hour)))
+	}
+	return p.T("age.d", "n", strconv.Itoa(int(d/(24*time.Hour))))
+}
+
+// Past reports whether t has passed.
+func (p *pageData) Past(t time.Time) bool { return !t.IsZero() && !p.now.Before(t) }
+
+// newPage is the data of a signed-in page.
+func (w *Web) newPage(v *visit, title string) *pageData {
+	return &pageData{Lang: v.lang, Title: title, CSRF: v.sess.CSRF, Agent: v.agent, Workspace: v.ws, loc: v.loc, now: w.now()}
+}
+
+// securityHeaders go on every HTML page: scripts only from our own files
+// (no inline script, so injected markup cannot run), no framing, no
+// sniffing, no referrer to other sites.
+func securityHeaders(h http.Header) {
+	h.Set("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "+
+		"object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("X-Frame-Options", "DENY")
+	h.Set("Referrer-Policy", "same-origin")
+	h.Set("Cache-Control", "no-store")
+	h.Set("Vary", "Accept-Encoding, Accept-Language, Cookie")
+}
+
+// render executes a page and writes it, gzipped when the client takes it.
+func (w *Web) render(rw http.ResponseWriter, r *http.Request, status int, name string, d *pageData) {
+	if d.loc == nil {
+		d.loc = time.UTC
+	}
+	if d.now.IsZero() {
+		d.now = w.now()
+	}
+	d.Status = status
+	var buf bytes.Buffer
+	if err := w.pages[name].Execute(&buf, d); err != nil {
+		w.log.Error("desk: render page", slog.String("page", name), slog.Any("err", err))
+		http.Error(rw, "internal error", http.StatusInternalServerError)
+		return
+	}
+	h := rw.Header()
+	securityHeaders(h)
+	h.Set("Content-Type", "text/html; charset=utf-8")
+	if acceptsGzip(r) && buf.Len() > 1024 {
+		h.Set("Content-Encoding", "gzip")
+		rw.WriteHeader(status)
+		zw, _ := gzip.NewWriterLevel(rw, gzip.BestSpeed)
+		_, _ = zw.Write(buf.Bytes())
+		_ = zw.Close()
+		return
+	}
+	h.Set("Content-Length", strconv.Itoa(buf.Len()))
+	rw.WriteHeader(status)
+	_, _ = rw.Write(buf.Bytes())
+}
+
+// fail answers err with an error page in the agent's language; errors
+// that are not desk's refusals are logged, never shown.
+func (w *Web) fail(rw http.ResponseWriter, r *http.Request, v *visit, err error) {
+	status := statusOf(err)
+	if status == http.StatusInternalServerError {
+		w.log.Error("desk", slog.String("path", r.URL.Path), slog.Any("err", err))
+	}
+	d := &pageData{Lang: langOf(r), Title: "err.title"}
+	if v != nil {
+		d = w.newPage(v, "err.title")
+	}
+	d.Error = ErrorText(d.Lang, err)
+	w.render(rw, r, status, "error", d)
+}
+
+// channelIcon is the sprite symbol of a channel.
+func channelIcon(c desk.Channel) string {
+	switch c {
+	case desk.ChannelEmail:
+		return "i-mail"
+	case desk.ChannelWhatsApp:
+		return "i-whatsapp"
+	case desk.ChannelTelegram:
+		return "i-telegram"
+	case desk.ChannelFacebook, desk.ChannelInstagram:
+		return "i-messenger"
+	case desk.ChannelSMS, desk.ChannelVoice:
+		return "i-phone"
+	case desk.ChannelWebchat, desk.ChannelLine, desk.ChannelTwitter:
+		return "i-chat"
+	}
+	return "i-ticket"
+}
