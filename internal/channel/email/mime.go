@@ -307,6 +307,11 @@ func (w *walker) deliveryStatus(data []byte) {
 	blocks := bytes.Split(bytes.ReplaceAll(data, []byte("\r\n"), []byte("\n")), []byte("\n\n"))
 	for _, blk := range blocks {
 		h, _, ok := splitHeader(append(bytes.TrimSpace(blk), '\n', '\n'))
+		if ok && b.OriginalMessageID == "" {
+			// Not RFC 3464, but some servers name the failed mail in the
+			// per-message block too; the first id found is kept.
+			b.OriginalMessageID = first(msgIDs(h.Get("Original-Message-Id")))
+		}
 		if !ok || h.Get("Final-Recipient") == "" && h.Get("Original-Recipient") == "" {
 			continue
 		}
