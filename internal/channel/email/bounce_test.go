@@ -182,4 +182,3 @@ func TestBounceFailsSentReply(t *testing.T) {
 		})
 	}
 }
-
