@@ -73,8 +73,9 @@ type NewMessage struct {
 	ChannelAccountID string
 	ProviderID       string
 	HTML             string
-	// KeepStatus: a customer's message that does not reopen the ticket
-	// (Inbound.Auto).
+	// KeepStatus: a customer's message that does not reopen the ticket,
+	// nor open a follow-up of a closed one: it joins the closed ticket's
+	// history (Inbound.Auto, a machine's mail).
 	KeepStatus bool
 }
 
@@ -416,7 +417,7 @@ func (s *Service) AddMessage(ctx context.Context, ws, ticketID string, m NewMess
 	var t *Ticket
 	err := s.Update(ctx, ws, func(tx Tx, ch *Change) error {
 		var err error
-		if isCustomerMessage(m) {
+		if isCustomerMessage(m) && !m.KeepStatus {
 			// A final ticket never changes, so an unlocked read decides
 			// whether this message opens a follow-up instead.
 			old, err := tx.Ticket(ctx, ws, ticketID)
