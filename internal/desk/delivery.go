@@ -87,13 +87,14 @@ type DeliveryWriter interface {
 }
 
 // deliveryAccount returns the channel account m will be sent through when
-// m is a public reply by an agent or a bot on a ticket whose channel
+// m is a public reply by an agent or a bot (or force: desk's own
+// acknowledgement) on a ticket whose channel
 // account has a sender, and the provider has not taken it already (no
 // provider id); else nil. addMessage asks before storing m, so the message
 // records the account it leaves through.
-func (s *Service) deliveryAccount(ctx context.Context, tx Tx, t *Ticket, m *Message) (*ChannelAccount, error) {
+func (s *Service) deliveryAccount(ctx context.Context, tx Tx, t *Ticket, m *Message, force bool) (*ChannelAccount, error) {
 	if s.Outbox == nil || !m.Public || m.ProviderID != "" ||
-		(m.Author.Kind != ActorAgent && m.Author.Kind != ActorBot) {
+		(m.Author.Kind != ActorAgent && m.Author.Kind != ActorBot && !force) {
 		return nil, nil
 	}
 	acctID := m.ChannelAccountID

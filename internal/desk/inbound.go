@@ -120,10 +120,16 @@ func (s *Service) Receive(ctx context.Context, ws string, in Inbound) (*Threaded
 			out.NewTicket = true
 			out.Ticket = newChannelTicket(s.now(), ws, acct, out.Contact.ID, m.Author, OriginCustomer, in.Subject)
 			out.Message, err = s.openChannelTicket(ctx, tx, ch, out.Ticket, m)
+		} else {
+			out.Ticket, out.Message, out.NewTicket, err = s.threadInto(ctx, tx, ch, t, m)
+		}
+		if err != nil || !out.NewTicket {
 			return err
 		}
-		out.Ticket, out.Message, out.NewTicket, err = s.threadInto(ctx, tx, ch, t, m)
-		return err
+		if acked, err := s.acknowledge(ctx, tx, ch, acct, out.Ticket, out.Contact, in); err != nil || !acked {
+			return err
+		}
+		return tx.UpdateTicket(ctx, out.Ticket)
 	})
 	if err != nil {
 		if errors.Is(err, ErrConflict) && in.ProviderID != "" {

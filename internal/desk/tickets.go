@@ -77,6 +77,9 @@ type NewMessage struct {
 	// nor open a follow-up of a closed one: it joins the closed ticket's
 	// history (Inbound.Auto, a machine's mail).
 	KeepStatus bool
+	// deliver sends a system message through the outbox like a reply (an
+	// acknowledgement); only desk sets it.
+	deliver bool
 }
 
 // CreateTicket opens a ticket, with its first message when given, and
@@ -471,7 +474,7 @@ func (s *Service) addMessage(ctx context.Context, tx Tx, ch *Change, t *Ticket, 
 	if m.AuthorName == "" {
 		m.AuthorName = s.authorName(ctx, tx, t.WorkspaceID, m.Author)
 	}
-	acct, err := s.deliveryAccount(ctx, tx, t, m)
+	acct, err := s.deliveryAccount(ctx, tx, t, m, in.deliver)
 	if err != nil {
 		return nil, err
 	}

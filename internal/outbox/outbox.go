@@ -256,7 +256,7 @@ func (w *Worker) send(ctx context.Context, d *desk.Delivery) (string, error) {
 	defer cancel()
 	return s.Send(sctx, acct, channel.Message{ID: m.ID, To: to, Subject: t.Subject, Text: m.Text, HTML: m.HTML,
 		Attachments: m.Attachments, ReplyTo: replyTo, References: refs, TicketNumber: t.Number,
-		Auto: m.Author.Kind != desk.ActorAgent})
+		Auto: m.Author.Kind != desk.ActorAgent, Meta: m.Meta})
 }
 
 // maxReferences bounds the chain handed to a sender: long tickets would

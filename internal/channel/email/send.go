@@ -7,6 +7,7 @@ import (
 	"crypto/tls"
 	"encoding/base64"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"html"
@@ -85,6 +86,23 @@ func Subject(ticketSubject string, number int64) string {
 	return s
 }
 
+// subjectOf is m's subject: the one desk stored with it (an
+// acknowledgement's, Meta["email"].subject) with the ticket token added,
+// else Subject of the ticket's.
+func subjectOf(m channel.Message) string {
+	var em struct {
+		Subject string `json:"subject"`
+	}
+	if raw := m.Meta["email"]; raw != nil && json.Unmarshal(raw, &em) == nil && strings.TrimSpace(em.Subject) != "" {
+		s := strings.TrimSpace(em.Subject)
+		if tok := "[#" + strconv.FormatInt(m.TicketNumber, 10) + "]"; m.TicketNumber > 0 && !strings.Contains(s, tok) {
+			s += " " + tok
+		}
+		return s
+	}
+	return Subject(m.Subject, m.TicketNumber)
+}
+
 // Send builds m and hands it to the account's relay. It returns the
 // Message-ID (without <>), which the outbox records as the message's
 // provider id.
@@ -124,7 +142,7 @@ func (s *Sender) Build(ctx context.Context, acct *desk.ChannelAccount, m channel
 	hdr := func(k, v string) { b.WriteString(k + ": " + v + "\r\n") }
 	hdr("From", (&mail.Address{Name: oneLine(acct.Name), Address: acct.UID}).String())
 	hdr("To", (&mail.Address{Name: oneLine(m.To.DisplayName), Address: m.To.ExternalID}).String())
-	hdr("Subject", mime.QEncoding.Encode("utf-8", oneLine(Subject(m.Subject, m.TicketNumber))))
+	hdr("Subject", mime.QEncoding.Encode("utf-8", oneLine(subjectOf(m))))
 	hdr("Date", now().Format(time.RFC1123Z))
 	hdr("Message-ID", "<"+id+">")
 	if m.ReplyTo != "" {
