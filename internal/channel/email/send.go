@@ -345,6 +345,9 @@ func (s *Sender) relay(ctx context.Context, srv *desk.MailServer, from, to strin
 	}
 	if srv.Username != "" {
 		stage = "auth"
+		if err := authOffered(c, srv); err != nil {
+			return fmt.Errorf("%w: %w", desk.ErrInvalid, err)
+		}
 		if err := c.Auth(smtp.PlainAuth("", srv.Username, srv.Password, srv.Host)); err != nil {
 			var te *textproto.Error
 			if !errors.As(err, &te) && !isNet(err) {
@@ -379,6 +382,36 @@ func (s *Sender) relay(ctx context.Context, srv *desk.MailServer, from, to strin
 	// changes nothing.
 	_ = c.Quit()
 	return nil
+}
+
+// ErrNoAuth: a username is configured but the relay offers no AUTH at
+// this point of the session. Permanent: a send wraps it in desk.ErrInvalid
+// too — retrying cannot make the relay offer it, the settings must change. Without this check net/smtp sends AUTH anyway and
+// reports whatever the server answers (a bare `250 ok` from some), which
+// tells the admin nothing.
+var ErrNoAuth = errors.New("relay does not offer AUTH")
+
+// ErrNoPlain: the relay offers AUTH, but not PLAIN, the one mechanism our
+// client uses (net/smtp). Permanent like ErrNoAuth.
+var ErrNoPlain = errors.New("relay does not offer AUTH PLAIN")
+
+// authOffered checks, after EHLO (and STARTTLS), that c's server offers
+// AUTH PLAIN, and says what to change when it does not.
+func authOffered(c *smtp.Client, srv *desk.MailServer) error {
+	ok, mechs := c.Extension("AUTH")
+	if !ok {
+		hint := "remove the username if the relay takes mail without authentication"
+		if srv.TLS == "none" {
+			hint = "try tls: starttls — relays offer AUTH only over TLS"
+		}
+		return fmt.Errorf("%w (%s)", ErrNoAuth, hint)
+	}
+	for _, m := range strings.Fields(strings.ToUpper(mechs)) {
+		if m == "PLAIN" {
+			return nil
+		}
+	}
+	return fmt.Errorf("%w (it offers %s)", ErrNoPlain, strings.TrimSpace(mechs))
 }
 
 func isNet(err error) bool {

@@ -39,6 +39,7 @@ type relay struct {
 	from  []string
 	datas int
 	fail  func(stage string, n int) error
+	mechs []string // offered AUTH mechanisms; nil: PLAIN
 }
 
 func (r *relay) NewSession(*smtp.Conn) (smtp.Session, error) { return &relaySession{r: r}, nil }
@@ -50,7 +51,12 @@ type relaySession struct {
 	authOK bool
 }
 
-func (s *relaySession) AuthMechanisms() []string { return []string{sasl.Plain} }
+func (s *relaySession) AuthMechanisms() []string {
+	if s.r.mechs != nil {
+		return s.r.mechs
+	}
+	return []string{sasl.Plain}
+}
 func (s *relaySession) Auth(string) (sasl.Server, error) {
 	return sasl.NewPlainServer(func(_, user, pass string) error {
 		if user != s.r.user || pass != s.r.pass {
@@ -123,9 +129,15 @@ func (r *relay) count() int { r.mu.Lock(); defer r.mu.Unlock(); return len(r.got
 
 func startRelay(t testing.TB, user, pass string) *relay {
 	t.Helper()
-	r := &relay{user: user, pass: pass}
+	return startRelayWith(t, &relay{user: user, pass: pass}, true)
+}
+
+// startRelayWith serves r; without insecureAuth, go-smtp offers AUTH only
+// after STARTTLS, which it has no certificate for: no AUTH at all.
+func startRelayWith(t testing.TB, r *relay, insecureAuth bool) *relay {
+	t.Helper()
 	srv := smtp.NewServer(r)
-	srv.Domain, srv.AllowInsecureAuth = "relay.test", true
+	srv.Domain, srv.AllowInsecureAuth = "relay.test", insecureAuth
 	srv.ReadTimeout, srv.WriteTimeout = 10*time.Second, 10*time.Second
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
