@@ -48,6 +48,8 @@ type Sender struct {
 	Timeout      time.Duration
 	// Now is the clock of the Date header; nil is time.Now.
 	Now func() time.Time
+
+	pool relayPool
 }
 
 var _ channel.Sender = (*Sender)(nil)
@@ -289,7 +291,9 @@ func oneLine(s string) string {
 	return strings.Join(strings.FieldsFunc(s, func(r rune) bool { return r == '\r' || r == '\n' }), " ")
 }
 
-// relay sends raw from → to through srv. SMTP 5xx answers are permanent
+// relay sends raw from → to through srv, on a connection kept from an
+// earlier message to the same relay and credentials when one is idle
+// (relaypool.go), else a new one. SMTP 5xx answers are permanent
 // (wrapping desk.ErrInvalid, with the server's words); 4xx and network
 // errors are temporary.
 func (s *Sender) relay(ctx context.Context, srv *desk.MailServer, from, to string, raw []byte) (err error) {
@@ -305,59 +309,31 @@ func (s *Sender) relay(ctx context.Context, srv *desk.MailServer, from, to strin
 			err = classify(stage, srv, err)
 		}
 	}()
-	conn, err := netguard.Dialer(s.AllowPrivate, timeout).DialContext(ctx, "tcp", net.JoinHostPort(srv.Host, strconv.Itoa(srv.Port)))
+	rs, err := s.pool.get(ctx, srv)
 	if err != nil {
 		return err
 	}
-	defer conn.Close()
+	if rs == nil {
+		if rs, err = s.open(ctx, srv, &stage); err != nil {
+			return err
+		}
+	}
 	// The deadline bounds each read and write; closing on ctx ends a
 	// session stuck elsewhere (shutdown, the outbox's cut).
 	deadline, _ := ctx.Deadline()
-	_ = conn.SetDeadline(deadline)
-	stop := context.AfterFunc(ctx, func() { _ = conn.Close() })
-	defer stop()
-	tcfg := &tls.Config{ServerName: srv.Host, MinVersion: tls.VersionTLS12}
-	if srv.TLS == "tls" {
-		stage = "tls"
-		tc := tls.Client(conn, tcfg)
-		if err := tc.HandshakeContext(ctx); err != nil {
-			return err
+	_ = rs.conn.SetDeadline(deadline)
+	stop := context.AfterFunc(ctx, func() { _ = rs.conn.Close() })
+	done := false
+	defer func() {
+		// Back to the pool only after a clean transaction on a connection
+		// ctx did not close; anything else is closed.
+		if stop() && done {
+			s.pool.put(rs)
+		} else {
+			rs.close()
 		}
-		conn = tc
-	}
-	stage = "greeting"
-	c, err := smtp.NewClient(conn, srv.Host)
-	if err != nil {
-		return err
-	}
-	defer c.Close()
-	if err := c.Hello("localhost"); err != nil {
-		return err
-	}
-	if srv.TLS == "starttls" {
-		stage = "starttls"
-		if ok, _ := c.Extension("STARTTLS"); !ok {
-			return fmt.Errorf("%w: relay does not offer STARTTLS", desk.ErrInvalid)
-		}
-		if err := c.StartTLS(tcfg); err != nil {
-			return err
-		}
-	}
-	if srv.Username != "" {
-		stage = "auth"
-		if err := authOffered(c, srv); err != nil {
-			return fmt.Errorf("%w: %w", desk.ErrInvalid, err)
-		}
-		if err := c.Auth(smtp.PlainAuth("", srv.Username, srv.Password, srv.Host)); err != nil {
-			var te *textproto.Error
-			if !errors.As(err, &te) && !isNet(err) {
-				// net/smtp refusing PLAIN in the clear: configuration,
-				// not weather.
-				return fmt.Errorf("%w: %v", desk.ErrInvalid, err)
-			}
-			return err
-		}
-	}
+	}()
+	c := rs.c
 	stage = "MAIL FROM"
 	if err := c.Mail(from); err != nil {
 		return err
@@ -377,11 +353,73 @@ func (s *Sender) relay(ctx context.Context, srv *desk.MailServer, from, to strin
 	if err := w.Close(); err != nil {
 		return err
 	}
-	stage = "QUIT"
-	// The relay has the message once DATA is answered 250: a failed QUIT
-	// changes nothing.
-	_ = c.Quit()
+	rs.uses++
+	done = true
 	return nil
+}
+
+// open dials srv and gets a session ready for MAIL FROM: TLS, EHLO,
+// STARTTLS, AUTH as configured. *stage names the step under way.
+func (s *Sender) open(ctx context.Context, srv *desk.MailServer, stage *string) (_ *relaySession, err error) {
+	timeout := s.Timeout
+	if timeout <= 0 {
+		timeout = SendTimeout
+	}
+	conn, err := netguard.Dialer(s.AllowPrivate, timeout).DialContext(ctx, "tcp", net.JoinHostPort(srv.Host, strconv.Itoa(srv.Port)))
+	if err != nil {
+		return nil, err
+	}
+	defer func() {
+		if err != nil {
+			_ = conn.Close()
+		}
+	}()
+	deadline, _ := ctx.Deadline()
+	_ = conn.SetDeadline(deadline)
+	stop := context.AfterFunc(ctx, func() { _ = conn.Close() })
+	defer stop()
+	tcfg := &tls.Config{ServerName: srv.Host, MinVersion: tls.VersionTLS12}
+	if srv.TLS == "tls" {
+		*stage = "tls"
+		tc := tls.Client(conn, tcfg)
+		if err := tc.HandshakeContext(ctx); err != nil {
+			return nil, err
+		}
+		conn = tc
+	}
+	*stage = "greeting"
+	c, err := smtp.NewClient(conn, srv.Host)
+	if err != nil {
+		return nil, err
+	}
+	if err := c.Hello("localhost"); err != nil {
+		return nil, err
+	}
+	if srv.TLS == "starttls" {
+		*stage = "starttls"
+		if ok, _ := c.Extension("STARTTLS"); !ok {
+			return nil, fmt.Errorf("%w: relay does not offer STARTTLS", desk.ErrInvalid)
+		}
+		if err := c.StartTLS(tcfg); err != nil {
+			return nil, err
+		}
+	}
+	if srv.Username != "" {
+		*stage = "auth"
+		if err := authOffered(c, srv); err != nil {
+			return nil, fmt.Errorf("%w: %w", desk.ErrInvalid, err)
+		}
+		if err := c.Auth(smtp.PlainAuth("", srv.Username, srv.Password, srv.Host)); err != nil {
+			var te *textproto.Error
+			if !errors.As(err, &te) && !isNet(err) {
+				// net/smtp refusing PLAIN in the clear: configuration,
+				// not weather.
+				return nil, fmt.Errorf("%w: %v", desk.ErrInvalid, err)
+			}
+			return nil, err
+		}
+	}
+	return &relaySession{key: relayKey(srv), conn: conn, c: c}, nil
 }
 
 // ErrNoAuth: a username is configured but the relay offers no AUTH at
