@@ -109,12 +109,12 @@ func subjectOf(m channel.Message) string {
 // Message-ID (without <>), which the outbox records as the message's
 // provider id.
 func (s *Sender) Send(ctx context.Context, account *desk.ChannelAccount, m channel.Message) (string, error) {
-	acct, es, err := s.Desk.EmailAccount(ctx, account.WorkspaceID, account.ID)
+	// The outbox read the account for this send: its secrets are opened
+	// from that copy, without reading it again.
+	acct := account
+	es, err := s.Desk.EmailSettingsOf(acct)
 	if err != nil {
-		if errors.Is(err, desk.ErrNotFound) {
-			return "", fmt.Errorf("%w: %v", desk.ErrInvalid, err)
-		}
-		return "", err
+		return "", fmt.Errorf("%w: %v", desk.ErrInvalid, err)
 	}
 	if es.SMTP == nil || es.SMTP.Host == "" {
 		return "", fmt.Errorf("%w: e-mail account %s has no smtp relay", desk.ErrInvalid, acct.UID)
