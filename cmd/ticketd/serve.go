@@ -88,16 +88,15 @@ func serve(ctx context.Context, args []string) error {
 	h := server.Handler(deps, server.NewMetrics(sqlstore.Collectors()...))
 	// E-mail replies leave through each account's SMTP relay; the worker
 	// also sends rows another node (or version) queued.
-	senders := channel.NewRegistry(map[desk.Channel]channel.Sender{
-		desk.ChannelEmail: &email.Sender{Desk: deps.Desk, Blobs: deps.Files.Blobs, AllowPrivate: *allowPrivate},
-	})
+	mailer := &email.Sender{Desk: deps.Desk, Blobs: deps.Files.Blobs, AllowPrivate: *allowPrivate}
+	senders := channel.NewRegistry(map[desk.Channel]channel.Sender{desk.ChannelEmail: mailer})
 	deps.Desk.Outbox = senders
 	ob := &outbox.Worker{Desk: deps.Desk, Senders: senders, Log: log, MaxAge: *outboxMaxAge, Lease: *outboxLease}
 	obCtx, stopOutbox := context.WithCancel(context.WithoutCancel(ctx))
 	obDone := make(chan error, 1)
 	go func() { obDone <- ob.Run(obCtx) }()
 	// Stopped after the HTTP server has drained, before the store closes.
-	defer func() { stopOutbox(); <-obDone }()
+	defer func() { stopOutbox(); <-obDone; mailer.Close() }() // then QUIT the idle relay connections
 	if *imapPoll {
 		// Like the outbox worker: stopped after the HTTP drain, before the
 		// store closes; a poll in flight ends at its next read or write.

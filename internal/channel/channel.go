@@ -39,6 +39,9 @@ type Message struct {
 	// Auto marks a message no person wrote (a bot's, the system's): e-mail
 	// says so (Auto-Submitted) so other robots do not answer it.
 	Auto bool
+	// Meta is the stored message's channel values (desk.Message.Meta): an
+	// e-mail acknowledgement carries its own subject in Meta["email"].
+	Meta map[string]json.RawMessage
 }
 
 // Template names a provider's pre-approved message and its placeholders.

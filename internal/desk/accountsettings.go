@@ -37,6 +37,9 @@ type EmailSettings struct {
 	Inbound string      `json:"inbound"` // smtp (mail delivered to our listener) or imap (we poll)
 	IMAP    *MailServer `json:"imap,omitempty"`
 	SMTP    *MailServer `json:"smtp,omitempty"` // the outbound relay
+	// AutoAck is the optional acknowledgement mailed on a new ticket
+	// (autoack.go); nil or not Enabled: none.
+	AutoAck *AutoAck `json:"auto_ack,omitempty"`
 }
 
 // MailServer is one IMAP or SMTP server of an e-mail account.
@@ -144,7 +147,7 @@ func checkSecretTypes(m map[string]any, path string) error {
 }
 
 func validateEmail(tree map[string]any) error {
-	if err := onlyKeys(tree, "settings", "inbound", "imap", "smtp"); err != nil {
+	if err := onlyKeys(tree, "settings", "inbound", "imap", "smtp", "auto_ack"); err != nil {
 		return err
 	}
 	inbound, err := str(tree, "settings", "inbound", "smtp")
@@ -169,6 +172,19 @@ func validateEmail(tree map[string]any) error {
 		}
 		if err := validateMailServer(srv, "settings."+side, side == "imap"); err != nil {
 			return err
+		}
+	}
+	if v, ok := tree["auto_ack"]; ok {
+		ack, ok := v.(map[string]any)
+		if !ok {
+			return Invalid("settings.auto_ack", CodeType, Params{Want: "object"})
+		}
+		if err := validateAutoAck(ack, "settings.auto_ack"); err != nil {
+			return err
+		}
+		if ack["enabled"] == true && tree["smtp"] == nil {
+			// Nothing could send it: every acknowledgement would fail.
+			return Invalid("settings.smtp", CodeRequired, Params{})
 		}
 	}
 	return nil

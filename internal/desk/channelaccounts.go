@@ -207,29 +207,47 @@ func (s *Service) ChannelAccountSecrets(ctx context.Context, ws, id string) (*Ch
 	if err != nil {
 		return nil, nil, fmt.Errorf("channel account %s: %w", id, err)
 	}
+	out, err := s.openSettings(a)
+	return a, out, err
+}
+
+// openSettings is a's settings with their secrets opened.
+func (s *Service) openSettings(a *ChannelAccount) (json.RawMessage, error) {
 	tree, err := decodeSettings(a.Settings)
 	if err != nil {
-		return nil, nil, fmt.Errorf("channel account %s settings: %w", id, err)
+		return nil, fmt.Errorf("channel account %s settings: %w", a.ID, err)
 	}
 	if err := openSecrets(s.Secrets, tree, []byte(a.ID)); err != nil {
-		return nil, nil, fmt.Errorf("channel account %s: %w", id, err)
+		return nil, fmt.Errorf("channel account %s: %w", a.ID, err)
 	}
-	out, err := json.Marshal(tree)
-	return a, out, err
+	return json.Marshal(tree)
 }
 
 // EmailAccount is ChannelAccountSecrets for an e-mail account, typed.
 func (s *Service) EmailAccount(ctx context.Context, ws, id string) (*ChannelAccount, *EmailSettings, error) {
-	a, raw, err := s.ChannelAccountSecrets(ctx, ws, id)
+	a, err := s.Store.ChannelAccount(ctx, ws, id)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, fmt.Errorf("channel account %s: %w", id, err)
 	}
+	es, err := s.EmailSettingsOf(a)
+	return a, es, err
+}
+
+// EmailSettingsOf is the settings of the e-mail account a, as just read,
+// with their secrets opened: for a caller that holds the account already
+// (the outbox worker read it for the send), one read less than
+// EmailAccount.
+func (s *Service) EmailSettingsOf(a *ChannelAccount) (*EmailSettings, error) {
 	if a.Channel != ChannelEmail {
-		return a, nil, Invalid("channel", CodeNotAllowed, Params{Value: string(a.Channel)})
+		return nil, Invalid("channel", CodeNotAllowed, Params{Value: string(a.Channel)})
+	}
+	raw, err := s.openSettings(a)
+	if err != nil {
+		return nil, err
 	}
 	var es EmailSettings
 	if err := json.Unmarshal(raw, &es); err != nil {
-		return nil, nil, fmt.Errorf("channel account %s settings: %w", id, err)
+		return nil, fmt.Errorf("channel account %s settings: %w", a.ID, err)
 	}
-	return a, &es, nil
+	return &es, nil
 }

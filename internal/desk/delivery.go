@@ -3,6 +3,7 @@ package desk
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/ticketd/ticketd/internal/objectid"
@@ -51,7 +52,8 @@ const (
 // EventDelivery records a delivery's outcome on its ticket's log: from and
 // to are delivery statuses ("" → queued when the reply is stored, queued →
 // sent, queued → failed, queued → queued for an attempt that will be
-// retried), reason is what the provider answered.
+// retried, sent → failed when a bounce comes back after the provider took
+// it), reason is what the provider answered.
 const EventDelivery = "delivery"
 
 // Outbox decides which stored replies leave through a provider; the
@@ -77,16 +79,22 @@ type DeliveryWriter interface {
 	// it; else it returns an error wrapping ErrNotFound (the lease ran out
 	// and another worker took the row).
 	SettleDelivery(ctx context.Context, d *Delivery, claim string) error
+	// FailSentDelivery turns the sent delivery id of workspace ws into a
+	// failed one with lastError, keeping its provider id and sent time (the
+	// provider took it; the far end refused it later: a bounce). A row
+	// that is not sent returns an error wrapping ErrNotFound.
+	FailSentDelivery(ctx context.Context, ws, id, lastError string) error
 }
 
 // deliveryAccount returns the channel account m will be sent through when
-// m is a public reply by an agent or a bot on a ticket whose channel
+// m is a public reply by an agent or a bot (or force: desk's own
+// acknowledgement) on a ticket whose channel
 // account has a sender, and the provider has not taken it already (no
 // provider id); else nil. addMessage asks before storing m, so the message
 // records the account it leaves through.
-func (s *Service) deliveryAccount(ctx context.Context, tx Tx, t *Ticket, m *Message) (*ChannelAccount, error) {
+func (s *Service) deliveryAccount(ctx context.Context, tx Tx, t *Ticket, m *Message, force bool) (*ChannelAccount, error) {
 	if s.Outbox == nil || !m.Public || m.ProviderID != "" ||
-		(m.Author.Kind != ActorAgent && m.Author.Kind != ActorBot) {
+		(m.Author.Kind != ActorAgent && m.Author.Kind != ActorBot && !force) {
 		return nil, nil
 	}
 	acctID := m.ChannelAccountID
@@ -118,4 +126,42 @@ func (s *Service) queueDelivery(ctx context.Context, tx Tx, ch *Change, t *Ticke
 	}
 	m.Delivery = d
 	return s.Record(ctx, tx, ch, t, System, EventDelivery, "", string(DeliveryQueued), m.ID)
+}
+
+// FailSent records that a message the provider took never reached the
+// customer: a bounce (an e-mail delivery status notification) naming it
+// after the outbox had settled it sent. Its delivery becomes failed with
+// reason (the far server's words, "550 5.1.1 user unknown"), keeping its
+// sent time, and a delivery event sent → failed goes on the ticket. A
+// message of ws without a sent delivery is an error wrapping ErrNotFound:
+// a repeated bounce changes nothing.
+func (s *Service) FailSent(ctx context.Context, ws, messageID, reason string) (*Delivery, error) {
+	reason = strings.TrimSpace(reason)
+	if reason == "" {
+		reason = "bounced"
+	}
+	var d *Delivery
+	err := s.Update(ctx, ws, func(tx Tx, ch *Change) error {
+		m, err := tx.Message(ctx, ws, messageID)
+		if err != nil {
+			return err
+		}
+		if m.Delivery == nil || m.Delivery.Status != DeliverySent {
+			return fmt.Errorf("message %s was not sent: %w", messageID, ErrNotFound)
+		}
+		d = m.Delivery
+		if err := tx.FailSentDelivery(ctx, ws, d.ID, reason); err != nil {
+			return err
+		}
+		d.Status, d.LastError = DeliveryFailed, reason
+		t, err := tx.Ticket(ctx, ws, m.TicketID)
+		if err != nil {
+			return err
+		}
+		return s.Record(ctx, tx, ch, t, System, EventDelivery, string(DeliverySent), string(DeliveryFailed), m.ID+" "+reason)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("fail sent message %s: %w", messageID, err)
+	}
+	return d, nil
 }

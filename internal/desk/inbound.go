@@ -120,10 +120,16 @@ func (s *Service) Receive(ctx context.Context, ws string, in Inbound) (*Threaded
 			out.NewTicket = true
 			out.Ticket = newChannelTicket(s.now(), ws, acct, out.Contact.ID, m.Author, OriginCustomer, in.Subject)
 			out.Message, err = s.openChannelTicket(ctx, tx, ch, out.Ticket, m)
+		} else {
+			out.Ticket, out.Message, out.NewTicket, err = s.threadInto(ctx, tx, ch, t, m)
+		}
+		if err != nil || !out.NewTicket {
 			return err
 		}
-		out.Ticket, out.Message, out.NewTicket, err = s.threadInto(ctx, tx, ch, t, m)
-		return err
+		if acked, err := s.acknowledge(ctx, tx, ch, acct, out.Ticket, out.Contact, in); err != nil || !acked {
+			return err
+		}
+		return tx.UpdateTicket(ctx, out.Ticket)
 	})
 	if err != nil {
 		if errors.Is(err, ErrConflict) && in.ProviderID != "" {
@@ -335,9 +341,12 @@ func (s *Service) activeTicket(ctx context.Context, tx Tx, ws string, acct *Chan
 
 // threadInto adds m to t with AddMessage's effects: a solved ticket
 // reopens; a closed one gets a follow-up ticket (followUp), returned with
-// the flag set.
+// the flag set. A machine's message (KeepStatus: an out-of-office answering
+// our last reply) opens nothing: it goes into the final ticket's history,
+// which stays closed — a follow-up nobody asked for would land in an
+// agent's queue and, worse, could be auto-acknowledged back to the robot.
 func (s *Service) threadInto(ctx context.Context, tx Tx, ch *Change, t *Ticket, m NewMessage) (*Ticket, *Message, bool, error) {
-	if isCustomerMessage(m) && t.Status.Final() {
+	if opensFollowUp(m, t) {
 		nt, msg, err := s.followUp(ctx, tx, ch, t, m)
 		return nt, msg, true, err
 	}
@@ -345,7 +354,7 @@ func (s *Service) threadInto(ctx context.Context, tx Tx, ch *Change, t *Ticket, 
 	if err != nil {
 		return nil, nil, false, err
 	}
-	if isCustomerMessage(m) && t.Status.Final() {
+	if opensFollowUp(m, t) {
 		// Closed between the read and the lock.
 		nt, msg, err := s.followUp(ctx, tx, ch, t, m)
 		return nt, msg, true, err
@@ -355,6 +364,11 @@ func (s *Service) threadInto(ctx context.Context, tx Tx, ch *Change, t *Ticket, 
 		return nil, nil, false, err
 	}
 	return t, msg, false, tx.UpdateTicket(ctx, t)
+}
+
+// opensFollowUp: a person's message to a final ticket opens a follow-up.
+func opensFollowUp(m NewMessage, t *Ticket) bool {
+	return isCustomerMessage(m) && !m.KeepStatus && t.Status.Final()
 }
 
 // newChannelTicket is a ticket a channel message opens on acct.

@@ -386,3 +386,41 @@ func TestIdentityUnique(t *testing.T) {
 		})
 	}
 }
+
+// A machine's message (Inbound.Auto: an out-of-office) matched to a closed
+// ticket joins that ticket's history: no follow-up, the status stays
+// closed; a person's message to the same ticket still opens a follow-up.
+func TestReceiveAutoToClosedTicket(t *testing.T) {
+	for _, b := range storetest.Backends() {
+		t.Run(b.Name, func(t *testing.T) {
+			in := newInbox(t, b.Open(t))
+			first := in.receive(in.message("56911111111", "hola"))
+			tk := first.Ticket
+			if _, err := in.d.Close(in.ctx, in.ws, tk.ID, desk.Actor{Kind: desk.ActorAgent, ID: in.agent.ID}, desk.StatusClosed, "done"); err != nil {
+				t.Fatal(err)
+			}
+			oof := in.message("56911111111", "Estoy de vacaciones hasta el lunes.")
+			oof.TicketID, oof.Auto = tk.ID, true
+			got := in.receive(oof)
+			if got.NewTicket || got.Ticket.ID != tk.ID {
+				t.Fatalf("auto-reply to a closed ticket: new %v ticket %s, want %s", got.NewTicket, got.Ticket.ID, tk.ID)
+			}
+			after, err := in.st.Ticket(in.ctx, in.ws, tk.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if after.Status != desk.StatusClosed || in.count("tickets") != 1 {
+				t.Fatalf("status %s, %d tickets", after.Status, in.count("tickets"))
+			}
+			ms, err := in.st.Messages(in.ctx, in.ws, tk.ID, desk.MessageFilter{})
+			if err != nil || len(ms) != 2 || ms[1].Text != oof.Text || ms[1].Direction != desk.DirectionIn {
+				t.Fatalf("closed ticket's messages: %+v, %v", ms, err)
+			}
+			person := in.message("56911111111", "ya volví, sigo con el problema")
+			person.TicketID = tk.ID
+			if got := in.receive(person); !got.NewTicket || got.Ticket.ID == tk.ID {
+				t.Fatalf("a person's mail to the closed ticket: %+v", got.Ticket)
+			}
+		})
+	}
+}

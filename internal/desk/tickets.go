@@ -73,9 +73,13 @@ type NewMessage struct {
 	ChannelAccountID string
 	ProviderID       string
 	HTML             string
-	// KeepStatus: a customer's message that does not reopen the ticket
-	// (Inbound.Auto).
+	// KeepStatus: a customer's message that does not reopen the ticket,
+	// nor open a follow-up of a closed one: it joins the closed ticket's
+	// history (Inbound.Auto, a machine's mail).
 	KeepStatus bool
+	// deliver sends a system message through the outbox like a reply (an
+	// acknowledgement); only desk sets it.
+	deliver bool
 }
 
 // CreateTicket opens a ticket, with its first message when given, and
@@ -416,7 +420,7 @@ func (s *Service) AddMessage(ctx context.Context, ws, ticketID string, m NewMess
 	var t *Ticket
 	err := s.Update(ctx, ws, func(tx Tx, ch *Change) error {
 		var err error
-		if isCustomerMessage(m) {
+		if isCustomerMessage(m) && !m.KeepStatus {
 			// A final ticket never changes, so an unlocked read decides
 			// whether this message opens a follow-up instead.
 			old, err := tx.Ticket(ctx, ws, ticketID)
@@ -470,7 +474,7 @@ func (s *Service) addMessage(ctx context.Context, tx Tx, ch *Change, t *Ticket, 
 	if m.AuthorName == "" {
 		m.AuthorName = s.authorName(ctx, tx, t.WorkspaceID, m.Author)
 	}
-	acct, err := s.deliveryAccount(ctx, tx, t, m)
+	acct, err := s.deliveryAccount(ctx, tx, t, m, in.deliver)
 	if err != nil {
 		return nil, err
 	}

@@ -164,32 +164,33 @@ func (w *Worker) Round(ctx context.Context) (int, error) {
 	}
 	sem := make(chan struct{}, w.Concurrency)
 	var wg sync.WaitGroup
-	var mu sync.Mutex
-	var errs []error
+	done := make([]bool, len(ds))
 	for i := range ds {
 		sem <- struct{}{}
 		wg.Add(1)
-		go func(d *desk.Delivery) {
+		go func(i int) {
 			defer func() { <-sem; wg.Done() }()
-			if err := w.deliver(ctx, d); err != nil {
-				mu.Lock()
-				errs = append(errs, err)
-				mu.Unlock()
-			}
-		}(&ds[i])
+			done[i] = w.attempt(ctx, &ds[i])
+		}(i)
 	}
 	wg.Wait()
-	return len(ds), errors.Join(errs...)
+	var settled []desk.Delivery
+	for i := range ds {
+		if done[i] {
+			settled = append(settled, ds[i])
+		}
+	}
+	return len(ds), w.settleAll(ctx, settled)
 }
 
-// deliver sends one claimed delivery and settles it.
-func (w *Worker) deliver(ctx context.Context, d *desk.Delivery) error {
+// attempt sends one claimed delivery and sets its outcome on d; false
+// when the send was cut short by shutdown (its outcome is unknown: the row
+// stays sending until its lease runs out, and is sent again — at least
+// once).
+func (w *Worker) attempt(ctx context.Context, d *desk.Delivery) bool {
 	pid, err := w.send(ctx, d)
 	if err != nil && ctx.Err() != nil {
-		// Stopped mid-send: the provider may or may not have the message.
-		// The row stays sending; when its lease runs out a worker sends
-		// it again (at least once).
-		return nil
+		return false
 	}
 	now := w.now()
 	switch {
@@ -203,16 +204,84 @@ func (w *Worker) deliver(ctx context.Context, d *desk.Delivery) error {
 		d.Status, d.LastError = desk.DeliveryQueued, err.Error()
 		d.NextAttemptAt = now.Add(w.backoff(d.Attempts))
 	}
-	// A send that finished is recorded even when shutdown began meanwhile:
-	// forgetting it would send it twice.
+	return true
+}
+
+// settleAll records the outcomes of a round: one transaction per
+// workspace for the whole batch — one commit (one fsync, one turn of the
+// workspace's event counter) instead of one per row. Should that
+// transaction fail, each row is settled alone, so one bad row cannot lose
+// its neighbours' outcomes. Sends that finished are recorded even when
+// shutdown began meanwhile: forgetting them would send them twice.
+func (w *Worker) settleAll(ctx context.Context, ds []desk.Delivery) error {
 	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 	defer cancel()
-	err = w.settle(sctx, d)
-	if errors.Is(err, desk.ErrNotFound) {
-		// The lease ran out before this send ended and another worker
-		// took the row: it records the outcome.
-		w.Log.Warn("outbox: lease lost", slog.String("delivery", d.ID), slog.Int("attempt", d.Attempts))
+	byWS := map[string][]*desk.Delivery{}
+	var order []string
+	for i := range ds {
+		ws := ds[i].WorkspaceID
+		if byWS[ws] == nil {
+			order = append(order, ws)
+		}
+		byWS[ws] = append(byWS[ws], &ds[i])
+	}
+	var errs []error
+	for _, ws := range order {
+		batch := byWS[ws]
+		err := w.settleBatch(sctx, ws, batch)
+		if err == nil || len(batch) == 1 {
+			if err != nil {
+				errs = append(errs, fmt.Errorf("outbox: settle delivery %s: %w", batch[0].ID, err))
+			}
+			continue
+		}
+		w.Log.Warn("outbox: batch settle failed; settling one by one", slog.String("workspace", ws), slog.Any("err", err))
+		for _, d := range batch {
+			if err := w.settleBatch(sctx, ws, []*desk.Delivery{d}); err != nil {
+				errs = append(errs, fmt.Errorf("outbox: settle delivery %s: %w", d.ID, err))
+			}
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// settleBatch records each outcome of ds (one workspace) and an event on
+// its ticket, in one transaction, for the rows this worker's claim still
+// holds; a row whose lease ran out (another worker took it, and records
+// its own outcome) is skipped.
+func (w *Worker) settleBatch(ctx context.Context, ws string, ds []*desk.Delivery) error {
+	var lost []string
+	err := w.Desk.Update(ctx, ws, func(tx desk.Tx, ch *desk.Change) error {
+		lost = lost[:0]
+		tickets := map[string]*desk.Ticket{}
+		for _, d := range ds {
+			err := tx.SettleDelivery(ctx, d, w.claim)
+			if errors.Is(err, desk.ErrNotFound) {
+				lost = append(lost, d.ID)
+				continue
+			}
+			if err != nil {
+				return err
+			}
+			t := tickets[d.TicketID]
+			if t == nil {
+				if t, err = tx.Ticket(ctx, ws, d.TicketID); err != nil {
+					return err
+				}
+				tickets[d.TicketID] = t
+			}
+			reason := d.MessageID + " " + d.LastError
+			if d.Status == desk.DeliverySent {
+				reason = d.MessageID + " sent as " + d.ProviderID
+			}
+			if err := w.Desk.Record(ctx, tx, ch, t, desk.System, desk.EventDelivery, string(desk.DeliveryQueued), string(d.Status), reason); err != nil {
+				return err
+			}
+		}
 		return nil
+	})
+	for _, id := range lost {
+		w.Log.Warn("outbox: lease lost", slog.String("delivery", id))
 	}
 	return err
 }
@@ -256,7 +325,7 @@ func (w *Worker) send(ctx context.Context, d *desk.Delivery) (string, error) {
 	defer cancel()
 	return s.Send(sctx, acct, channel.Message{ID: m.ID, To: to, Subject: t.Subject, Text: m.Text, HTML: m.HTML,
 		Attachments: m.Attachments, ReplyTo: replyTo, References: refs, TicketNumber: t.Number,
-		Auto: m.Author.Kind != desk.ActorAgent})
+		Auto: m.Author.Kind != desk.ActorAgent, Meta: m.Meta})
 }
 
 // maxReferences bounds the chain handed to a sender: long tickets would
@@ -321,27 +390,4 @@ func (w *Worker) backoff(attempt int) time.Duration {
 	}
 	d = min(d, w.MaxBackoff)
 	return d/2 + mrand.N(d/2+1)
-}
-
-// settle records d's outcome, and an event on its ticket, in one
-// transaction, if this worker's claim still holds the row.
-func (w *Worker) settle(ctx context.Context, d *desk.Delivery) error {
-	reason := d.MessageID + " " + d.LastError
-	if d.Status == desk.DeliverySent {
-		reason = d.MessageID + " sent as " + d.ProviderID
-	}
-	err := w.Desk.Update(ctx, d.WorkspaceID, func(tx desk.Tx, ch *desk.Change) error {
-		if err := tx.SettleDelivery(ctx, d, w.claim); err != nil {
-			return err
-		}
-		t, err := tx.Ticket(ctx, d.WorkspaceID, d.TicketID)
-		if err != nil {
-			return err
-		}
-		return w.Desk.Record(ctx, tx, ch, t, desk.System, desk.EventDelivery, string(desk.DeliveryQueued), string(d.Status), reason)
-	})
-	if err != nil {
-		return fmt.Errorf("outbox: settle delivery %s: %w", d.ID, err)
-	}
-	return nil
 }

@@ -224,6 +224,14 @@ func FuzzParse(f *testing.F) {
 	f.Add([]byte("Subject: x\r\n\r\nbody"))
 	f.Add([]byte("Content-Type: multipart/mixed; boundary=b\n\n--b\nContent-Type: text/html\n\n<p>x</p>\n--b--"))
 	f.Add([]byte("Content-Type: multipart/report; report-type=delivery-status; boundary=r\n\n--r\nContent-Type: message/delivery-status\n\nFinal-Recipient: rfc822; a@b\nAction: failed\n--r--"))
+	// Our own corpus (testdata/corpus), then the shared one when present.
+	if paths, _ := filepath.Glob(filepath.Join("testdata", "corpus", "*.eml")); len(paths) > 0 {
+		for _, p := range paths {
+			if b, err := os.ReadFile(p); err == nil {
+				f.Add(b)
+			}
+		}
+	}
 	if dir, _ := findCorpus(); dir != "" {
 		paths, _ := filepath.Glob(filepath.Join(dir, "*.eml"))
 		for _, p := range paths {

@@ -331,6 +331,14 @@ func TestBounce(t *testing.T) {
 	if m.Text != "Your message could not be delivered." || len(m.Attachments) != 0 {
 		t.Errorf("Text %q, attachments %+v", m.Text, m.Attachments)
 	}
+	// No returned headers: the per-message block's Original-Message-ID names it.
+	m = mustParse(t, msg(`Content-Type: multipart/report; report-type=delivery-status; boundary="r"`, "",
+		"--r", "Content-Type: message/delivery-status", "",
+		"Reporting-MTA: dns; mx.example", "Original-Message-ID: <ticketd.0123@acme.test>", "",
+		"Final-Recipient: rfc822; gone@x.example", "Action: failed", "Status: 5.1.1", "", "--r--"))
+	if m.Bounce == nil || m.Bounce.OriginalMessageID != "ticketd.0123@acme.test" || m.Bounce.Recipient != "gone@x.example" {
+		t.Fatalf("Bounce = %+v", m.Bounce)
+	}
 	if m := mustParse(t, msg("Content-Type: multipart/mixed; boundary=r", "", "--r", "", "x", "--r--")); m.Bounce != nil {
 		t.Errorf("ordinary mail is a bounce: %+v", m.Bounce)
 	}

@@ -87,7 +87,9 @@ func (in *Ingester) Ingest(ctx context.Context, acct *desk.ChannelAccount, raw [
 	}
 	ws := acct.WorkspaceID
 	if m.Bounce != nil {
-		in.bounce(ctx, log, acct, m.Bounce)
+		if err := in.bounce(ctx, log, acct, m); err != nil {
+			return nil, fmt.Errorf("email: bounce: %w", err)
+		}
 		return &Result{Outcome: Bounced}, nil
 	}
 	from := strings.ToLower(strings.TrimSpace(m.From.Address))
@@ -268,21 +270,120 @@ func (in *Ingester) upload(ctx context.Context, log *slog.Logger, ws string, att
 	return refs, nil
 }
 
-// bounce notes a delivery failure report. It never opens a ticket.
-//
-// TODO(outbox): record the failure on the outbound message. Our sender
-// does not stamp Message-IDs on stored messages yet (the provider id stays
-// on the outbox row, docs/outbox.md "Not yet"), and the outbox has no
-// "failed after sent" transition; until both exist the bounce is logged.
-func (in *Ingester) bounce(ctx context.Context, log *slog.Logger, acct *desk.ChannelAccount, b *Bounce) {
-	attrs := []any{slog.String("original", b.OriginalMessageID), slog.String("recipient", b.Recipient),
-		slog.String("status", b.Status), slog.String("action", b.Action)}
-	if b.OriginalMessageID != "" {
-		if m, err := in.Desk.Store.MessageByProvider(ctx, acct.WorkspaceID, acct.ID, b.OriginalMessageID); err == nil {
-			attrs = append(attrs, slog.String("ticket", m.TicketID), slog.String("message", m.ID))
+// bounce records a delivery status notification on the reply it names:
+// that message's delivery turns failed with the far server's words (the
+// relay had taken it, so the outbox called it sent). It never opens a
+// ticket. A report naming nothing of ours (no id, an id of another
+// system, a message never sent) is logged and dropped; so is a report
+// whose failure is already recorded (the same bounce delivered twice).
+// Only a store failure is an error, so the sender's server retries.
+func (in *Ingester) bounce(ctx context.Context, log *slog.Logger, acct *desk.ChannelAccount, m *Mail) error {
+	b := m.Bounce
+	log = log.With(slog.String("original", b.OriginalMessageID), slog.String("recipient", b.Recipient),
+		slog.String("status", b.Status), slog.String("action", b.Action))
+	if b.Action != "" && b.Action != "failed" {
+		// "delayed", "delivered", "relayed", "expanded": the mail is on its
+		// way or arrived; nothing failed.
+		log.Info("email: delivery report without a failure dropped")
+		return nil
+	}
+	msg, err := in.bouncedMessage(ctx, acct, bounceKeys(m))
+	if err != nil {
+		return err
+	}
+	if msg == nil {
+		log.Warn("email: bounce names no message of ours; dropped")
+		return nil
+	}
+	d, err := in.Desk.FailSent(ctx, acct.WorkspaceID, msg.ID, bounceReason(b))
+	if errors.Is(err, desk.ErrNotFound) {
+		log.Info("email: bounce for a message not (or no longer) sent; dropped", slog.String("message", msg.ID))
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	log.Info("email: bounce recorded", slog.String("ticket", msg.TicketID), slog.String("message", msg.ID),
+		slog.String("error", d.LastError))
+	return nil
+}
+
+// bounceKeys are the Message-IDs a report may name the failed mail by:
+// the returned message's own (or its headers'), then the report's
+// In-Reply-To and References, which some servers set.
+func bounceKeys(m *Mail) []string {
+	keys := []string{m.Bounce.OriginalMessageID}
+	keys = append(keys, m.InReplyTo...)
+	for i := len(m.References) - 1; i >= 0; i-- {
+		keys = append(keys, m.References[i])
+	}
+	return keys
+}
+
+// ourMessageID matches the Message-IDs our sender makes (MessageID):
+// "ticketd.<desk message id>@<domain>".
+var ourMessageID = regexp.MustCompile(`^ticketd\.([0-9a-f]{24})@`)
+
+// bouncedMessage is the outbound message of acct's workspace one of keys
+// names, or nil: by the provider id the outbox wrote on it (on acct),
+// else, for an id of ours, by the desk id inside it when that message's
+// delivery went out under exactly that id (a reply sent through another
+// mailbox of the workspace, or one whose provider id was not written).
+func (in *Ingester) bouncedMessage(ctx context.Context, acct *desk.ChannelAccount, keys []string) (*desk.Message, error) {
+	st, ws := in.Desk.Store, acct.WorkspaceID
+	seen := map[string]bool{}
+	for _, k := range keys {
+		if k == "" || seen[k] {
+			continue
+		}
+		if len(seen) == maxThreadKeys {
+			break
+		}
+		seen[k] = true
+		m, err := st.MessageByProvider(ctx, ws, acct.ID, k)
+		if err == nil && m.Direction == desk.DirectionOut {
+			return m, nil
+		}
+		if err != nil && !errors.Is(err, desk.ErrNotFound) {
+			return nil, err
+		}
+		sm := ourMessageID.FindStringSubmatch(strings.ToLower(k))
+		if sm == nil {
+			continue
+		}
+		m, err = st.Message(ctx, ws, sm[1])
+		if errors.Is(err, desk.ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		if m.Delivery != nil && strings.EqualFold(m.Delivery.ProviderID, k) {
+			return m, nil
 		}
 	}
-	log.Warn("email: bounce received; not recorded on the message yet", attrs...)
+	return nil, nil
+}
+
+// bounceReason is what the delivery shows: the far server's diagnostic
+// ("550 5.1.1 user unknown", without the "smtp;" type), else the status
+// code, and the address that failed.
+func bounceReason(b *Bounce) string {
+	diag := strings.Join(strings.Fields(b.Diagnostic), " ")
+	if t, rest, ok := strings.Cut(diag, ";"); ok && !strings.ContainsAny(t, " <>@") {
+		diag = strings.TrimSpace(rest) // "smtp; 550 …", "X-Postfix; …"
+	}
+	if diag == "" {
+		diag = b.Status
+	}
+	if diag == "" {
+		diag = "no reason given"
+	}
+	r := "bounced: " + diag
+	if b.Recipient != "" {
+		r += " (" + b.Recipient + ")"
+	}
+	return truncate(r, 1000)
 }
 
 func (in *Ingester) log() *slog.Logger {

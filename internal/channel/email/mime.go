@@ -240,7 +240,9 @@ func loose(v string, params map[string]string) {
 // looseBoundary reads an unquoted boundary holding characters that end a
 // parameter ("boundary=----=_NextPart_…", Outlook Express).
 func looseBoundary(ct string) string {
-	i := strings.Index(strings.ToLower(ct), "boundary=")
+	// Not strings.ToLower(ct): it turns each invalid UTF-8 byte into a
+	// three-byte U+FFFD, so its indexes do not fit ct (FuzzParse found it).
+	i := indexFold(ct, "boundary=")
 	if i < 0 {
 		return ""
 	}
@@ -255,6 +257,28 @@ func looseBoundary(ct string) string {
 		v = v[:j]
 	}
 	return v
+}
+
+// indexFold is the byte index of the ASCII word sub in s, ignoring ASCII
+// case; -1 when absent.
+func indexFold(s, sub string) int {
+	for i := 0; i+len(sub) <= len(s); i++ {
+		match := true
+		for j := 0; j < len(sub); j++ {
+			c := s[i+j]
+			if 'A' <= c && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			if c != sub[j] {
+				match = false
+				break
+			}
+		}
+		if match {
+			return i
+		}
+	}
+	return -1
 }
 
 // filename picks the disposition's filename, else the type's name, and
@@ -307,6 +331,11 @@ func (w *walker) deliveryStatus(data []byte) {
 	blocks := bytes.Split(bytes.ReplaceAll(data, []byte("\r\n"), []byte("\n")), []byte("\n\n"))
 	for _, blk := range blocks {
 		h, _, ok := splitHeader(append(bytes.TrimSpace(blk), '\n', '\n'))
+		if ok && b.OriginalMessageID == "" {
+			// Not RFC 3464, but some servers name the failed mail in the
+			// per-message block too; the first id found is kept.
+			b.OriginalMessageID = first(msgIDs(h.Get("Original-Message-Id")))
+		}
 		if !ok || h.Get("Final-Recipient") == "" && h.Get("Original-Recipient") == "" {
 			continue
 		}

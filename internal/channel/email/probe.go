@@ -39,6 +39,11 @@ type ProbeResult struct {
 	// Error is the network's or server's own words for the failure, for
 	// the admin to read; never a secret.
 	Error string `json:"error,omitempty"`
+	// Reason is a stable code for a failure the settings can fix, for a
+	// client to act on without reading Error: auth_not_offered (a username
+	// is set, the server offers no AUTH), auth_no_plain (it offers AUTH,
+	// not PLAIN).
+	Reason string `json:"reason,omitempty"`
 }
 
 // Prober checks an e-mail account's servers.
@@ -89,6 +94,12 @@ func (p Prober) probe(ctx context.Context, s *desk.MailServer, run func(context.
 		if r.Stage == "auth" {
 			r.Auth = "failed"
 		}
+		switch {
+		case errors.Is(err, ErrNoAuth):
+			r.Reason = "auth_not_offered"
+		case errors.Is(err, ErrNoPlain):
+			r.Reason = "auth_no_plain"
+		}
 		return r
 	}
 	r.Status = "ok"
@@ -125,6 +136,9 @@ func (p Prober) smtp(_ context.Context, conn net.Conn, s *desk.MailServer, r *Pr
 	}
 	if s.Username != "" {
 		r.Stage = "auth"
+		if err := authOffered(c, s); err != nil {
+			return err
+		}
 		// net/smtp's PLAIN refuses to send credentials in the clear except
 		// to localhost: a "none" server elsewhere fails here, by design.
 		if err := c.Auth(smtp.PlainAuth("", s.Username, s.Password, s.Host)); err != nil {

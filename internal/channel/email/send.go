@@ -7,6 +7,7 @@ import (
 	"crypto/tls"
 	"encoding/base64"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"html"
@@ -47,6 +48,8 @@ type Sender struct {
 	Timeout      time.Duration
 	// Now is the clock of the Date header; nil is time.Now.
 	Now func() time.Time
+
+	pool relayPool
 }
 
 var _ channel.Sender = (*Sender)(nil)
@@ -85,16 +88,33 @@ func Subject(ticketSubject string, number int64) string {
 	return s
 }
 
+// subjectOf is m's subject: the one desk stored with it (an
+// acknowledgement's, Meta["email"].subject) with the ticket token added,
+// else Subject of the ticket's.
+func subjectOf(m channel.Message) string {
+	var em struct {
+		Subject string `json:"subject"`
+	}
+	if raw := m.Meta["email"]; raw != nil && json.Unmarshal(raw, &em) == nil && strings.TrimSpace(em.Subject) != "" {
+		s := strings.TrimSpace(em.Subject)
+		if tok := "[#" + strconv.FormatInt(m.TicketNumber, 10) + "]"; m.TicketNumber > 0 && !strings.Contains(s, tok) {
+			s += " " + tok
+		}
+		return s
+	}
+	return Subject(m.Subject, m.TicketNumber)
+}
+
 // Send builds m and hands it to the account's relay. It returns the
 // Message-ID (without <>), which the outbox records as the message's
 // provider id.
 func (s *Sender) Send(ctx context.Context, account *desk.ChannelAccount, m channel.Message) (string, error) {
-	acct, es, err := s.Desk.EmailAccount(ctx, account.WorkspaceID, account.ID)
+	// The outbox read the account for this send: its secrets are opened
+	// from that copy, without reading it again.
+	acct := account
+	es, err := s.Desk.EmailSettingsOf(acct)
 	if err != nil {
-		if errors.Is(err, desk.ErrNotFound) {
-			return "", fmt.Errorf("%w: %v", desk.ErrInvalid, err)
-		}
-		return "", err
+		return "", fmt.Errorf("%w: %v", desk.ErrInvalid, err)
 	}
 	if es.SMTP == nil || es.SMTP.Host == "" {
 		return "", fmt.Errorf("%w: e-mail account %s has no smtp relay", desk.ErrInvalid, acct.UID)
@@ -124,7 +144,7 @@ func (s *Sender) Build(ctx context.Context, acct *desk.ChannelAccount, m channel
 	hdr := func(k, v string) { b.WriteString(k + ": " + v + "\r\n") }
 	hdr("From", (&mail.Address{Name: oneLine(acct.Name), Address: acct.UID}).String())
 	hdr("To", (&mail.Address{Name: oneLine(m.To.DisplayName), Address: m.To.ExternalID}).String())
-	hdr("Subject", mime.QEncoding.Encode("utf-8", oneLine(Subject(m.Subject, m.TicketNumber))))
+	hdr("Subject", mime.QEncoding.Encode("utf-8", oneLine(subjectOf(m))))
 	hdr("Date", now().Format(time.RFC1123Z))
 	hdr("Message-ID", "<"+id+">")
 	if m.ReplyTo != "" {
@@ -271,7 +291,9 @@ func oneLine(s string) string {
 	return strings.Join(strings.FieldsFunc(s, func(r rune) bool { return r == '\r' || r == '\n' }), " ")
 }
 
-// relay sends raw from → to through srv. SMTP 5xx answers are permanent
+// relay sends raw from → to through srv, on a connection kept from an
+// earlier message to the same relay and credentials when one is idle
+// (relaypool.go), else a new one. SMTP 5xx answers are permanent
 // (wrapping desk.ErrInvalid, with the server's words); 4xx and network
 // errors are temporary.
 func (s *Sender) relay(ctx context.Context, srv *desk.MailServer, from, to string, raw []byte) (err error) {
@@ -287,56 +309,31 @@ func (s *Sender) relay(ctx context.Context, srv *desk.MailServer, from, to strin
 			err = classify(stage, srv, err)
 		}
 	}()
-	conn, err := netguard.Dialer(s.AllowPrivate, timeout).DialContext(ctx, "tcp", net.JoinHostPort(srv.Host, strconv.Itoa(srv.Port)))
+	rs, err := s.pool.get(ctx, srv)
 	if err != nil {
 		return err
 	}
-	defer conn.Close()
+	if rs == nil {
+		if rs, err = s.open(ctx, srv, &stage); err != nil {
+			return err
+		}
+	}
 	// The deadline bounds each read and write; closing on ctx ends a
 	// session stuck elsewhere (shutdown, the outbox's cut).
 	deadline, _ := ctx.Deadline()
-	_ = conn.SetDeadline(deadline)
-	stop := context.AfterFunc(ctx, func() { _ = conn.Close() })
-	defer stop()
-	tcfg := &tls.Config{ServerName: srv.Host, MinVersion: tls.VersionTLS12}
-	if srv.TLS == "tls" {
-		stage = "tls"
-		tc := tls.Client(conn, tcfg)
-		if err := tc.HandshakeContext(ctx); err != nil {
-			return err
+	_ = rs.conn.SetDeadline(deadline)
+	stop := context.AfterFunc(ctx, func() { _ = rs.conn.Close() })
+	done := false
+	defer func() {
+		// Back to the pool only after a clean transaction on a connection
+		// ctx did not close; anything else is closed.
+		if stop() && done {
+			s.pool.put(rs)
+		} else {
+			rs.close()
 		}
-		conn = tc
-	}
-	stage = "greeting"
-	c, err := smtp.NewClient(conn, srv.Host)
-	if err != nil {
-		return err
-	}
-	defer c.Close()
-	if err := c.Hello("localhost"); err != nil {
-		return err
-	}
-	if srv.TLS == "starttls" {
-		stage = "starttls"
-		if ok, _ := c.Extension("STARTTLS"); !ok {
-			return fmt.Errorf("%w: relay does not offer STARTTLS", desk.ErrInvalid)
-		}
-		if err := c.StartTLS(tcfg); err != nil {
-			return err
-		}
-	}
-	if srv.Username != "" {
-		stage = "auth"
-		if err := c.Auth(smtp.PlainAuth("", srv.Username, srv.Password, srv.Host)); err != nil {
-			var te *textproto.Error
-			if !errors.As(err, &te) && !isNet(err) {
-				// net/smtp refusing PLAIN in the clear: configuration,
-				// not weather.
-				return fmt.Errorf("%w: %v", desk.ErrInvalid, err)
-			}
-			return err
-		}
-	}
+	}()
+	c := rs.c
 	stage = "MAIL FROM"
 	if err := c.Mail(from); err != nil {
 		return err
@@ -356,11 +353,103 @@ func (s *Sender) relay(ctx context.Context, srv *desk.MailServer, from, to strin
 	if err := w.Close(); err != nil {
 		return err
 	}
-	stage = "QUIT"
-	// The relay has the message once DATA is answered 250: a failed QUIT
-	// changes nothing.
-	_ = c.Quit()
+	rs.uses++
+	done = true
 	return nil
+}
+
+// open dials srv and gets a session ready for MAIL FROM: TLS, EHLO,
+// STARTTLS, AUTH as configured. *stage names the step under way.
+func (s *Sender) open(ctx context.Context, srv *desk.MailServer, stage *string) (_ *relaySession, err error) {
+	timeout := s.Timeout
+	if timeout <= 0 {
+		timeout = SendTimeout
+	}
+	conn, err := netguard.Dialer(s.AllowPrivate, timeout).DialContext(ctx, "tcp", net.JoinHostPort(srv.Host, strconv.Itoa(srv.Port)))
+	if err != nil {
+		return nil, err
+	}
+	defer func() {
+		if err != nil {
+			_ = conn.Close()
+		}
+	}()
+	deadline, _ := ctx.Deadline()
+	_ = conn.SetDeadline(deadline)
+	stop := context.AfterFunc(ctx, func() { _ = conn.Close() })
+	defer stop()
+	tcfg := &tls.Config{ServerName: srv.Host, MinVersion: tls.VersionTLS12}
+	if srv.TLS == "tls" {
+		*stage = "tls"
+		tc := tls.Client(conn, tcfg)
+		if err := tc.HandshakeContext(ctx); err != nil {
+			return nil, err
+		}
+		conn = tc
+	}
+	*stage = "greeting"
+	c, err := smtp.NewClient(conn, srv.Host)
+	if err != nil {
+		return nil, err
+	}
+	if err := c.Hello("localhost"); err != nil {
+		return nil, err
+	}
+	if srv.TLS == "starttls" {
+		*stage = "starttls"
+		if ok, _ := c.Extension("STARTTLS"); !ok {
+			return nil, fmt.Errorf("%w: relay does not offer STARTTLS", desk.ErrInvalid)
+		}
+		if err := c.StartTLS(tcfg); err != nil {
+			return nil, err
+		}
+	}
+	if srv.Username != "" {
+		*stage = "auth"
+		if err := authOffered(c, srv); err != nil {
+			return nil, fmt.Errorf("%w: %w", desk.ErrInvalid, err)
+		}
+		if err := c.Auth(smtp.PlainAuth("", srv.Username, srv.Password, srv.Host)); err != nil {
+			var te *textproto.Error
+			if !errors.As(err, &te) && !isNet(err) {
+				// net/smtp refusing PLAIN in the clear: configuration,
+				// not weather.
+				return nil, fmt.Errorf("%w: %v", desk.ErrInvalid, err)
+			}
+			return nil, err
+		}
+	}
+	return &relaySession{key: relayKey(srv), conn: conn, c: c}, nil
+}
+
+// ErrNoAuth: a username is configured but the relay offers no AUTH at
+// this point of the session. Permanent: a send wraps it in desk.ErrInvalid
+// too — retrying cannot make the relay offer it, the settings must change. Without this check net/smtp sends AUTH anyway and
+// reports whatever the server answers (a bare `250 ok` from some), which
+// tells the admin nothing.
+var ErrNoAuth = errors.New("relay does not offer AUTH")
+
+// ErrNoPlain: the relay offers AUTH, but not PLAIN, the one mechanism our
+// client uses (net/smtp). Permanent like ErrNoAuth.
+var ErrNoPlain = errors.New("relay does not offer AUTH PLAIN")
+
+// authOffered checks, after EHLO (and STARTTLS), that c's server offers
+// AUTH PLAIN, and says what to change when it does not.
+func authOffered(c *smtp.Client, srv *desk.MailServer) error {
+	ok, mechs := c.Extension("AUTH")
+	if !ok {
+		hint := "remove the username if the relay takes mail without authentication"
+		if srv.TLS == "none" {
+			hint = "try tls: starttls — relays offer AUTH only over TLS"
+		}
+		return fmt.Errorf("%w (%s)", ErrNoAuth, hint)
+	}
+	for _, m := range strings.Fields(strings.ToUpper(mechs)) {
+		if m == "PLAIN" {
+			return nil
+		}
+	}
+	return fmt.Errorf("%w (it offers %s)", ErrNoPlain, strings.TrimSpace(mechs))
 }
 
 func isNet(err error) bool {

@@ -39,9 +39,19 @@ type relay struct {
 	from  []string
 	datas int
 	fail  func(stage string, n int) error
+	mechs []string // offered AUTH mechanisms; nil: PLAIN
+	// sessions counts connections; idle, when set, is the server's read
+	// timeout (it drops connections idle longer).
+	sessions int
+	idle     time.Duration
 }
 
-func (r *relay) NewSession(*smtp.Conn) (smtp.Session, error) { return &relaySession{r: r}, nil }
+func (r *relay) NewSession(*smtp.Conn) (smtp.Session, error) {
+	r.mu.Lock()
+	r.sessions++
+	r.mu.Unlock()
+	return &relaySession{r: r}, nil
+}
 
 type relaySession struct {
 	r      *relay
@@ -50,7 +60,12 @@ type relaySession struct {
 	authOK bool
 }
 
-func (s *relaySession) AuthMechanisms() []string { return []string{sasl.Plain} }
+func (s *relaySession) AuthMechanisms() []string {
+	if s.r.mechs != nil {
+		return s.r.mechs
+	}
+	return []string{sasl.Plain}
+}
 func (s *relaySession) Auth(string) (sasl.Server, error) {
 	return sasl.NewPlainServer(func(_, user, pass string) error {
 		if user != s.r.user || pass != s.r.pass {
@@ -123,10 +138,19 @@ func (r *relay) count() int { r.mu.Lock(); defer r.mu.Unlock(); return len(r.got
 
 func startRelay(t testing.TB, user, pass string) *relay {
 	t.Helper()
-	r := &relay{user: user, pass: pass}
+	return startRelayWith(t, &relay{user: user, pass: pass}, true)
+}
+
+// startRelayWith serves r; without insecureAuth, go-smtp offers AUTH only
+// after STARTTLS, which it has no certificate for: no AUTH at all.
+func startRelayWith(t testing.TB, r *relay, insecureAuth bool) *relay {
+	t.Helper()
 	srv := smtp.NewServer(r)
-	srv.Domain, srv.AllowInsecureAuth = "relay.test", true
+	srv.Domain, srv.AllowInsecureAuth = "relay.test", insecureAuth
 	srv.ReadTimeout, srv.WriteTimeout = 10*time.Second, 10*time.Second
+	if r.idle > 0 {
+		srv.ReadTimeout = r.idle
+	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -523,4 +547,75 @@ func BenchmarkOutboxSMTP(b *testing.B) {
 			b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), "msgs/s")
 		})
 	}
+}
+
+// Relay connections are kept between messages: a batch of replies uses at
+// most one connection per send in flight, the next batch reuses them (RSET
+// first); after Close (QUIT to each) the next sends dial again.
+func TestSendReusesConnections(t *testing.T) {
+	each(t, func(t *testing.T, st desk.Store) {
+		e := newEnv(t, st)
+		w := e.worker()
+		sessions := func() int { e.r.mu.Lock(); defer e.r.mu.Unlock(); return e.r.sessions }
+		var ids []string
+		for i := range 20 {
+			ids = append(ids, e.reply(t, fmt.Sprintf("uno %d", i)).ID)
+		}
+		e.round(t, w)
+		first := sessions()
+		if e.r.count() != 20 || first > 8 {
+			t.Fatalf("first batch: %d mails over %d connections, want 20 over at most 8", e.r.count(), first)
+		}
+		// One at a time: each finds an idle connection (concurrent sends
+		// beyond the idle ones would dial).
+		for i := range 5 {
+			ids = append(ids, e.reply(t, fmt.Sprintf("dos %d", i)).ID)
+			e.round(t, w)
+		}
+		if e.r.count() != 25 || sessions() != first {
+			t.Fatalf("second batch: %d mails, %d connections (was %d): not reused", e.r.count(), sessions(), first)
+		}
+		e.snd.Close()
+		ids = append(ids, e.reply(t, "tres").ID)
+		e.round(t, w)
+		if e.r.count() != 26 || sessions() != first+1 {
+			t.Fatalf("after close: %d mails, %d connections", e.r.count(), sessions())
+		}
+		for _, id := range ids {
+			if d := e.delivery(t, id); d.Status != desk.DeliverySent || d.Attempts != 1 {
+				t.Fatalf("delivery %s = %+v", id, d)
+			}
+		}
+	})
+}
+
+// A relay that closed an idle connection itself (its timeout) costs a
+// failed RSET and a fresh dial, not a failed attempt.
+func TestSendRelayDroppedIdle(t *testing.T) {
+	each(t, func(t *testing.T, st desk.Store) {
+		e := newEnv(t, st)
+		w := e.worker()
+		r := startRelayWith(t, &relay{user: "help@acme.test", pass: "relay-Secret-1", idle: time.Second}, true)
+		settings, _ := json.Marshal(map[string]any{"inbound": "smtp", "smtp": map[string]any{
+			"host": "127.0.0.1", "port": r.port, "tls": "none", "username": "help@acme.test", "password": "relay-Secret-1"}})
+		if _, err := e.d.UpdateChannelAccount(e.ctx, e.ws, e.acct.ID, desk.ChannelAccountPatch{Settings: settings}); err != nil {
+			t.Fatal(err)
+		}
+		a := e.reply(t, "antes")
+		e.round(t, w)
+		time.Sleep(1600 * time.Millisecond) // the relay drops the idle connection
+		b := e.reply(t, "después")
+		e.round(t, w)
+		r.mu.Lock()
+		n, got := r.sessions, len(r.got)
+		r.mu.Unlock()
+		if got != 2 || n != 2 {
+			t.Fatalf("relay got %d mails over %d connections, want 2 over 2", got, n)
+		}
+		for _, id := range []string{a.ID, b.ID} {
+			if d := e.delivery(t, id); d.Status != desk.DeliverySent || d.Attempts != 1 {
+				t.Fatalf("delivery %s = %+v", id, d)
+			}
+		}
+	})
 }

@@ -71,6 +71,12 @@ func (c *conn) SettleDelivery(ctx context.Context, d *desk.Delivery, claim strin
 	return nil
 }
 
+func (c *conn) FailSentDelivery(ctx context.Context, ws, id, lastError string) error {
+	res, err := c.q.ExecContext(ctx, `UPDATE outbox SET status = 'failed', last_error = $3
+		WHERE workspace_id = $1 AND id = $2 AND status = 'sent'`, ws, id, lastError)
+	return c.affected(res, err, "fail sent delivery "+id)
+}
+
 // loadDeliveries fills the delivery of msgs (all of one ticket) in one
 // query, skipped when none of them is a reply that went to a channel.
 func (c *conn) loadDeliveries(ctx context.Context, ws, ticketID string, msgs []desk.Message) error {
