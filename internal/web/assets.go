@@ -30,8 +30,14 @@ type assetSet struct {
 	url    map[string]string
 }
 
+// loadAssets hashes every embedded asset. app.<part>.css and app.<part>.js
+// are appended to app.css and app.js in name order: one request per kind
+// for the browser, one file per area of the desk for its authors.
 func loadAssets() (*assetSet, error) {
 	s := &assetSet{byHash: map[string]*asset{}, url: map[string]string{}}
+	base := map[string][]byte{}    // app.css
+	parts := map[string][][]byte{} // app.<part>.css, in name order
+	var order []string
 	err := fs.WalkDir(assetFiles, "assets", func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return err
@@ -42,24 +48,50 @@ func loadAssets() (*assetSet, error) {
 		}
 		name := path.Base(p)
 		ext := path.Ext(name)
-		sum := sha256.Sum256(b)
-		hashed := strings.TrimSuffix(name, ext) + "." + hex.EncodeToString(sum[:5]) + ext
-		a := &asset{name: hashed, ctype: mime.TypeByExtension(ext), body: b}
-		if a.ctype == "" {
-			a.ctype = "application/octet-stream"
+		stem := strings.TrimSuffix(name, ext)
+		if i := strings.IndexByte(stem, '.'); i >= 0 {
+			parts[stem[:i]+ext] = append(parts[stem[:i]+ext], b)
+			return nil
 		}
-		var z bytes.Buffer
-		zw, _ := gzip.NewWriterLevel(&z, gzip.BestCompression)
-		_, _ = zw.Write(b)
-		_ = zw.Close()
-		if z.Len() < len(b) {
-			a.gz = z.Bytes()
-		}
-		s.byHash[hashed] = a
-		s.url[name] = "/assets/" + hashed
+		base[name] = b
+		order = append(order, name)
 		return nil
 	})
-	return s, err
+	if err != nil {
+		return nil, err
+	}
+	for _, name := range order {
+		b := base[name]
+		sep := "\n"
+		if path.Ext(name) == ".js" {
+			sep = "\n;\n"
+		}
+		for _, p := range parts[name] {
+			b = append(append(append([]byte(nil), b...), sep...), p...)
+		}
+		s.add(name, b)
+	}
+	return s, nil
+}
+
+// add makes b servable under name's content-hashed URL.
+func (s *assetSet) add(name string, b []byte) {
+	ext := path.Ext(name)
+	sum := sha256.Sum256(b)
+	hashed := strings.TrimSuffix(name, ext) + "." + hex.EncodeToString(sum[:5]) + ext
+	a := &asset{name: hashed, ctype: mime.TypeByExtension(ext), body: b}
+	if a.ctype == "" {
+		a.ctype = "application/octet-stream"
+	}
+	var z bytes.Buffer
+	zw, _ := gzip.NewWriterLevel(&z, gzip.BestCompression)
+	_, _ = zw.Write(b)
+	_ = zw.Close()
+	if z.Len() < len(b) {
+		a.gz = z.Bytes()
+	}
+	s.byHash[hashed] = a
+	s.url[name] = "/assets/" + hashed
 }
 
 // URL is the hashed URL of a plain asset name.

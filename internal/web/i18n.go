@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
 	"net/http"
 	"strconv"
 	"strings"
@@ -15,8 +16,10 @@ import (
 )
 
 // Languages the desk speaks, as <html lang> names them; the first is the
-// fallback. Each has a catalog i18n/<lang>.json with every key of en.json
-// (TestCatalogsComplete).
+// fallback. Each has a catalog i18n/<lang>.json, plus optional parts
+// i18n/<lang>.<part>.json (one per area of the desk, so that areas grow
+// without touching each other's files); together they hold every key the
+// English ones do (TestCatalogsComplete).
 var Languages = []string{"en", "es", "zh-Hans", "id"}
 
 //go:embed i18n/*.json
@@ -25,13 +28,26 @@ var catalogFiles embed.FS
 var catalogs = func() map[string]map[string]string {
 	out := map[string]map[string]string{}
 	for _, l := range Languages {
-		b, err := catalogFiles.ReadFile("i18n/" + l + ".json")
+		names, err := fs.Glob(catalogFiles, "i18n/"+l+".*.json")
 		if err != nil {
 			panic(fmt.Sprintf("desk catalog %s: %v", l, err))
 		}
 		m := map[string]string{}
-		if err := json.Unmarshal(b, &m); err != nil {
-			panic(fmt.Sprintf("desk catalog %s: %v", l, err))
+		for _, name := range append([]string{"i18n/" + l + ".json"}, names...) {
+			b, err := catalogFiles.ReadFile(name)
+			if err != nil {
+				panic(fmt.Sprintf("desk catalog %s: %v", name, err))
+			}
+			part := map[string]string{}
+			if err := json.Unmarshal(b, &part); err != nil {
+				panic(fmt.Sprintf("desk catalog %s: %v", name, err))
+			}
+			for k, v := range part {
+				if _, dup := m[k]; dup {
+					panic(fmt.Sprintf("desk catalog %s: key %q is also in another part", name, k))
+				}
+				m[k] = v
+			}
 		}
 		out[l] = m
 	}

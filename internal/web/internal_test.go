@@ -1,8 +1,11 @@
 package web
 
 import (
+	"bytes"
 	"encoding/json"
+	"io/fs"
 	"os"
+	"path"
 	"regexp"
 	"strings"
 	"testing"
@@ -74,14 +77,30 @@ func TestCatalogsComplete(t *testing.T) {
 }
 
 func TestCatalogsAreJSONObjectsOfStrings(t *testing.T) {
-	for _, l := range Languages {
-		b, err := catalogFiles.ReadFile("i18n/" + l + ".json")
+	names, err := fs.Glob(catalogFiles, "i18n/*.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range names {
+		b, err := catalogFiles.ReadFile(name)
 		if err != nil {
 			t.Fatal(err)
 		}
 		var m map[string]string
 		if err := json.Unmarshal(b, &m); err != nil {
-			t.Errorf("%s: %v", l, err)
+			t.Errorf("%s: %v", name, err)
+		}
+		// A part must belong to a language the desk speaks, or its keys
+		// would silently never be read.
+		base := strings.TrimSuffix(strings.TrimPrefix(name, "i18n/"), ".json")
+		known := false
+		for _, l := range Languages {
+			if base == l || strings.HasPrefix(base, l+".") {
+				known = true
+			}
+		}
+		if !known {
+			t.Errorf("%s: not a catalog of any of %v", name, Languages)
 		}
 	}
 }
@@ -151,4 +170,40 @@ var keyRe = mustKeyRe()
 
 func mustKeyRe() *regexp.Regexp {
 	return regexp.MustCompile(`(?:\.T|T\(lang,|T\(v\.lang,|T\(d\.Lang,|\$p\.T|\$\.T) "((?:[a-z_]+\.)+[a-z_]+)"`)
+}
+
+// TestAssetParts checks that every app.<part>.css/js is served inside its
+// bundle, after the base file (a part overrides the base, not the reverse).
+func TestAssetParts(t *testing.T) {
+	s, err := loadAssets()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ents, err := fs.ReadDir(assetFiles, "assets")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range ents {
+		name := e.Name()
+		ext := path.Ext(name)
+		stem := strings.TrimSuffix(name, ext)
+		i := strings.IndexByte(stem, '.')
+		if i < 0 {
+			continue
+		}
+		bundle := stem[:i] + ext
+		base, _ := assetFiles.ReadFile("assets/" + bundle)
+		part, _ := assetFiles.ReadFile("assets/" + name)
+		served := s.byHash[strings.TrimPrefix(s.URL(bundle), "/assets/")]
+		if served == nil {
+			t.Fatalf("%s: no bundle %s", name, bundle)
+		}
+		bi, pi := bytes.Index(served.body, base), bytes.Index(served.body, part)
+		if bi != 0 || pi <= 0 {
+			t.Errorf("%s: base at %d, part at %d in %s", name, bi, pi, bundle)
+		}
+	}
+	if len(s.url) == 0 || s.URL("app.css") == "" || s.URL("app.js") == "" {
+		t.Fatalf("bundles missing: %v", s.url)
+	}
 }
