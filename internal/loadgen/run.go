@@ -159,6 +159,15 @@ func (e *StatusError) Error() string {
 // status is one of want. The body is valid until the worker's next Do.
 // auth is a whole Authorization header value ("Bearer …"), or "".
 func (w *Worker) Do(ctx context.Context, method, path, auth string, body []byte, want ...int) ([]byte, int, error) {
+	var h http.Header
+	if auth != "" {
+		h = http.Header{"Authorization": {auth}}
+	}
+	return w.DoHeaders(ctx, method, path, h, body, want...)
+}
+
+// DoHeaders is Do with whole request headers (a Cookie, for the desk).
+func (w *Worker) DoHeaders(ctx context.Context, method, path string, hdr http.Header, body []byte, want ...int) ([]byte, int, error) {
 	var rd io.Reader
 	if body != nil {
 		rd = bytes.NewReader(body)
@@ -167,8 +176,8 @@ func (w *Worker) Do(ctx context.Context, method, path, auth string, body []byte,
 	if err != nil {
 		return nil, 0, err
 	}
-	if auth != "" {
-		req.Header.Set("Authorization", auth)
+	for k, v := range hdr {
+		req.Header[k] = v
 	}
 	if body != nil {
 		req.Header.Set("Content-Type", "application/json")

@@ -97,6 +97,7 @@ func Suite(f *Fixture) []*Scenario {
 			return "/api/v1/tickets?limit=50&cursor=" + api.EncodeCursor(desk.OrderNumberDesc, desk.Cursor{Key: n, Number: n})
 		}),
 	}
+	suite = append(suite, deskScenarios(f, agents)...)
 	suite = append(suite, searchScenarios(f, bearer)...)
 	suite = append(suite, dialectScenarios(f, agents)...)
 	suite = append(suite,
