@@ -91,11 +91,7 @@ func (w *Web) nav(ctx context.Context, v *visit, current string) (*navData, *des
 		return nil, nil, err
 	}
 	n := &navData{Current: current, Capacity: v.agent.Capacity}
-	count := func(id string) (int64, error) {
-		f, _ := viewFilter(id, v.agent.ID)
-		f.Scope = sc
-		return st.CountTickets(ctx, v.ws.ID, f)
-	}
+	count := w.counter(ctx, v, sc) // counts.go: reused while the workspace's tickets stay as they were
 	for _, id := range []string{"mine", "unassigned", "open", "pending", "solved"} {
 		c, err := count(id)
 		if err != nil {

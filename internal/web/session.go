@@ -156,11 +156,7 @@ func (w *Web) visitOf(r *http.Request) (*visit, error) {
 	if err != nil {
 		return nil, err
 	}
-	loc, err := time.LoadLocation(ws.Timezone)
-	if err != nil {
-		loc = time.UTC
-	}
-	return &visit{sess: s, agent: a, ws: ws, loc: loc, lang: langOf(r),
+	return &visit{sess: s, agent: a, ws: ws, loc: zone(ws.Timezone), lang: langOf(r),
 		p: &auth.Principal{WorkspaceID: a.WorkspaceID, AgentID: a.ID, Role: s.Role}}, nil
 }
 

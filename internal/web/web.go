@@ -47,7 +47,8 @@ type Web struct {
 	log    *slog.Logger
 	pages  map[string]*template.Template
 	assets *assetSet
-	secure bool // cookies Secure whatever the request
+	secure bool       // cookies Secure whatever the request
+	counts viewCounts // the inbox's view counts (counts.go)
 }
 
 // New parses the templates and hashes the assets.
