@@ -82,6 +82,10 @@ func T(lang, key string, args ...string) string {
 			s = key
 		}
 	}
+	if len(args) == 2 {
+		// One placeholder (ages, counts): a replacer costs more to build.
+		return strings.ReplaceAll(s, "{"+args[0]+"}", args[1])
+	}
 	if len(args) >= 2 {
 		pairs := make([]string, 0, len(args))
 		for i := 0; i+1 < len(args); i += 2 {

@@ -1,8 +1,6 @@
 package web
 
 import (
-	"bytes"
-	"compress/gzip"
 	"embed"
 	"html/template"
 	"log/slog"
@@ -144,8 +142,9 @@ func (w *Web) render(rw http.ResponseWriter, r *http.Request, status int, name s
 		d.now = w.now()
 	}
 	d.Status = status
-	var buf bytes.Buffer
-	if err := w.pages[name].Execute(&buf, d); err != nil {
+	buf := getBuf() // pool.go
+	defer putBuf(buf)
+	if err := w.pages[name].Execute(buf, d); err != nil {
 		w.log.Error("desk: render page", slog.String("page", name), slog.Any("err", err))
 		http.Error(rw, "internal error", http.StatusInternalServerError)
 		return
@@ -156,9 +155,7 @@ func (w *Web) render(rw http.ResponseWriter, r *http.Request, status int, name s
 	if acceptsGzip(r) && buf.Len() > 1024 {
 		h.Set("Content-Encoding", "gzip")
 		rw.WriteHeader(status)
-		zw, _ := gzip.NewWriterLevel(rw, gzip.BestSpeed)
-		_, _ = zw.Write(buf.Bytes())
-		_ = zw.Close()
+		_ = writeGzip(rw, buf.Bytes())
 		return
 	}
 	h.Set("Content-Length", strconv.Itoa(buf.Len()))
