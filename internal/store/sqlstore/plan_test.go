@@ -41,6 +41,16 @@ func TestHotReadPlans(t *testing.T) {
 		{"assignee, any status, newest", desk.TicketFilter{AssigneeID: "a", Order: desk.OrderNumberDesc},
 			"USING INDEX tickets_inbox (workspace_id=? AND assignee_id=?)"},
 		{"workspace, newest", desk.TicketFilter{Order: desk.OrderNumberDesc}, "(workspace_id=?)"},
+		// The desk's inbox views, most recently updated first (0030).
+		{"desk mine: assignee, active, updated", desk.TicketFilter{AssigneeID: "a", Statuses: desk.ActiveStatuses, Order: desk.OrderUpdatedDesc},
+			"USING INDEX tickets_inbox_active_updated (workspace_id=? AND assignee_id=?)"},
+		{"desk unassigned: no assignee, active, updated", desk.TicketFilter{AssigneeID: "none", Statuses: desk.ActiveStatuses, Order: desk.OrderUpdatedDesc},
+			"USING INDEX tickets_inbox_active_updated (workspace_id=? AND assignee_id=?)"},
+		{"desk mine in a groups scope", desk.TicketFilter{AssigneeID: "a", Statuses: desk.ActiveStatuses, Order: desk.OrderUpdatedDesc,
+			Scope: &desk.TicketScope{AgentID: "a", GroupIDs: []string{"g1", "g2"}}},
+			"USING INDEX tickets_inbox_active_updated (workspace_id=? AND assignee_id=?)"},
+		{"desk open: active, updated", desk.TicketFilter{Statuses: desk.ActiveStatuses, Order: desk.OrderUpdatedDesc},
+			"USING INDEX tickets_active_updated (workspace_id=?)"},
 	}
 	// A queue's head: the drain's probe must walk tickets_queue, whose
 	// predicate (migration 0013) the queries repeat word for word.
