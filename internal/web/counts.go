@@ -19,7 +19,7 @@ import (
 // index seek), and reuses the counts taken at that seq or later. Nothing
 // goes stale, on one node or many: the seq lives in the store.
 
-// maxCountSets bounds the cache: one set per workspace, agent and scope.
+// maxCountSets bounds the cache: one set per workspace and scope.
 const maxCountSets = 4096
 
 // countSet is the view counts of one workspace as one caller sees them.
@@ -34,22 +34,23 @@ type viewCounts struct {
 	sets map[string]*countSet
 }
 
-// countKey names what a view count depends on besides the tickets: the
-// workspace, the agent ("mine") and the scope the caller lists in.
-func countKey(ws, agent string, sc *desk.TicketScope) string {
+// countKey names what a set of view counts depends on besides the
+// tickets: the workspace and the scope the caller lists in. Callers who
+// see the whole workspace share one set; "mine" is counted per agent
+// inside it.
+func countKey(ws string, sc *desk.TicketScope) string {
+	if sc == nil {
+		return ws
+	}
 	var b strings.Builder
 	b.WriteString(ws)
-	b.WriteByte('|')
-	b.WriteString(agent)
-	if sc != nil {
-		b.WriteString("|s:")
-		b.WriteString(sc.AgentID)
-		g := slices.Clone(sc.GroupIDs)
-		slices.Sort(g)
-		for _, id := range g {
-			b.WriteByte(',')
-			b.WriteString(id)
-		}
+	b.WriteString("|")
+	b.WriteString(sc.AgentID)
+	g := slices.Clone(sc.GroupIDs)
+	slices.Sort(g)
+	for _, id := range g {
+		b.WriteByte(',')
+		b.WriteString(id)
 	}
 	return b.String()
 }
@@ -84,7 +85,7 @@ func (w *Web) counter(ctx context.Context, v *visit, sc *desk.TicketScope) func(
 			if seq, err = st.LastEventSeq(ctx, v.ws.ID); err != nil {
 				return 0, fmt.Errorf("view counts: %w", err)
 			}
-			s = w.counts.set(countKey(v.ws.ID, v.agent.ID, sc))
+			s = w.counts.set(countKey(v.ws.ID, sc))
 		}
 		s.mu.Lock()
 		defer s.mu.Unlock()
@@ -93,7 +94,11 @@ func (w *Web) counter(ctx context.Context, v *visit, sc *desk.TicketScope) func(
 			// up to it (and maybe later ones, which later requests recount).
 			s.seq, s.counts = seq, map[string]int64{}
 		}
-		if c, ok := s.counts[id]; ok {
+		key := id
+		if id == "mine" {
+			key = "mine:" + v.agent.ID
+		}
+		if c, ok := s.counts[key]; ok {
 			return c, nil
 		}
 		f, _ := viewFilter(id, v.agent.ID)
@@ -102,7 +107,7 @@ func (w *Web) counter(ctx context.Context, v *visit, sc *desk.TicketScope) func(
 		if err != nil {
 			return 0, err
 		}
-		s.counts[id] = c
+		s.counts[key] = c
 		return c, nil
 	}
 }

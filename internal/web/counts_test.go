@@ -56,6 +56,13 @@ func TestViewCountsFollowChanges(t *testing.T) {
 		if now["mine"] != before["mine"]+1 || now["unassigned"] != before["unassigned"] {
 			t.Fatalf("after assigning to me: %v, before %v", now, before)
 		}
+		// A supervisor shares the workspace's counts, but "mine" is its own.
+		sup, _ := e.Agent(desk.NewAgent{Name: "Sam Supervisor", Email: "sam@acme.test", Role: desk.RoleSupervisor})
+		cs := newClient(t, e.URL)
+		cs.login(sup.Email, servertest.Password)
+		if theirs := viewCounts(t, cs); theirs["mine"] != 0 || theirs["open"] != now["open"] {
+			t.Fatalf("supervisor's counts %v, admin's %v", theirs, now)
+		}
 
 		if r := other.Do("PATCH", "/api/v1/tickets/"+tk.ID, map[string]any{"status": "solved"}, auth); r.Status != http.StatusOK {
 			t.Fatalf("solve: %d %s", r.Status, r.Body)
