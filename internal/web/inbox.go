@@ -177,7 +177,7 @@ func (w *Web) rows(ctx context.Context, v *visit, ts []desk.Ticket) ([]row, erro
 		}
 	}
 	st := w.cfg.Desk.Store
-	contacts, err := st.ContactsByID(ctx, v.ws.ID, cids)
+	contacts, err := w.contactNames(ctx, v.ws.ID, cids) // contactnames.go: names only
 	if err != nil {
 		return nil, err
 	}
