@@ -22,7 +22,10 @@ lines=$(grep -c '"scenario"' "$tmp/bench.jsonl")
 if grep -q '"errors":[1-9]' "$tmp/bench.jsonl"; then
   echo "bench-smoke: a scenario had errors:"; grep '"errors":[1-9]' "$tmp/bench.jsonl"; exit 1
 fi
-if [ "$lines" -lt 15 ]; then
-  echo "bench-smoke: only $lines scenario lines (baseline + 14 expected):"; cat "$tmp/bench.jsonl"; exit 1
+if [ "$lines" -lt 18 ]; then
+  echo "bench-smoke: only $lines scenario lines (baseline + 17 expected):"; cat "$tmp/bench.jsonl"; exit 1
+fi
+if grep -E '"scenario":"(desk_inbox|api_ticket_messages|desk_ticket)"' "$tmp/bench.jsonl" | grep -q '"skipped"'; then
+  echo "bench-smoke: a desk scenario was skipped:"; grep '"skipped"' "$tmp/bench.jsonl"; exit 1
 fi
 echo "bench-smoke: ok ($lines scenarios)"
