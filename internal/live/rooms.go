@@ -132,7 +132,7 @@ type deskStream struct {
 	// valid reports whether the stream's credential still holds.
 	valid func(context.Context) error
 	p     *auth.Principal
-	mark int64 // the seq of the newest event accounted for
+	mark  int64 // the seq of the newest event accounted for
 
 	presence *PresenceState
 	load     *LoadState
