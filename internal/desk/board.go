@@ -5,6 +5,10 @@ import (
 	"time"
 )
 
+// ActSupervise reads the supervisor board: every agent's presence and
+// load, every queue (not a ticket action: CallerMay decides it).
+const ActSupervise Action = "supervise"
+
 // BoardReader answers what a supervisor's board needs beyond the routing
 // reads (RoutingAgents for presence, capacity and load; QueueStats for
 // queue lengths), in one query per figure, never one per agent or group.
