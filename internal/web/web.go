@@ -32,7 +32,7 @@ type Config struct {
 	// Live, when set, serves the desk's live updates and collision
 	// notices (live.go).
 	Live *livestream.Hub
-	Log     *slog.Logger
+	Log  *slog.Logger
 	// PublicURL is where agents reach ticketd (--public-url); an https://
 	// one marks session cookies Secure even behind a TLS-terminating proxy.
 	PublicURL string
