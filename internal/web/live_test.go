@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -155,23 +157,89 @@ func TestSupervisorAndStreamHTTP(t *testing.T) {
 			t.Fatalf("stream: %d %s", res.StatusCode, res.Header.Get("Content-Type"))
 		}
 		before, _ := e.Store.Events(context.Background(), e.Workspace.ID, tk.ID)
-		if p := ag.post(viewing, url.Values{"state": {"typing"}, "csrf": {csrf}}); p.Status != http.StatusNoContent {
-			t.Fatalf("viewing signal: %d %s", p.Status, p.Body)
+		lines := make(chan string, 64)
+		go func() {
+			defer close(lines)
+			sc := bufio.NewScanner(res.Body)
+			for sc.Scan() {
+				lines <- sc.Text()
+			}
+		}()
+		// On PostgreSQL the signal is sent through a second node, over
+		// NOTIFY; the agent's session works there too. The second node's
+		// signals repeat until the first node's listener is up.
+		sender := ag
+		if e.Store.Backend() == "postgres" {
+			sender = newClient(t, e.Node(t, e.Store).URL)
+			sender.c.Jar = ag.c.Jar
 		}
-		sc := bufio.NewScanner(res.Body)
 		got := ""
-		for sc.Scan() {
-			if strings.HasPrefix(sc.Text(), "data: ") && strings.Contains(sc.Text(), `"state":"typing"`) {
-				got = sc.Text()
+		tick := time.NewTicker(300 * time.Millisecond)
+		defer tick.Stop()
+	wait:
+		for {
+			if p := sender.post(viewing, url.Values{"state": {"typing"}, "csrf": {csrf}}); p.Status != http.StatusNoContent {
+				t.Fatalf("viewing signal: %d %s", p.Status, p.Body)
+			}
+			for {
+				select {
+				case l, ok := <-lines:
+					if !ok {
+						break wait
+					}
+					if strings.HasPrefix(l, "data: ") && strings.Contains(l, `"state":"typing"`) {
+						got = l
+						break wait
+					}
+					continue
+				case <-tick.C:
+				case <-ctx.Done():
+					break wait
+				}
 				break
 			}
 		}
 		if !strings.Contains(got, bruno.ID) || !strings.Contains(got, tk.ID) {
-			t.Fatalf("no typing signal on the stream: %q (%v)", got, sc.Err())
+			t.Fatalf("no typing signal on the stream: %q", got)
 		}
 		after, _ := e.Store.Events(context.Background(), e.Workspace.ID, tk.ID)
 		if len(after) != len(before) {
 			t.Errorf("a viewing signal was logged: %d events, then %d", len(before), len(after))
 		}
 	})
+}
+
+// TestScreenshotsSupervisor saves the supervisor board to docs/ui when
+// TICKETD_UI_SCREENSHOTS is set (1440×900 and 360×780, light and dark).
+func TestScreenshotsSupervisor(t *testing.T) {
+	if os.Getenv("TICKETD_UI_SCREENSHOTS") == "" {
+		t.Skip("set TICKETD_UI_SCREENSHOTS=1 to write docs/ui/*.png")
+	}
+	e := servertest.New(t, servertestSQLite(t))
+	seedDesk(t, e)
+	dir := filepath.Join("..", "..", "docs", "ui")
+	for _, size := range []struct {
+		name string
+		w, h int64
+	}{{"desktop", 1440, 900}, {"phone", 360, 780}} {
+		for _, theme := range []string{"light", "dark"} {
+			var acts []step
+			if theme == "dark" {
+				acts = append(acts, darkScheme())
+			}
+			ctx := tab(t, size.w, size.h, acts...)
+			run(t, ctx, signIn(e.URL, e.Admin.Email, servertest.Password))
+			waitFor(t, ctx, "the inbox", `!!document.querySelector("nav.views")`)
+			run(t, ctx, chromedp.Navigate(e.URL+"/supervisor"))
+			waitFor(t, ctx, "the board", `!!document.querySelector("[data-board]")`)
+			run(t, ctx, chromedp.Sleep(150*time.Millisecond))
+			png, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(filepath.Join(dir, fmt.Sprintf("supervisor-%s-%s.png", size.name, theme)), png, 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
 }
