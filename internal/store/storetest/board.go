@@ -57,11 +57,15 @@ func testBoard(t *testing.T, st desk.Store) {
 	open(other, other.group.ID, func(x *desk.Ticket) { x.FirstReplyDueAt = h(-1) })
 
 	// Oldest active per assignee: the older of two; a solved one not at all.
-	open(f, "", func(x *desk.Ticket) {
-		x.AssigneeID, x.Status, x.CreatedAt = f.admin.ID, desk.StatusOpen, h(-30)
-	})
-	open(f, "", func(x *desk.Ticket) { x.AssigneeID, x.Status, x.CreatedAt = f.admin.ID, desk.StatusOpen, h(-5) })
-	open(f, "", func(x *desk.Ticket) { x.AssigneeID, x.Status, x.CreatedAt = f.admin.ID, desk.StatusSolved, h(-90) })
+	real := f.svc.Now
+	at := func(d float64, st desk.Status) {
+		f.svc.Now = func() time.Time { return h(d) }
+		open(f, "", func(x *desk.Ticket) { x.AssigneeID, x.Status = f.admin.ID, st })
+	}
+	at(-30, desk.StatusOpen)
+	at(-5, desk.StatusPending)
+	at(-90, desk.StatusSolved)
+	f.svc.Now = real
 
 	b, err := br.Board(ctx, f.ws.ID, since, now)
 	if err != nil {
