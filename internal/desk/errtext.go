@@ -248,6 +248,8 @@ func actionWords(a Action) string {
 		return "create, change or delete shared saved replies"
 	case ActMergeContacts:
 		return "merge contacts"
+	case ActSupervise:
+		return "watch every agent's load and every queue"
 	}
 	return string(a)
 }

@@ -185,11 +185,11 @@ func CallerMay(c Caller, act Action) error {
 			return nil
 		}
 		return Refuse(act, CodeBotOrSupervisor)
-	case ActForce, ActShareReply, ActMergeContacts:
+	case ActForce, ActShareReply, ActMergeContacts, ActSupervise:
 		return Refuse(act, CodeSupervisorOnly)
 	}
 	return &FieldError{Err: ErrForbidden, Field: "action", Code: CodeOneOf, Params: Params{Value: string(act),
-		Allowed: []string{string(ActActFor), string(ActForce), string(ActShareReply), string(ActMergeContacts)}}}
+		Allowed: []string{string(ActActFor), string(ActForce), string(ActShareReply), string(ActMergeContacts), string(ActSupervise)}}}
 }
 
 // sees reports whether an agent may see t under the workspace's setting.

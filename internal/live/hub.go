@@ -80,6 +80,7 @@ type watcher struct {
 	state *roomState // nil for a desk room's stream
 	feed  *feedState // nil for a ticket's stream
 	wake  chan struct{}
+	sig   chan Signal // ephemeral signals; nil for a ticket's stream
 }
 
 // Defaults for a Hub's knobs.
@@ -211,7 +212,7 @@ func (h *Hub) watchFeed(ws string) *watcher {
 		fs = &feedState{watchers: make(map[*watcher]struct{})}
 		h.feeds[ws] = fs
 	}
-	w := &watcher{room: room{ws: ws}, feed: fs, wake: make(chan struct{}, 1)}
+	w := &watcher{room: room{ws: ws}, feed: fs, wake: make(chan struct{}, 1), sig: make(chan Signal, sigBuffer)}
 	fs.watchers[w] = struct{}{}
 	h.opened()
 	return w

@@ -205,6 +205,12 @@ func (b *pgBridge) listenOnce(ctx context.Context) error {
 				// it must not go back to the pool.
 				return fmt.Errorf("wait for notification: %w: %w", err, driver.ErrBadConn)
 			}
+			if node, sig, ok := parseSignal(n.Payload); ok {
+				if node != b.hub.node {
+					b.hub.deliverLocal(sig)
+				}
+				continue
+			}
 			node, rooms, ok := parsePayload(n.Payload)
 			if !ok || node == b.hub.node {
 				continue

@@ -129,9 +129,10 @@ type deskStream struct {
 	stream
 	kind roomKind
 	id   string // the agent or group
-	cred string
-	p    *auth.Principal
-	mark int64 // the seq of the newest event accounted for
+	// valid reports whether the stream's credential still holds.
+	valid func(context.Context) error
+	p     *auth.Principal
+	mark  int64 // the seq of the newest event accounted for
 
 	presence *PresenceState
 	load     *LoadState
@@ -151,6 +152,22 @@ func (h *Hub) serveDesk(w http.ResponseWriter, r *http.Request, kind roomKind, i
 		writeError(w, http.StatusUnauthorized, "unauthorized", "invalid token")
 		return
 	}
+	h.serveDeskAs(w, r, kind, id, p, func(ctx context.Context) error {
+		_, err := h.Auth.Token(ctx, cred)
+		return err
+	})
+}
+
+// ServeWorkspaceAs serves p's workspace room to a caller another door has
+// already authenticated (the agent desk's session). valid is asked every
+// PresencePoll whether the credential still holds; an error ends the
+// stream. The room shows what desk's policy lets p see, as for a token.
+func (h *Hub) ServeWorkspaceAs(w http.ResponseWriter, r *http.Request, p *auth.Principal, valid func(context.Context) error) {
+	h.serveDeskAs(w, r, workspaceRoom, "", p, valid)
+}
+
+func (h *Hub) serveDeskAs(w http.ResponseWriter, r *http.Request, kind roomKind, id string, p *auth.Principal, valid func(context.Context) error) {
+	ctx := r.Context()
 	if kind == agentRoom && id == "me" {
 		id = p.AgentID
 	}
@@ -166,7 +183,7 @@ func (h *Hub) serveDesk(w http.ResponseWriter, r *http.Request, kind roomKind, i
 	}
 	defer h.unwatch(wt)
 	s := &deskStream{stream: stream{hub: h, w: w, rc: http.NewResponseController(w), acc: access{ws: p.WorkspaceID}, wt: wt},
-		kind: kind, id: id, cred: cred, p: p}
+		kind: kind, id: id, valid: valid, p: p}
 	// As for a ticket: read before the client sees the stream open.
 	replay, reset, err := s.prime(ctx, lastEventID(r))
 	if err == nil {
@@ -298,13 +315,17 @@ func (s *deskStream) runDesk(ctx context.Context, replay []desk.Event, reset boo
 				return err
 			}
 		case <-tick.C:
-			if _, err := s.hub.Auth.Token(ctx, s.cred); err != nil {
+			if err := s.valid(ctx); err != nil {
 				return fmt.Errorf("credential no longer valid: %w", err)
 			}
 			if s.kind == agentRoom {
 				if err := s.refreshAgent(ctx, false); err != nil {
 					return err
 				}
+			}
+		case sig := <-s.wt.sig:
+			if err := s.deliverSignal(ctx, sig); err != nil {
+				return err
 			}
 		case <-beat.C:
 			if err := s.send(": ping\n\n"); err != nil {

@@ -17,6 +17,8 @@ import (
 	"github.com/ticketd/ticketd/internal/auth"
 	"github.com/ticketd/ticketd/internal/desk"
 	"github.com/ticketd/ticketd/internal/files"
+	// Aliased: session.go has a func named live.
+	livestream "github.com/ticketd/ticketd/internal/live"
 	"github.com/ticketd/ticketd/internal/route"
 	"github.com/ticketd/ticketd/internal/routing"
 )
@@ -27,7 +29,10 @@ type Config struct {
 	Routing *routing.Engine
 	Auth    *auth.Service
 	Files   *files.Store
-	Log     *slog.Logger
+	// Live, when set, serves the desk's live updates and collision
+	// notices (live.go).
+	Live *livestream.Hub
+	Log  *slog.Logger
 	// PublicURL is where agents reach ticketd (--public-url); an https://
 	// one marks session cookies Secure even behind a TLS-terminating proxy.
 	PublicURL string
@@ -68,7 +73,7 @@ func New(c Config) (*Web, error) {
 }
 
 // Paths the desk serves at the root, which no dialect may be mounted over.
-var Paths = []string{"/login", "/logout", "/assets", "/tickets", "/presence", "/language"}
+var Paths = []string{"/login", "/logout", "/assets", "/tickets", "/presence", "/language", StreamPath, "/supervisor"}
 
 // Register adds the desk's routes.
 func (w *Web) Register(mount route.Mount) {
@@ -88,6 +93,10 @@ func (w *Web) Register(mount route.Mount) {
 	add("POST", "/tickets/{number}/status", route.Agent, w.action(w.setStatus))
 	add("POST", "/tickets/{number}/routing", route.Agent, w.action(w.routingAction))
 	add("GET", "/tickets/{number}/attachments/{id}", route.Agent, w.page(w.attachment))
+	// Live updates, collision notices, the supervisor board (live.go, supervisor.go).
+	add("GET", StreamPath, route.Agent, http.HandlerFunc(w.stream))
+	add("POST", "/tickets/{number}/viewing", route.Agent, w.action(w.viewing))
+	add("GET", "/supervisor", route.Supervisor, w.page(w.supervisor))
 }
 
 // errPage is an error a handler answers with a page of its own words.

@@ -42,6 +42,7 @@ func Run(t *testing.T, open Opener) {
 		{"TicketCounts", testTicketCounts},
 		{"MailboxLease", testMailboxLease},
 		{"AdminRows", testAdminRows},
+		{"Board", testBoard},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

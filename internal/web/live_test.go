@@ -1,0 +1,245 @@
+package web_test
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/ticketd/ticketd/internal/desk"
+	"github.com/ticketd/ticketd/internal/server/servertest"
+)
+
+// TestBrowserLive: two agents in two browser contexts on one ticket. Each
+// sees that the other is viewing and typing; the second sees a customer's
+// message, an assignment and a status change arrive without a reload; an
+// inbox offers the new ticket without reloading the list.
+func TestBrowserLive(t *testing.T) {
+	servertest.Run(t, func(t *testing.T, e *servertest.Env) {
+		bruno, _ := e.Agent(desk.NewAgent{Name: "Bruno Díaz", Email: "bruno@acme.test", Role: desk.RoleAgent, Capacity: 5})
+		tk := newTicket(t, e, "Pedido 7781 no llegó", "Hola, mi pedido 7781 no llegó.", desk.ChannelEmail, "Ana López")
+		page := fmt.Sprintf("%s/tickets/%d", e.URL, tk.Number)
+
+		a := tab(t, 1440, 900)
+		run(t, a, signIn(e.URL, e.Admin.Email, servertest.Password))
+		waitFor(t, a, "the inbox", `!!document.querySelector("nav.views")`)
+		b := tab(t, 1440, 900)
+		run(t, b, signIn(e.URL, bruno.Email, servertest.Password))
+		waitFor(t, b, "the inbox", `!!document.querySelector("nav.views")`)
+		run(t, b, chromedp.Navigate(page))
+		waitFor(t, b, "the stream open", `document.getElementById("main").dataset.liveOpen === "1"`)
+		run(t, a, chromedp.Navigate(page))
+		waitFor(t, a, "the stream open", `document.getElementById("main").dataset.liveOpen === "1"`)
+
+		// Collision notices, both ways.
+		waitFor(t, b, "the admin viewing", fmt.Sprintf(`document.querySelector("[data-collide]").innerText.includes(%q)`, e.Admin.Name))
+		waitFor(t, a, "Bruno viewing", `document.querySelector("[data-collide]").innerText.includes("Bruno Díaz")`)
+		run(t, a, chromedp.SendKeys(chromedp.CSS(`#composer textarea`), "Hola Ana"))
+		waitFor(t, b, "the admin typing", `document.querySelector("[data-collide]").innerText.includes("typing")`)
+
+		// Nothing below reloads Bruno's page: the mark survives.
+		eval[any](t, b, `window.__noReload = true; 1`)
+		ctx := context.Background()
+		if _, _, err := e.Deps.Desk.AddMessage(ctx, e.Workspace.ID, tk.ID, desk.NewMessage{Text: "¿Alguna novedad?",
+			Author: desk.Actor{Kind: desk.ActorContact, ID: tk.ContactID}}); err != nil {
+			t.Fatal(err)
+		}
+		waitFor(t, b, "the customer's new message", `[...document.querySelectorAll(".msg")].some(m => m.innerText.includes("¿Alguna novedad?"))`)
+		// The admin assigns the ticket to Bruno and sets it pending, in the UI.
+		run(t, a, chromedp.SetValue(chromedp.CSS(`#f-agent`), bruno.ID), chromedp.Click(chromedp.CSS(`form:has(#f-agent) button`)))
+		waitFor(t, b, "Bruno as assignee", `document.querySelector("#assignee").innerText.includes("Bruno Díaz")`)
+		waitFor(t, a, "the page back", `!!document.querySelector("form.props")`)
+		run(t, a, chromedp.SetValue(chromedp.CSS(`#f-status`), "pending"), chromedp.Click(chromedp.CSS(`form.props button`)))
+		waitFor(t, b, "pending in the header", `document.querySelector(".thead .meta").innerText.includes("Pending")`)
+		if !eval[bool](t, b, `window.__noReload === true`) {
+			t.Fatal("Bruno's page reloaded")
+		}
+
+		// The inbox: a new ticket is offered, the list stays as it was.
+		run(t, b, chromedp.Navigate(e.URL+"/?view=open"))
+		waitFor(t, b, "the stream open", `document.getElementById("main").dataset.liveOpen === "1"`)
+		eval[any](t, b, `window.__noReload = true; 1`)
+		rows := eval[float64](t, b, `document.querySelectorAll("[data-row]").length`)
+		tk2 := newTicket(t, e, "Factura duplicada", "Me cobraron dos veces.", desk.ChannelEmail, "Luis Pérez")
+		waitFor(t, b, "the new pill", `!document.querySelector(".livebar").hidden && document.querySelector(".livebar").innerText.includes("1")`)
+		if n := eval[float64](t, b, `document.querySelectorAll("[data-row]").length`); n != rows {
+			t.Fatalf("the list changed under the agent: %v rows, then %v", rows, n)
+		}
+		run(t, b, chromedp.Click(chromedp.CSS(`[data-show-new]`)))
+		waitFor(t, b, "the new ticket listed", fmt.Sprintf(`!!document.querySelector('a[href="/tickets/%d"]')`, tk2.Number))
+		if !eval[bool](t, b, `window.__noReload === true`) {
+			t.Fatal("the inbox reloaded")
+		}
+	})
+}
+
+// TestBrowserSupervisorBoard: a supervisor's board follows an agent's
+// presence change made in another browser; agents get 403.
+func TestBrowserSupervisorBoard(t *testing.T) {
+	servertest.Run(t, func(t *testing.T, e *servertest.Env) {
+		bruno, _ := e.Agent(desk.NewAgent{Name: "Bruno Díaz", Email: "bruno@acme.test", Role: desk.RoleAgent, Capacity: 5})
+		sup, _ := e.Agent(desk.NewAgent{Name: "Marta Ruiz", Email: "marta@acme.test", Role: desk.RoleSupervisor})
+		s := tab(t, 1440, 900)
+		run(t, s, signIn(e.URL, sup.Email, servertest.Password))
+		waitFor(t, s, "the supervisor link", `!!document.querySelector('nav.views a[href="/supervisor"]')`)
+		run(t, s, chromedp.Click(chromedp.CSS(`nav.views a[href="/supervisor"]`)))
+		waitFor(t, s, "the board", `!!document.querySelector("[data-board]") && document.getElementById("main").dataset.liveOpen === "1"`)
+		row := `[...document.querySelectorAll("[data-agent]")].find(r => r.innerText.includes("Bruno Díaz"))`
+		waitFor(t, s, "Bruno offline", row+`.querySelector(".dot").classList.contains("offline")`)
+
+		b := tab(t, 1440, 900)
+		run(t, b, signIn(e.URL, bruno.Email, servertest.Password))
+		waitFor(t, b, "the inbox", `!!document.querySelector("nav.views")`)
+		if eval[bool](t, b, `!!document.querySelector('a[href="/supervisor"]')`) {
+			t.Error("an agent is offered the supervisor board")
+		}
+		eval[any](t, b, `document.querySelector("form.presence select").value = "online"; document.querySelector("form.presence").submit(); 1`)
+		waitFor(t, s, "Bruno online on the board", row+`.querySelector(".dot").classList.contains("online")`)
+
+		// An agent asking for the board: 403, said in words.
+		run(t, b, chromedp.Navigate(e.URL+"/supervisor"))
+		waitFor(t, b, "the refusal", `document.body.innerText.includes("Only supervisors and admins")`)
+	})
+}
+
+// TestSupervisorAndStreamHTTP: the rules without a browser.
+func TestSupervisorAndStreamHTTP(t *testing.T) {
+	servertest.Run(t, func(t *testing.T, e *servertest.Env) {
+		bruno, _ := e.Agent(desk.NewAgent{Name: "Bruno Díaz", Email: "bruno@acme.test", Role: desk.RoleAgent, Capacity: 5})
+		tk := newTicket(t, e, "Pedido 7781", "Hola", desk.ChannelEmail, "Ana López")
+
+		anon := newClient(t, e.URL)
+		if p := anon.get("/stream"); p.Status != http.StatusUnauthorized {
+			t.Errorf("stream without a session: %d", p.Status)
+		}
+		ag := newClient(t, e.URL)
+		ag.login(bruno.Email, servertest.Password)
+		if p := ag.get("/supervisor"); p.Status != http.StatusForbidden || !strings.Contains(p.Body, "Only supervisors and admins") {
+			t.Errorf("agent on /supervisor: %d", p.Status)
+		}
+		viewing := fmt.Sprintf("/tickets/%d/viewing", tk.Number)
+		if p := ag.post(viewing, url.Values{"state": {"viewing"}}); p.Status != http.StatusForbidden {
+			t.Errorf("viewing signal without CSRF: %d", p.Status)
+		}
+		csrf := ag.csrf()
+		if p := ag.post(viewing, url.Values{"state": {"dancing"}, "csrf": {csrf}}); p.Status != http.StatusUnprocessableEntity {
+			t.Errorf("viewing signal with a bad state: %d", p.Status)
+		}
+
+		ad := newClient(t, e.URL)
+		ad.login(e.Admin.Email, servertest.Password)
+		board := ad.get("/supervisor")
+		if board.Status != http.StatusOK || !strings.Contains(board.Body, "Bruno Díaz") || !strings.Contains(board.Body, "data-board") {
+			t.Fatalf("admin on /supervisor: %d", board.Status)
+		}
+
+		// The admin's stream gets Bruno's signal; nothing is logged.
+		req, _ := http.NewRequest("GET", e.URL+"/stream", nil)
+		for _, c := range ad.c.Jar.Cookies(req.URL) {
+			req.AddCookie(c)
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+		defer cancel()
+		res, err := http.DefaultClient.Do(req.WithContext(ctx))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		if res.StatusCode != http.StatusOK || !strings.HasPrefix(res.Header.Get("Content-Type"), "text/event-stream") {
+			t.Fatalf("stream: %d %s", res.StatusCode, res.Header.Get("Content-Type"))
+		}
+		before, _ := e.Store.Events(context.Background(), e.Workspace.ID, tk.ID)
+		lines := make(chan string, 64)
+		go func() {
+			defer close(lines)
+			sc := bufio.NewScanner(res.Body)
+			for sc.Scan() {
+				lines <- sc.Text()
+			}
+		}()
+		// On PostgreSQL the signal is sent through a second node, over
+		// NOTIFY; the agent's session works there too. The second node's
+		// signals repeat until the first node's listener is up.
+		sender := ag
+		if e.Store.Backend() == "postgres" {
+			sender = newClient(t, e.Node(t, e.Store).URL)
+			sender.c.Jar = ag.c.Jar
+		}
+		got := ""
+		tick := time.NewTicker(300 * time.Millisecond)
+		defer tick.Stop()
+	wait:
+		for {
+			if p := sender.post(viewing, url.Values{"state": {"typing"}, "csrf": {csrf}}); p.Status != http.StatusNoContent {
+				t.Fatalf("viewing signal: %d %s", p.Status, p.Body)
+			}
+			for {
+				select {
+				case l, ok := <-lines:
+					if !ok {
+						break wait
+					}
+					if strings.HasPrefix(l, "data: ") && strings.Contains(l, `"state":"typing"`) {
+						got = l
+						break wait
+					}
+					continue
+				case <-tick.C:
+				case <-ctx.Done():
+					break wait
+				}
+				break
+			}
+		}
+		if !strings.Contains(got, bruno.ID) || !strings.Contains(got, tk.ID) {
+			t.Fatalf("no typing signal on the stream: %q", got)
+		}
+		after, _ := e.Store.Events(context.Background(), e.Workspace.ID, tk.ID)
+		if len(after) != len(before) {
+			t.Errorf("a viewing signal was logged: %d events, then %d", len(before), len(after))
+		}
+	})
+}
+
+// TestScreenshotsSupervisor saves the supervisor board to docs/ui when
+// TICKETD_UI_SCREENSHOTS is set (1440×900 and 360×780, light and dark).
+func TestScreenshotsSupervisor(t *testing.T) {
+	if os.Getenv("TICKETD_UI_SCREENSHOTS") == "" {
+		t.Skip("set TICKETD_UI_SCREENSHOTS=1 to write docs/ui/*.png")
+	}
+	e := servertest.New(t, servertestSQLite(t))
+	seedDesk(t, e)
+	dir := filepath.Join("..", "..", "docs", "ui")
+	for _, size := range []struct {
+		name string
+		w, h int64
+	}{{"desktop", 1440, 900}, {"phone", 360, 780}} {
+		for _, theme := range []string{"light", "dark"} {
+			var acts []step
+			if theme == "dark" {
+				acts = append(acts, darkScheme())
+			}
+			ctx := tab(t, size.w, size.h, acts...)
+			run(t, ctx, signIn(e.URL, e.Admin.Email, servertest.Password))
+			waitFor(t, ctx, "the inbox", `!!document.querySelector("nav.views")`)
+			run(t, ctx, chromedp.Navigate(e.URL+"/supervisor"))
+			waitFor(t, ctx, "the board", `!!document.querySelector("[data-board]")`)
+			run(t, ctx, chromedp.Sleep(150*time.Millisecond))
+			png, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(filepath.Join(dir, fmt.Sprintf("supervisor-%s-%s.png", size.name, theme)), png, 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+}
