@@ -17,7 +17,7 @@ import (
 var templateFiles embed.FS
 
 // pageNames are the pages; each is templates/<name>.html over layout.html.
-var pageNames = []string{"login", "inbox", "ticket", "error"}
+var pageNames = []string{"login", "inbox", "ticket", "error", "admin"}
 
 func parsePages(a *assetSet) (map[string]*template.Template, error) {
 	funcs := template.FuncMap{
@@ -56,6 +56,7 @@ type pageData struct {
 	Login     *loginData
 	Inbox     *inboxData
 	Ticket    *ticketData
+	Admin     *adminData
 	// Error is the page's error, already in Lang.
 	Error  string
 	Status int

@@ -67,7 +67,7 @@ func New(c Config) (*Web, error) {
 }
 
 // Paths the desk serves at the root, which no dialect may be mounted over.
-var Paths = []string{"/login", "/logout", "/assets", "/tickets", "/presence", "/language"}
+var Paths = []string{"/login", "/logout", "/assets", "/tickets", "/presence", "/language", "/admin"}
 
 // Register adds the desk's routes.
 func (w *Web) Register(mount route.Mount) {
@@ -87,6 +87,7 @@ func (w *Web) Register(mount route.Mount) {
 	add("POST", "/tickets/{number}/status", route.Agent, w.action(w.setStatus))
 	add("POST", "/tickets/{number}/routing", route.Agent, w.action(w.routingAction))
 	add("GET", "/tickets/{number}/attachments/{id}", route.Agent, w.page(w.attachment))
+	w.registerAdmin(add)
 }
 
 // errPage is an error a handler answers with a page of its own words.

@@ -1,0 +1,281 @@
+package web_test
+
+import (
+	"context"
+	"html"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/ticketd/ticketd/internal/auth"
+	"github.com/ticketd/ticketd/internal/desk"
+	"github.com/ticketd/ticketd/internal/server/servertest"
+	"github.com/ticketd/ticketd/internal/web"
+)
+
+// adminPosts are every state-changing admin route, with a form that would
+// change something if it were let through.
+func adminPosts(e *servertest.Env, agentID, groupID, tokenID string) map[string]url.Values {
+	return map[string]url.Values{
+		"/admin/agents":                            {"name": {"Intruder"}, "email": {"intruder@acme.test"}, "role": {"admin"}, "password": {"x-password"}},
+		"/admin/agents/" + agentID:                 {"name": {"Renamed"}, "role": {"admin"}, "capacity": {"9"}},
+		"/admin/agents/" + agentID + "/deactivate": {},
+		"/admin/agents/" + agentID + "/activate":   {},
+		"/admin/groups":                            {"name": {"Sneaky"}},
+		"/admin/groups/" + groupID:                 {"name": {"Renamed group"}},
+		"/admin/groups/" + groupID + "/delete":     {},
+		"/admin/tokens":                            {"agent": {agentID}, "label": {"stolen"}},
+		"/admin/tokens/" + tokenID + "/revoke":     {},
+		"/admin/sla":                               {"priority": {"urgent"}, "first_reply": {"1"}},
+		"/admin/sla/default/delete":                {},
+	}
+}
+
+// snapshot is what an admin POST could change.
+func snapshot(t *testing.T, e *servertest.Env) string {
+	t.Helper()
+	ctx := context.Background()
+	var b strings.Builder
+	ags, err := e.Store.Agents(ctx, e.Workspace.ID, desk.AgentFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, a := range ags {
+		b.WriteString(a.ID + a.Name + string(a.Role) + a.DeactivatedAt.String() + strings.Join(a.GroupIDs, ",") + "|")
+	}
+	gs, _ := e.Store.Groups(ctx, e.Workspace.ID)
+	for _, g := range gs {
+		b.WriteString(g.ID + g.Name + "|")
+	}
+	ts, _ := e.Deps.Auth.Tokens(ctx, adminPrincipal(e), "", "", 101)
+	for _, tk := range ts {
+		b.WriteString(tk.ID + "|")
+	}
+	if e.Deps.Routing != nil {
+		ps, _ := e.Deps.Routing.Policies(ctx, e.Workspace.ID)
+		for _, p := range ps {
+			b.WriteString(string(p.Priority) + p.FirstReply.String() + "|")
+		}
+	}
+	return b.String()
+}
+
+func TestAdminRefusesOthersAndForgedForms(t *testing.T) {
+	servertest.Run(t, func(t *testing.T, e *servertest.Env) {
+		ctx := context.Background()
+		g, err := e.Deps.Desk.CreateGroup(ctx, e.Workspace.ID, "Billing", "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		ana, _ := e.Agent(desk.NewAgent{Name: "Ana", Email: "ana@acme.test", Role: desk.RoleAgent})
+		sue, _ := e.Agent(desk.NewAgent{Name: "Sue", Email: "sue@acme.test", Role: desk.RoleSupervisor})
+		_, tk, err := e.Deps.Auth.IssueToken(ctx, ana, "ana's", 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		before := snapshot(t, e)
+		posts := adminPosts(e, ana.ID, g.ID, tk.ID)
+
+		// Agents and supervisors: 403 on every page and every form, in
+		// their language, with a valid CSRF token.
+		for _, who := range []*desk.Agent{ana, sue} {
+			c := newClient(t, e.URL)
+			c.login(who.Email, servertest.Password)
+			tok := c.csrf()
+			for _, path := range []string{"/admin", "/admin/agents", "/admin/agents/" + ana.ID, "/admin/groups", "/admin/groups/" + g.ID, "/admin/tokens", "/admin/sla"} {
+				p := c.get(path, "Accept-Language: es")
+				if p.Status != http.StatusForbidden || !strings.Contains(p.Body, html.EscapeString(web.T("es", "admin.forbidden"))) || !strings.Contains(p.Body, `lang="es"`) {
+					t.Errorf("%s GET %s: %d, want 403 in Spanish", who.Role, path, p.Status)
+				}
+			}
+			for path, f := range posts {
+				f.Set("csrf", tok)
+				if p := c.post(path, f); p.Status != http.StatusForbidden {
+					t.Errorf("%s POST %s: %d, want 403", who.Role, path, p.Status)
+				}
+			}
+			if p := c.get("/"); strings.Contains(p.Body, `href="/admin"`) {
+				t.Errorf("%s sees the Admin link", who.Role)
+			}
+		}
+		// The admin without the CSRF token, or with a wrong one: 403.
+		c := newClient(t, e.URL)
+		c.login(e.Admin.Email, servertest.Password)
+		if p := c.get("/"); !strings.Contains(p.Body, `href="/admin"`) {
+			t.Error("the admin has no Admin link")
+		}
+		for path, f := range posts {
+			f.Del("csrf")
+			if p := c.post(path, f); p.Status != http.StatusForbidden {
+				t.Errorf("POST %s without csrf: %d, want 403", path, p.Status)
+			}
+			f.Set("csrf", "forged")
+			if p := c.post(path, f); p.Status != http.StatusForbidden {
+				t.Errorf("POST %s with a wrong csrf: %d, want 403", path, p.Status)
+			}
+		}
+		if after := snapshot(t, e); after != before {
+			t.Errorf("refused requests changed something:\n before %s\n after  %s", before, after)
+		}
+		// Another workspace's agent is not found from this one.
+		_, other, _ := e.NewWorkspace("other", "UTC")
+		if p := c.get("/admin/agents/" + other.ID); p.Status != http.StatusNotFound {
+			t.Errorf("another workspace's agent: %d, want 404", p.Status)
+		}
+		if p := c.get("/admin/agents"); strings.Contains(p.Body, other.Email) {
+			t.Error("the agents page lists another workspace's admin")
+		}
+	})
+}
+
+var secretRe = regexp.MustCompile(`id="secret"[^>]*value="(tkd_[^"]+)"`)
+
+func TestAdminAgentsGroupsTokens(t *testing.T) {
+	servertest.Run(t, func(t *testing.T, e *servertest.Env) {
+		ctx := context.Background()
+		c := newClient(t, e.URL)
+		c.login(e.Admin.Email, servertest.Password)
+		tok := c.csrf()
+		g, _ := e.Deps.Desk.CreateGroup(ctx, e.Workspace.ID, "Billing", "")
+
+		// A bad capacity: 422, the error beside the field, what was typed kept.
+		before := snapshot(t, e)
+		p := c.post("/admin/agents", url.Values{"csrf": {tok}, "name": {"Bruno Díaz"}, "email": {"bruno@acme.test"},
+			"role": {"agent"}, "capacity": {"lots"}, "group": {g.ID}})
+		if p.Status != http.StatusUnprocessableEntity || !strings.Contains(p.Body, `id="a-capacity-err"`) ||
+			!strings.Contains(p.Body, `value="Bruno Díaz"`) || !strings.Contains(p.Body, `value="lots"`) ||
+			!regexp.MustCompile(`value="`+g.ID+`" checked`).MatchString(p.Body) {
+			t.Fatalf("bad capacity: %d %s", p.Status, p.Body)
+		}
+		// A taken email: desk's refusal beside the email.
+		p = c.post("/admin/agents", url.Values{"csrf": {tok}, "name": {"Copy"}, "email": {e.Admin.Email}, "role": {"agent"}})
+		if p.Status != http.StatusConflict && p.Status != http.StatusUnprocessableEntity || !strings.Contains(p.Body, `id="a-email-err"`) {
+			t.Fatalf("taken email: %d %s", p.Status, p.Body)
+		}
+		if after := snapshot(t, e); after != before {
+			t.Fatalf("a refused create changed something")
+		}
+		p = c.post("/admin/agents", url.Values{"csrf": {tok}, "name": {"Bruno Díaz"}, "email": {"bruno@acme.test"},
+			"role": {"supervisor"}, "capacity": {"4"}, "group": {g.ID}, "password": {"bruno-pass-1"}})
+		if p.Status != http.StatusSeeOther {
+			t.Fatalf("create agent: %d %s", p.Status, p.Body)
+		}
+		bruno, err := e.Deps.Auth.Password(ctx, "bruno@acme.test", "bruno-pass-1")
+		if err != nil || bruno.Role != desk.RoleSupervisor {
+			t.Fatalf("the new agent cannot sign in with its password: %v %+v", err, bruno)
+		}
+		if p := c.get("/admin/agents"); !strings.Contains(p.Body, "bruno@acme.test") || !strings.Contains(p.Body, "Billing") {
+			t.Errorf("the list lacks the new agent: %s", p.Body)
+		}
+		// Edit: role, capacity, no groups.
+		if p := c.post("/admin/agents/"+bruno.AgentID, url.Values{"csrf": {tok}, "name": {"Bruno D."}, "role": {"agent"}, "capacity": {"7"}}); p.Status != http.StatusSeeOther {
+			t.Fatalf("edit agent: %d %s", p.Status, p.Body)
+		}
+		a, _ := e.Store.Agent(ctx, e.Workspace.ID, bruno.AgentID)
+		if a.Name != "Bruno D." || a.Role != desk.RoleAgent || a.Capacity != 7 || len(a.GroupIDs) != 0 {
+			t.Fatalf("after the edit: %+v", a)
+		}
+		// The last admin cannot be deactivated: the refusal on the page, nothing changed.
+		p = c.post("/admin/agents/"+e.Admin.ID+"/deactivate", url.Values{"csrf": {tok}})
+		if p.Status != http.StatusConflict || !strings.Contains(p.Body, html.EscapeString(web.T("en", "code.last_admin"))) {
+			t.Fatalf("deactivating the last admin: %d %s", p.Status, p.Body)
+		}
+		if a, _ := e.Store.Agent(ctx, e.Workspace.ID, e.Admin.ID); !a.Active() {
+			t.Fatal("the last admin was deactivated")
+		}
+		// Deactivate and activate Bruno.
+		if p := c.post("/admin/agents/"+bruno.AgentID+"/deactivate", url.Values{"csrf": {tok}}); p.Status != http.StatusSeeOther {
+			t.Fatalf("deactivate: %d", p.Status)
+		}
+		if a, _ := e.Store.Agent(ctx, e.Workspace.ID, bruno.AgentID); a.Active() {
+			t.Fatal("still active")
+		}
+		if p := c.post("/admin/agents/"+bruno.AgentID+"/activate", url.Values{"csrf": {tok}}); p.Status != http.StatusSeeOther {
+			t.Fatalf("activate: %d", p.Status)
+		}
+
+		// Groups: create, edit, the not_empty refusal with its advice.
+		if p := c.post("/admin/groups", url.Values{"csrf": {tok}, "name": {"  "}}); p.Status != http.StatusUnprocessableEntity || !strings.Contains(p.Body, `id="g-name-err"`) {
+			t.Fatalf("blank group name: %d %s", p.Status, p.Body)
+		}
+		if p := c.post("/admin/groups/"+g.ID, url.Values{"csrf": {tok}, "name": {"Billing & refunds"}, "description": {"Money"}, "supervisor": {e.Admin.ID}}); p.Status != http.StatusSeeOther {
+			t.Fatalf("edit group: %d %s", p.Status, p.Body)
+		}
+		if got, _ := e.Store.Group(ctx, e.Workspace.ID, g.ID); got.Name != "Billing & refunds" || got.SupervisorID != e.Admin.ID || got.Description != "Money" {
+			t.Fatalf("group after the edit: %+v", got)
+		}
+		tk := newTicket(t, e, "Refund", "please", desk.ChannelEmail, "Ana López")
+		gid := g.ID
+		if _, err := e.Deps.Desk.UpdateTicket(ctx, e.Workspace.ID, tk.ID, desk.System, desk.TicketPatch{GroupID: &gid}); err != nil {
+			t.Fatal(err)
+		}
+		p = c.post("/admin/groups/"+g.ID+"/delete", url.Values{"csrf": {tok}})
+		if p.Status != http.StatusConflict || !strings.Contains(p.Body, "rename it instead") {
+			t.Fatalf("deleting a used group: %d %s", p.Status, p.Body)
+		}
+		if _, err := e.Store.Group(ctx, e.Workspace.ID, g.ID); err != nil {
+			t.Fatalf("the refused delete removed the group: %v", err)
+		}
+
+		// Tokens: created, the secret shown once (not stored by the
+		// browser), listed by prefix, revoked → the API refuses it.
+		p = c.post("/admin/tokens", url.Values{"csrf": {tok}, "agent": {bruno.AgentID}, "label": {"CRM sync"}})
+		m := secretRe.FindStringSubmatch(p.Body)
+		if p.Status != http.StatusCreated || m == nil || !strings.Contains(p.Header.Get("Cache-Control"), "no-store") {
+			t.Fatalf("create token: %d %q %s", p.Status, p.Header.Get("Cache-Control"), p.Body)
+		}
+		secret := m[1]
+		if r := e.Do("GET", "/api/v1/me", nil, servertest.Bearer(secret)); r.Status != http.StatusOK {
+			t.Fatalf("the new token does not work: %d", r.Status)
+		}
+		list := c.get("/admin/tokens")
+		if strings.Contains(list.Body, secret) || !strings.Contains(list.Body, secret[:10]) || !strings.Contains(list.Body, "CRM sync") {
+			t.Fatalf("token list (secret shown again, or no prefix): %s", list.Body)
+		}
+		ts, _ := e.Deps.Auth.Tokens(ctx, adminPrincipal(e), bruno.AgentID, "", 10)
+		if len(ts) != 1 {
+			t.Fatalf("bruno's tokens: %+v", ts)
+		}
+		if p := c.post("/admin/tokens/"+ts[0].ID+"/revoke", url.Values{"csrf": {tok}}); p.Status != http.StatusSeeOther {
+			t.Fatalf("revoke: %d %s", p.Status, p.Body)
+		}
+		if r := e.Do("GET", "/api/v1/me", nil, servertest.Bearer(secret)); r.Status != http.StatusUnauthorized {
+			t.Fatalf("the revoked token still works: %d", r.Status)
+		}
+		if p := c.post("/admin/tokens", url.Values{"csrf": {tok}, "agent": {""}, "label": {"kept label"}}); p.Status != http.StatusUnprocessableEntity ||
+			!strings.Contains(p.Body, `id="t-agent-err"`) || !strings.Contains(p.Body, `value="kept label"`) {
+			t.Fatalf("token without an agent: %d %s", p.Status, p.Body)
+		}
+
+		// SLA: set, refuse a bad number beside its field, delete.
+		if e.Deps.Routing == nil {
+			return
+		}
+		if p := c.post("/admin/sla", url.Values{"csrf": {tok}, "priority": {"urgent"}, "first_reply": {"30"}, "resolve": {"480"}}); p.Status != http.StatusSeeOther {
+			t.Fatalf("put sla: %d %s", p.Status, p.Body)
+		}
+		if p := c.post("/admin/sla", url.Values{"csrf": {tok}, "priority": {"urgent"}, "first_reply": {"-5"}}); p.Status != http.StatusUnprocessableEntity ||
+			!strings.Contains(p.Body, `id="s-first-err"`) || !strings.Contains(p.Body, `value="-5"`) {
+			t.Fatalf("bad sla: %d %s", p.Status, p.Body)
+		}
+		ps, _ := e.Deps.Routing.Policies(ctx, e.Workspace.ID)
+		if len(ps) != 1 || ps[0].FirstReply.Minutes() != 30 || ps[0].Resolve.Hours() != 8 {
+			t.Fatalf("policies: %+v", ps)
+		}
+		if p := c.get("/admin/sla"); !strings.Contains(p.Body, web.T("en", "admin.prio.urgent")) {
+			t.Errorf("sla page: %s", p.Body)
+		}
+		if p := c.post("/admin/sla/urgent/delete", url.Values{"csrf": {tok}}); p.Status != http.StatusSeeOther {
+			t.Fatalf("delete sla: %d", p.Status)
+		}
+		if ps, _ := e.Deps.Routing.Policies(ctx, e.Workspace.ID); len(ps) != 0 {
+			t.Fatalf("policies after delete: %+v", ps)
+		}
+	})
+}
+
+func adminPrincipal(e *servertest.Env) *auth.Principal {
+	return &auth.Principal{WorkspaceID: e.Workspace.ID, AgentID: e.Admin.ID, Role: desk.RoleAdmin}
+}
