@@ -2,12 +2,19 @@ package web_test
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
 	"html"
 	"net/http"
 	"net/url"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
 
 	"github.com/ticketd/ticketd/internal/auth"
 	"github.com/ticketd/ticketd/internal/desk"
@@ -278,4 +285,122 @@ func TestAdminAgentsGroupsTokens(t *testing.T) {
 
 func adminPrincipal(e *servertest.Env) *auth.Principal {
 	return &auth.Principal{WorkspaceID: e.Workspace.ID, AgentID: e.Admin.ID, Role: desk.RoleAdmin}
+}
+
+// TestBrowserAdmin: the admin creates an agent (a refused capacity first,
+// kept beside its field) and a token for it, sees the secret once and the
+// token listed by its prefix, revokes it and the API refuses it; the new
+// agent gets 403 on the admin pages.
+func TestBrowserAdmin(t *testing.T) {
+	servertest.Run(t, func(t *testing.T, e *servertest.Env) {
+		ctx := tab(t, 1440, 900)
+		run(t, ctx, signIn(e.URL, e.Admin.Email, servertest.Password))
+		waitFor(t, ctx, "the inbox", `!!document.querySelector("nav.views")`)
+		run(t, ctx, chromedp.Click(chromedp.CSS(`nav.views a[href="/admin"]`)))
+		waitFor(t, ctx, "the agents page", `location.pathname === "/admin/agents" && !!document.querySelector("#agentform")`)
+
+		run(t, ctx, chromedp.SendKeys(chromedp.CSS(`#a-name`), "Wei Chen"), chromedp.SendKeys(chromedp.CSS(`#a-email`), "wei@acme.test"),
+			chromedp.SetValue(chromedp.CSS(`#a-capacity`), "-3"), chromedp.SendKeys(chromedp.CSS(`#a-password`), "wei-pass-123"),
+			chromedp.Click(chromedp.CSS(`#agentform button[type="submit"]`)))
+		waitFor(t, ctx, "the capacity error beside its field", `!!document.querySelector("#a-capacity-err") && document.querySelector("#a-capacity").getAttribute("aria-invalid") === "true"`)
+		if got := text(t, ctx, `document.querySelector("#a-name").value + "|" + document.querySelector("#a-email").value + "|" + document.querySelector("#a-capacity").value`); got != "Wei Chen|wei@acme.test|-3" {
+			t.Fatalf("the typed values were not kept: %q", got)
+		}
+		run(t, ctx, chromedp.SetValue(chromedp.CSS(`#a-capacity`), "5"), chromedp.SendKeys(chromedp.CSS(`#a-password`), "wei-pass-123"),
+			chromedp.Click(chromedp.CSS(`#agentform button[type="submit"]`)))
+		waitFor(t, ctx, "Wei in the list", `document.querySelector("#agents") && document.querySelector("#agents").innerText.includes("wei@acme.test")`)
+
+		run(t, ctx, chromedp.Click(chromedp.CSS(`.admintabs a[href="/admin/tokens"]`)))
+		waitFor(t, ctx, "the tokens page", `!!document.querySelector("#t-agent")`)
+		wei := eval[string](t, ctx, `[...document.querySelectorAll("#t-agent option")].find(o => o.innerText.startsWith("Wei Chen")).value`)
+		run(t, ctx, chromedp.SetValue(chromedp.CSS(`#t-agent`), wei), chromedp.SendKeys(chromedp.CSS(`#t-label`), "Helpdesk bot"),
+			chromedp.Click(chromedp.CSS(`form[action="/admin/tokens"] button[type="submit"]`)))
+		waitFor(t, ctx, "the secret", `!!document.querySelector("#secret")`)
+		secret := text(t, ctx, `document.querySelector("#secret").value`)
+		if !strings.HasPrefix(secret, "tkd_") {
+			t.Fatalf("secret %q", secret)
+		}
+		if r := e.Do("GET", "/api/v1/me", nil, servertest.Bearer(secret)); r.Status != http.StatusOK {
+			t.Fatalf("the new token over the API: %d", r.Status)
+		}
+		run(t, ctx, chromedp.Click(chromedp.CSS(`.secret a[href="/admin/tokens"]`)))
+		waitFor(t, ctx, "the token listed by prefix", `!!document.querySelector("#tokens") && document.querySelector("#tokens").innerText.includes(`+jsString(secret[:10])+`)`)
+		if shown := eval[bool](t, ctx, `document.body.innerHTML.includes(`+jsString(secret)+`)`); shown {
+			t.Fatal("the secret is shown again")
+		}
+		id := eval[string](t, ctx, `[...document.querySelectorAll("#tokens tr[data-token]")].find(r => r.innerText.includes("Helpdesk bot")).dataset.token`)
+		run(t, ctx, chromedp.Click(chromedp.CSS(`tr[data-token="`+id+`"] form button`)))
+		waitFor(t, ctx, "the revoked token gone", `!document.querySelector('tr[data-token="`+id+`"]') && !!document.querySelector("#t-agent")`)
+		if r := e.Do("GET", "/api/v1/me", nil, servertest.Bearer(secret)); r.Status != http.StatusUnauthorized {
+			t.Fatalf("the revoked token over the API: %d", r.Status)
+		}
+
+		// Wei is an agent: 403 on the admin pages, and no Admin link.
+		ctx2 := tab(t, 1440, 900)
+		run(t, ctx2, signIn(e.URL, "wei@acme.test", "wei-pass-123"))
+		waitFor(t, ctx2, "Wei's inbox", `!!document.querySelector("nav.views")`)
+		if eval[bool](t, ctx2, `!!document.querySelector('a[href="/admin"]')`) {
+			t.Error("an agent sees the Admin link")
+		}
+		run(t, ctx2, chromedp.Navigate(e.URL+"/admin/agents"))
+		waitFor(t, ctx2, "the 403 page", `document.body.innerText.includes(`+jsString(web.T("en", "admin.forbidden"))+`)`)
+	})
+}
+
+func jsString(s string) string {
+	b, _ := json.Marshal(s)
+	return string(b)
+}
+
+// TestAdminScreenshots saves the admin agents page of docs/ui (1440×900
+// and 360×780, light and dark) when TICKETD_UI_SCREENSHOTS is set.
+func TestAdminScreenshots(t *testing.T) {
+	if os.Getenv("TICKETD_UI_SCREENSHOTS") == "" {
+		t.Skip("set TICKETD_UI_SCREENSHOTS=1 to write docs/ui/*.png")
+	}
+	e := servertest.New(t, servertestSQLite(t))
+	seedDesk(t, e)
+	if _, err := e.Deps.Auth.Deactivate(context.Background(), e.Workspace.ID, mustAgent(t, e, "putri@acme.test"), desk.System); err != nil {
+		t.Fatal(err)
+	}
+	dir := filepath.Join("..", "..", "docs", "ui")
+	for _, size := range []struct {
+		name string
+		w, h int64
+	}{{"desktop", 1440, 900}, {"phone", 360, 780}} {
+		for _, theme := range []string{"light", "dark"} {
+			var acts []step
+			if theme == "dark" {
+				acts = append(acts, darkScheme())
+			}
+			ctx := tab(t, size.w, size.h, acts...)
+			run(t, ctx, signIn(e.URL, e.Admin.Email, servertest.Password))
+			waitFor(t, ctx, "the inbox", `!!document.querySelector("nav.views")`)
+			run(t, ctx, chromedp.Navigate(e.URL+"/admin/agents"))
+			waitFor(t, ctx, "the agents", `document.querySelectorAll("#agents tbody tr").length > 3`)
+			run(t, ctx, chromedp.Sleep(100*time.Millisecond))
+			png, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(filepath.Join(dir, fmt.Sprintf("admin-%s-%s.png", size.name, theme)), png, 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+}
+
+func mustAgent(t *testing.T, e *servertest.Env, email string) string {
+	t.Helper()
+	ags, err := e.Store.Agents(context.Background(), e.Workspace.ID, desk.AgentFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, a := range ags {
+		if a.Email == email {
+			return a.ID
+		}
+	}
+	t.Fatalf("no agent %s", email)
+	return ""
 }
