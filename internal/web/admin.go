@@ -20,7 +20,7 @@ import (
 
 // adminData is an admin page.
 type adminData struct {
-	Section string // agents, agent, groups, group, tokens, token, sla
+	Section string // agents, agent, groups, group, tokens, token, sla, workspace
 	Agents  []adminAgent
 	Agent   *desk.Agent // the one being edited
 	Groups  []desk.Group
@@ -122,6 +122,8 @@ func (w *Web) registerAdmin(add func(method, path, role string, h http.Handler))
 	get("/admin/sla", w.adminSLA)
 	post("/admin/sla", w.putSLA)
 	post("/admin/sla/{priority}/delete", w.deleteSLA)
+	get("/admin/workspace", w.adminWorkspace)
+	post("/admin/workspace", w.updateWorkspace)
 }
 
 // showAdmin renders an admin page.

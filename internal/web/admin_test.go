@@ -45,6 +45,11 @@ func snapshot(t *testing.T, e *servertest.Env) string {
 	t.Helper()
 	ctx := context.Background()
 	var b strings.Builder
+	ws, err := e.Store.Workspace(ctx, e.Workspace.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b.WriteString(ws.Name + ws.Timezone + ws.Settings.Language + "|")
 	ags, err := e.Store.Agents(ctx, e.Workspace.ID, desk.AgentFilter{})
 	if err != nil {
 		t.Fatal(err)
@@ -403,4 +408,54 @@ func mustAgent(t *testing.T, e *servertest.Env, email string) string {
 	}
 	t.Fatalf("no agent %s", email)
 	return ""
+}
+
+func TestAdminWorkspace(t *testing.T) {
+	servertest.Run(t, func(t *testing.T, e *servertest.Env) {
+		ctx := context.Background()
+		c := newClient(t, e.URL)
+		c.login(e.Admin.Email, servertest.Password)
+		tok := c.csrf()
+		before := snapshot(t, e)
+		p := c.post("/admin/workspace", url.Values{"csrf": {tok}, "name": {"Acme soporte"}, "timezone": {"Mars/Olympus_Mons"}, "language": {"es"}})
+		if p.Status != http.StatusUnprocessableEntity || !strings.Contains(p.Body, `id="w-tz-err"`) || !strings.Contains(p.Body, `value="Mars/Olympus_Mons"`) ||
+			!strings.Contains(p.Body, `value="Acme soporte"`) {
+			t.Fatalf("bad time zone: %d %s", p.Status, p.Body)
+		}
+		if after := snapshot(t, e); after != before {
+			t.Fatal("a refused workspace change changed something")
+		}
+		for _, bad := range []string{"", "Local"} {
+			if p := c.post("/admin/workspace", url.Values{"csrf": {tok}, "name": {"Acme"}, "timezone": {bad}}); p.Status != http.StatusUnprocessableEntity {
+				t.Errorf("time zone %q: %d", bad, p.Status)
+			}
+		}
+		if p := c.post("/admin/workspace", url.Values{"csrf": {tok}, "name": {"Acme soporte"}, "timezone": {"America/Mexico_City"}, "language": {"es"}}); p.Status != http.StatusSeeOther {
+			t.Fatalf("workspace: %d %s", p.Status, p.Body)
+		}
+		ws, _ := e.Store.Workspace(ctx, e.Workspace.ID)
+		if ws.Name != "Acme soporte" || ws.Timezone != "America/Mexico_City" || ws.Settings.Language != "es" {
+			t.Fatalf("workspace after: %+v", ws)
+		}
+		// The workspace's language comes before Accept-Language, the
+		// agent's own pick before both.
+		if p := c.get("/", "Accept-Language: en"); !strings.Contains(p.Body, `<html lang="es">`) {
+			t.Error("the workspace default language is not used")
+		}
+		if p := c.get("/", "Accept-Language: en", "Cookie: "+web.LangCookie+"=zh-Hans"); !strings.Contains(p.Body, `<html lang="zh-Hans">`) {
+			t.Error("the agent's pick does not come first")
+		}
+		// Over the native API too.
+		r := e.Do("PATCH", "/api/v1/workspace", map[string]any{"timezone": "Nowhere/City"}, servertest.Bearer(e.AdminToken))
+		if r.Status != http.StatusUnprocessableEntity {
+			t.Fatalf("API bad time zone: %d %s", r.Status, r.Body)
+		}
+		r = e.Do("PATCH", "/api/v1/workspace", map[string]any{"default_language": ""}, servertest.Bearer(e.AdminToken))
+		if r.Status != http.StatusOK {
+			t.Fatalf("API: %d %s", r.Status, r.Body)
+		}
+		if ws, _ := e.Store.Workspace(ctx, e.Workspace.ID); ws.Settings.Language != "" || ws.Name != "Acme soporte" {
+			t.Fatalf("after the API patch: %+v", ws)
+		}
+	})
 }

@@ -160,7 +160,7 @@ func (w *Web) visitOf(r *http.Request) (*visit, error) {
 	if err != nil {
 		loc = time.UTC
 	}
-	return &visit{sess: s, agent: a, ws: ws, loc: loc, lang: langOf(r),
+	return &visit{sess: s, agent: a, ws: ws, loc: loc, lang: deskLang(r, ws),
 		p: &auth.Principal{WorkspaceID: a.WorkspaceID, AgentID: a.ID, Role: s.Role}}, nil
 }
 
