@@ -20,7 +20,7 @@ import (
 
 // adminData is an admin page.
 type adminData struct {
-	Section string // agents, agent, groups, group, tokens, token, sla, workspace
+	Section string // agents, agent, groups, group, tokens, token, sla, workspace, fields, replies, reply
 	Agents  []adminAgent
 	Agent   *desk.Agent // the one being edited
 	Groups  []desk.Group
@@ -33,8 +33,15 @@ type adminData struct {
 	Policies []adminPolicy
 	Form     *form
 	Roles    []desk.Role
-	Prios    []string
-	Names    map[string]string // agent id → name
+	// Saved replies (/settings/replies).
+	Replies  []desk.SavedReply
+	Reply    *desk.SavedReply
+	CanShare bool
+	// Custom fields.
+	Fields     []desk.FieldDef
+	FieldTypes []string
+	Prios      []string
+	Names      map[string]string // agent id → name
 }
 
 type adminAgent struct {
@@ -123,12 +130,24 @@ func (w *Web) registerAdmin(add func(method, path, role string, h http.Handler))
 	post("/admin/sla", w.putSLA)
 	post("/admin/sla/{priority}/delete", w.deleteSLA)
 	get("/admin/workspace", w.adminWorkspace)
+	get("/admin/fields", w.adminFields)
+	post("/admin/fields", w.putField)
+	// Saved replies: every agent's own page; desk decides who shares.
+	add("GET", "/settings/replies", route.Agent, w.page(w.repliesPage))
+	add("POST", "/settings/replies", route.Agent, w.action(w.createReplyForm))
+	add("GET", "/settings/replies/{id}", route.Agent, w.page(w.replyPage))
+	add("POST", "/settings/replies/{id}", route.Agent, w.action(w.updateReplyForm))
+	add("POST", "/settings/replies/{id}/delete", route.Agent, w.action(w.deleteReplyForm))
 	post("/admin/workspace", w.updateWorkspace)
 }
 
 // showAdmin renders an admin page.
 func (w *Web) showAdmin(rw http.ResponseWriter, r *http.Request, v *visit, status int, title string, d *adminData) error {
-	nav, _, err := w.nav(r.Context(), v, "admin")
+	current := "admin"
+	if d.Section == "replies" || d.Section == "reply" {
+		current = "replies"
+	}
+	nav, _, err := w.nav(r.Context(), v, current)
 	if err != nil {
 		return err
 	}

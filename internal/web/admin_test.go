@@ -65,6 +65,10 @@ func snapshot(t *testing.T, e *servertest.Env) string {
 	for _, tk := range ts {
 		b.WriteString(tk.ID + "|")
 	}
+	defs, _ := e.Store.FieldDefs(ctx, e.Workspace.ID, "ticket")
+	for _, d := range defs {
+		b.WriteString(d.Key + "|")
+	}
 	if e.Deps.Routing != nil {
 		ps, _ := e.Deps.Routing.Policies(ctx, e.Workspace.ID)
 		for _, p := range ps {
@@ -96,7 +100,7 @@ func TestAdminRefusesOthersAndForgedForms(t *testing.T) {
 			c := newClient(t, e.URL)
 			c.login(who.Email, servertest.Password)
 			tok := c.csrf()
-			for _, path := range []string{"/admin", "/admin/agents", "/admin/agents/" + ana.ID, "/admin/groups", "/admin/groups/" + g.ID, "/admin/tokens", "/admin/sla"} {
+			for _, path := range []string{"/admin", "/admin/agents", "/admin/agents/" + ana.ID, "/admin/groups", "/admin/groups/" + g.ID, "/admin/tokens", "/admin/sla", "/admin/fields", "/admin/workspace"} {
 				p := c.get(path, "Accept-Language: es")
 				if p.Status != http.StatusForbidden || !strings.Contains(p.Body, html.EscapeString(web.T("es", "admin.forbidden"))) || !strings.Contains(p.Body, `lang="es"`) {
 					t.Errorf("%s GET %s: %d, want 403 in Spanish", who.Role, path, p.Status)
@@ -456,6 +460,130 @@ func TestAdminWorkspace(t *testing.T) {
 		}
 		if ws, _ := e.Store.Workspace(ctx, e.Workspace.ID); ws.Settings.Language != "" || ws.Name != "Acme soporte" {
 			t.Fatalf("after the API patch: %+v", ws)
+		}
+	})
+}
+
+func TestAdminCustomFields(t *testing.T) {
+	servertest.Run(t, func(t *testing.T, e *servertest.Env) {
+		ctx := context.Background()
+		c := newClient(t, e.URL)
+		c.login(e.Admin.Email, servertest.Password)
+		tok := c.csrf()
+		// A bad key: beside the key, what was typed kept, nothing defined.
+		p := c.post("/admin/fields", url.Values{"csrf": {tok}, "scope": {"ticket"}, "key": {"9 lives"}, "label": {"Tier"}, "type": {"select"}, "options": {"g = Gold"}})
+		if p.Status != http.StatusUnprocessableEntity || !strings.Contains(p.Body, `id="f-key-err"`) || !strings.Contains(p.Body, `value="9 lives"`) || !strings.Contains(p.Body, "g = Gold") {
+			t.Fatalf("bad key: %d %s", p.Status, p.Body)
+		}
+		// An option without an id: beside the options.
+		p = c.post("/admin/fields", url.Values{"csrf": {tok}, "scope": {"ticket"}, "key": {"tier"}, "type": {"select"}, "options": {"= Gold"}})
+		if p.Status != http.StatusUnprocessableEntity || !strings.Contains(p.Body, `id="f-options-err"`) {
+			t.Fatalf("option without id: %d %s", p.Status, p.Body)
+		}
+		if defs, _ := e.Store.FieldDefs(ctx, e.Workspace.ID, "ticket"); len(defs) != 0 {
+			t.Fatalf("refused definitions were stored: %+v", defs)
+		}
+		// Every type the API has can be defined.
+		for _, typ := range desk.FieldTypes {
+			if p := c.post("/admin/fields", url.Values{"csrf": {tok}, "scope": {"ticket"}, "key": {"f_" + typ}, "label": {"F " + typ}, "type": {typ},
+				"options": {"a = Alpha\nb = Beta"}, "required": {"1"}}); p.Status != http.StatusSeeOther {
+				t.Fatalf("type %s: %d %s", typ, p.Status, p.Body)
+			}
+		}
+		if p := c.post("/admin/fields", url.Values{"csrf": {tok}, "scope": {"contact"}, "key": {"vip"}, "type": {"boolean"}}); p.Status != http.StatusSeeOther {
+			t.Fatalf("contact field: %d", p.Status)
+		}
+		defs, _ := e.Store.FieldDefs(ctx, e.Workspace.ID, "ticket")
+		if len(defs) != len(desk.FieldTypes) {
+			t.Fatalf("%d ticket fields, want %d", len(defs), len(desk.FieldTypes))
+		}
+		for _, d := range defs {
+			if d.Key == "f_select" && (len(d.Options) != 2 || d.Options[1] != (desk.FieldOption{ID: "b", Value: "Beta"}) || !d.Required) {
+				t.Fatalf("select field: %+v", d)
+			}
+		}
+		page := c.get("/admin/fields")
+		if !strings.Contains(page.Body, "f_cascade") || !strings.Contains(page.Body, "vip") {
+			t.Fatalf("fields page: %s", page.Body)
+		}
+		// Redefining shows the definition in the form.
+		if p := c.get("/admin/fields?scope=ticket&key=f_select"); !strings.Contains(p.Body, "b = Beta") || !strings.Contains(p.Body, `value="f_select"`) {
+			t.Fatalf("edit form: %s", p.Body)
+		}
+	})
+}
+
+func TestSavedRepliesPages(t *testing.T) {
+	servertest.Run(t, func(t *testing.T, e *servertest.Env) {
+		ctx := context.Background()
+		ana, _ := e.Agent(desk.NewAgent{Name: "Ana", Email: "ana@acme.test", Role: desk.RoleAgent})
+		ben, _ := e.Agent(desk.NewAgent{Name: "Ben", Email: "ben@acme.test", Role: desk.RoleAgent})
+		sup := newClient(t, e.URL)
+		sup.login(e.Admin.Email, servertest.Password)
+		stok := sup.csrf()
+		if p := sup.post("/settings/replies", url.Values{"csrf": {stok}, "name": {"Greeting"}, "text": {"Hi {{contact.name}},"}, "shortcut": {"hi"}, "shared": {"1"}}); p.Status != http.StatusSeeOther {
+			t.Fatalf("shared reply: %d %s", p.Status, p.Body)
+		}
+		c := newClient(t, e.URL)
+		c.login(ana.Email, servertest.Password)
+		tok := c.csrf()
+		// An agent: no share box, a shared reply refused, an empty text kept beside its field.
+		page := c.get("/settings/replies")
+		if page.Status != http.StatusOK || strings.Contains(page.Body, `name="shared"`) || !strings.Contains(page.Body, "Greeting") {
+			t.Fatalf("agent's replies page: %d %s", page.Status, page.Body)
+		}
+		if p := c.post("/settings/replies", url.Values{"csrf": {tok}, "name": {"Mine"}, "text": {"x"}, "shared": {"1"}}); p.Status != http.StatusForbidden {
+			t.Fatalf("agent sharing: %d", p.Status)
+		}
+		if p := c.post("/settings/replies", url.Values{"csrf": {tok}, "name": {"Thanks"}, "text": {"  "}}); p.Status != http.StatusUnprocessableEntity ||
+			!strings.Contains(p.Body, `id="r-text-err"`) || !strings.Contains(p.Body, `value="Thanks"`) {
+			t.Fatalf("empty text: %d %s", p.Status, p.Body)
+		}
+		if p := c.post("/settings/replies", url.Values{"csrf": {tok}, "name": {"Thanks"}, "text": {"Thanks, {{contact.name}}!"}, "shortcut": {"ty"}}); p.Status != http.StatusSeeOther {
+			t.Fatalf("personal reply: %d %s", p.Status, p.Body)
+		}
+		if p := c.post("/settings/replies", url.Values{"name": {"No csrf"}, "text": {"x"}}); p.Status != http.StatusForbidden {
+			t.Fatalf("without csrf: %d", p.Status)
+		}
+		rs, _ := e.Deps.Desk.SavedReplies(ctx, e.Workspace.ID, desk.Caller{AgentID: ana.ID, Role: desk.RoleAgent}, "", 10)
+		var mine, shared *desk.SavedReply
+		for i := range rs {
+			if rs[i].Shared() {
+				shared = &rs[i]
+			} else {
+				mine = &rs[i]
+			}
+		}
+		if mine == nil || shared == nil || mine.OwnerID != ana.ID {
+			t.Fatalf("replies: %+v", rs)
+		}
+		// The agent cannot change the shared one; Ben does not see Ana's.
+		if p := c.post("/settings/replies/"+shared.ID, url.Values{"csrf": {tok}, "name": {"Hijack"}, "text": {"x"}}); p.Status != http.StatusForbidden {
+			t.Fatalf("agent editing a shared reply: %d", p.Status)
+		}
+		b := newClient(t, e.URL)
+		b.login(ben.Email, servertest.Password)
+		if p := b.get("/settings/replies/" + mine.ID); p.Status != http.StatusNotFound {
+			t.Fatalf("another agent's reply: %d", p.Status)
+		}
+		if p := b.get("/settings/replies"); strings.Contains(p.Body, "Thanks") {
+			t.Fatal("Ben sees Ana's personal reply")
+		}
+		// Edit and delete her own.
+		if p := c.post("/settings/replies/"+mine.ID, url.Values{"csrf": {tok}, "name": {"Thanks!"}, "text": {"Thank you"}, "shortcut": {"ty"}}); p.Status != http.StatusSeeOther {
+			t.Fatalf("edit: %d %s", p.Status, p.Body)
+		}
+		if r, _ := e.Store.SavedReply(ctx, e.Workspace.ID, mine.ID); r.Name != "Thanks!" || r.Text != "Thank you" {
+			t.Fatalf("after edit: %+v", r)
+		}
+		if p := c.post("/settings/replies/"+mine.ID+"/delete", url.Values{"csrf": {tok}}); p.Status != http.StatusSeeOther {
+			t.Fatalf("delete: %d", p.Status)
+		}
+		if _, err := e.Store.SavedReply(ctx, e.Workspace.ID, mine.ID); err == nil {
+			t.Fatal("not deleted")
+		}
+		if s, _ := e.Store.SavedReply(ctx, e.Workspace.ID, shared.ID); s.Name != "Greeting" {
+			t.Fatalf("the shared reply changed: %+v", s)
 		}
 	})
 }

@@ -67,7 +67,7 @@ func New(c Config) (*Web, error) {
 }
 
 // Paths the desk serves at the root, which no dialect may be mounted over.
-var Paths = []string{"/login", "/logout", "/assets", "/tickets", "/presence", "/language", "/admin"}
+var Paths = []string{"/login", "/logout", "/assets", "/tickets", "/presence", "/language", "/admin", "/settings"}
 
 // Register adds the desk's routes.
 func (w *Web) Register(mount route.Mount) {
