@@ -11,6 +11,7 @@ import (
 	"github.com/ticketd/ticketd/internal/auth"
 	"github.com/ticketd/ticketd/internal/desk"
 	"github.com/ticketd/ticketd/internal/route"
+	"github.com/ticketd/ticketd/internal/routing"
 )
 
 // The admin pages (/admin/...): agents, groups, API tokens and SLA
@@ -60,6 +61,7 @@ type adminPolicy struct {
 	First    string // minutes, "" when unset
 	Resolve  string
 	HasHours bool
+	Hours    string // the week as the form writes it (weekText)
 }
 
 // InGroup reports whether the agent being edited (or the form's typed
@@ -601,7 +603,7 @@ func (w *Web) slaData(r *http.Request, v *visit) (*adminData, error) {
 			k = "default"
 		}
 		d.Policies = append(d.Policies, adminPolicy{Key: k, P: &ps[i], First: minutes(ps[i].FirstReply),
-			Resolve: minutes(ps[i].Resolve), HasHours: len(ps[i].Hours) > 0})
+			Resolve: minutes(ps[i].Resolve), HasHours: len(ps[i].Hours) > 0, Hours: weekText(routing.FormatHours(ps[i].Hours))})
 	}
 	sort.Slice(d.Policies, func(i, j int) bool { return rank[d.Policies[i].Key] < rank[d.Policies[j].Key] })
 	return d, nil
@@ -611,6 +613,13 @@ func (w *Web) adminSLA(rw http.ResponseWriter, r *http.Request, v *visit) error 
 	d, err := w.slaData(r, v)
 	if err != nil {
 		return err
+	}
+	// ?priority=…: the policy's values in the form, to change them.
+	for _, p := range d.Policies {
+		if p.Key == r.URL.Query().Get("priority") {
+			d.Form = &form{Values: map[string]string{"priority": p.Key, "first_reply": p.First, "resolve": p.Resolve,
+				"hours": p.Hours, "timezone": p.P.Timezone}}
+		}
 	}
 	return w.showAdmin(rw, r, v, http.StatusOK, "admin.sla", d)
 }
@@ -634,7 +643,7 @@ func (w *Web) putSLA(rw http.ResponseWriter, r *http.Request, v *visit) error {
 		return errNotFound
 	}
 	in := map[string]string{"priority": r.PostFormValue("priority"), "first_reply": r.PostFormValue("first_reply"),
-		"resolve": r.PostFormValue("resolve")}
+		"resolve": r.PostFormValue("resolve"), "hours": r.PostFormValue("hours"), "timezone": strings.TrimSpace(r.PostFormValue("timezone"))}
 	var err error
 	key := in["priority"]
 	valid := false
@@ -651,19 +660,15 @@ func (w *Web) putSLA(rw http.ResponseWriter, r *http.Request, v *visit) error {
 	if err == nil {
 		resolve, err = parseMinutes("resolve", in["resolve"])
 	}
+	var hours []desk.HoursSpan
 	if err == nil {
-		p := desk.SLAPolicy{Priority: prioOf(key), FirstReply: first, Resolve: resolve}
-		// Keep the business hours a policy has over the API: this form
-		// edits the targets only.
-		olds, oerr := w.cfg.Routing.Policies(r.Context(), v.ws.ID)
-		if oerr != nil {
-			return oerr
+		var week map[string][]string
+		if week, err = parseWeek(in["hours"]); err == nil {
+			hours, err = routing.ParseHours(week)
 		}
-		for _, old := range olds {
-			if old.Priority == p.Priority {
-				p.Hours, p.Timezone = old.Hours, old.Timezone
-			}
-		}
+	}
+	if err == nil {
+		p := desk.SLAPolicy{Priority: prioOf(key), FirstReply: first, Resolve: resolve, Hours: hours, Timezone: in["timezone"]}
 		if _, err = w.cfg.Routing.PutPolicy(r.Context(), v.ws.ID, p); err == nil {
 			http.Redirect(rw, r, "/admin/sla", http.StatusSeeOther)
 			return nil
@@ -674,7 +679,7 @@ func (w *Web) putSLA(rw http.ResponseWriter, r *http.Request, v *visit) error {
 		return derr
 	}
 	f, status, err := refusedForm(v.lang, err, map[string]string{"priority": "priority", "first_reply": "first_reply",
-		"first_reply_seconds": "first_reply", "resolve": "resolve", "resolve_seconds": "resolve"}, in)
+		"first_reply_seconds": "first_reply", "resolve": "resolve", "resolve_seconds": "resolve", "hours": "hours", "timezone": "timezone"}, in)
 	if err != nil {
 		return err
 	}
@@ -699,4 +704,36 @@ func (w *Web) deleteSLA(rw http.ResponseWriter, r *http.Request, v *visit) error
 	}
 	http.Redirect(rw, r, "/admin/sla", http.StatusSeeOther)
 	return nil
+}
+
+// parseWeek reads business hours as the SLA form takes them: one day a
+// line, its key (mon…sun) then its HH:MM-HH:MM spans, separated by
+// spaces or commas ("mon 09:00-12:00, 13:00-18:00"). Blank lines are
+// skipped; a day without spans is refused; the spans themselves are
+// routing.ParseHours' to check.
+func parseWeek(s string) (map[string][]string, error) {
+	week := map[string][]string{}
+	for _, line := range strings.Split(s, "\n") {
+		f := strings.FieldsFunc(line, func(c rune) bool { return c == ' ' || c == ',' || c == '\t' || c == '\r' })
+		if len(f) == 0 {
+			continue
+		}
+		day := strings.ToLower(f[0])
+		if len(f) == 1 {
+			return nil, desk.Invalid("hours", desk.CodeFormat, desk.Params{Value: line, Format: "mon 09:00-18:00"})
+		}
+		week[day] = append(week[day], f[1:]...)
+	}
+	return week, nil
+}
+
+// weekText writes a schedule back the way parseWeek reads it, Monday first.
+func weekText(week map[string][]string) string {
+	var b strings.Builder
+	for _, d := range []string{"mon", "tue", "wed", "thu", "fri", "sat", "sun"} {
+		if spans := week[d]; len(spans) > 0 {
+			b.WriteString(d + " " + strings.Join(spans, ", ") + "\n")
+		}
+	}
+	return b.String()
 }

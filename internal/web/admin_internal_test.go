@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/ticketd/ticketd/internal/desk"
+	"github.com/ticketd/ticketd/internal/routing"
 )
 
 // A workspace's default language (desk) must be one the desk speaks.
@@ -49,6 +50,63 @@ func FuzzParseOptions(f *testing.F) {
 			if os[i].ID != "" && os[i].Value != "" && !strings.Contains(os[i].ID, "=") && os[i] != again[i] {
 				t.Fatalf("%q: option %d %+v became %+v", s, i, os[i], again[i])
 			}
+		}
+	})
+}
+
+func TestParseWeek(t *testing.T) {
+	for _, c := range []struct {
+		in   string
+		want map[string][]string
+		bad  bool
+	}{
+		{"", map[string][]string{}, false},
+		{"mon 09:00-18:00", map[string][]string{"mon": {"09:00-18:00"}}, false},
+		{"MON 09:00-13:00, 14:00-18:00\r\n\n tue\t09:00-17:00,", map[string][]string{"mon": {"09:00-13:00", "14:00-18:00"}, "tue": {"09:00-17:00"}}, false},
+		{"mon 09:00-12:00\nmon 13:00-18:00", map[string][]string{"mon": {"09:00-12:00", "13:00-18:00"}}, false},
+		{"fri", nil, true},
+	} {
+		got, err := parseWeek(c.in)
+		if (err != nil) != c.bad {
+			t.Errorf("parseWeek(%q): error %v", c.in, err)
+			continue
+		}
+		if c.bad {
+			continue
+		}
+		if len(got) != len(c.want) {
+			t.Errorf("parseWeek(%q) = %v, want %v", c.in, got, c.want)
+		}
+		for k, v := range c.want {
+			if !slices.Equal(got[k], v) {
+				t.Errorf("parseWeek(%q)[%s] = %v, want %v", c.in, k, got[k], v)
+			}
+		}
+	}
+}
+
+// FuzzParseWeek: a week that parses and checks writes back to the same
+// business hours.
+func FuzzParseWeek(f *testing.F) {
+	for _, s := range []string{"", "mon 09:00-18:00", "mon 09:00-13:00, 14:00-18:00\ntue 00:00-24:00", "sun", "xyz 1-2", "mon 18:00-09:00"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		week, err := parseWeek(s)
+		if err != nil {
+			return
+		}
+		hours, err := routing.ParseHours(week)
+		if err != nil {
+			return
+		}
+		again, err := parseWeek(weekText(routing.FormatHours(hours)))
+		if err != nil {
+			t.Fatalf("%q: written back, it no longer parses: %v", s, err)
+		}
+		hours2, err := routing.ParseHours(again)
+		if err != nil || !slices.Equal(hours, hours2) {
+			t.Fatalf("%q: %v became %v (%v)", s, hours, hours2, err)
 		}
 	})
 }

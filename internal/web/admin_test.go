@@ -280,13 +280,36 @@ func TestAdminAgentsGroupsTokens(t *testing.T) {
 		if len(ps) != 1 || ps[0].FirstReply.Minutes() != 30 || ps[0].Resolve.Hours() != 8 {
 			t.Fatalf("policies: %+v", ps)
 		}
+		// Business hours: refused beside the field with the text kept, then set.
+		p = c.post("/admin/sla", url.Values{"csrf": {tok}, "priority": {"default"}, "first_reply": {"240"}, "hours": {"mon 18:00-09:00"}})
+		if p.Status != http.StatusUnprocessableEntity || !strings.Contains(p.Body, `id="s-hours-err"`) || !strings.Contains(p.Body, "mon 18:00-09:00</textarea>") {
+			t.Fatalf("bad hours: %d %s", p.Status, p.Body)
+		}
+		p = c.post("/admin/sla", url.Values{"csrf": {tok}, "priority": {"default"}, "first_reply": {"240"}, "timezone": {"Asia/Jakarta"},
+			"hours": {"mon 09:00-13:00, 14:00-18:00\ntue 09:00-18:00"}})
+		if p.Status != http.StatusSeeOther {
+			t.Fatalf("hours: %d %s", p.Status, p.Body)
+		}
+		ps, _ = e.Deps.Routing.Policies(ctx, e.Workspace.ID)
+		var def *desk.SLAPolicy
+		for i := range ps {
+			if ps[i].Priority == desk.PriorityUnset {
+				def = &ps[i]
+			}
+		}
+		if def == nil || len(def.Hours) != 3 || def.Timezone != "Asia/Jakarta" {
+			t.Fatalf("default policy: %+v", def)
+		}
+		if p := c.get("/admin/sla?priority=default"); !strings.Contains(p.Body, "mon 09:00-13:00, 14:00-18:00\ntue 09:00-18:00") {
+			t.Fatalf("the edit form lacks the hours: %s", p.Body)
+		}
 		if p := c.get("/admin/sla"); !strings.Contains(p.Body, web.T("en", "admin.prio.urgent")) {
 			t.Errorf("sla page: %s", p.Body)
 		}
 		if p := c.post("/admin/sla/urgent/delete", url.Values{"csrf": {tok}}); p.Status != http.StatusSeeOther {
 			t.Fatalf("delete sla: %d", p.Status)
 		}
-		if ps, _ := e.Deps.Routing.Policies(ctx, e.Workspace.ID); len(ps) != 0 {
+		if ps, _ := e.Deps.Routing.Policies(ctx, e.Workspace.ID); len(ps) != 1 {
 			t.Fatalf("policies after delete: %+v", ps)
 		}
 	})
