@@ -34,6 +34,8 @@ func (a *API) routes() []endpoint {
 		{Route{"GET", "/api/v1/me", Doc{Summary: "The calling agent", Tag: "auth", Response: agentJSON{}}}, a.me},
 
 		{Route{"GET", "/api/v1/workspace", Doc{Summary: "The caller's workspace", Tag: "workspace", Response: workspaceJSON{}}}, a.workspace},
+		{Route{"PATCH", "/api/v1/workspace", Doc{Summary: "Rename the workspace, change its time zone or the desk's default language", Tag: "workspace",
+			Role: "admin", Request: workspacePatch{}, Response: workspaceJSON{}, Errors: []int{400, 403, 409, 422}}}, a.patchWorkspace},
 		{Route{"PATCH", "/api/v1/workspace/settings", Doc{Summary: "Change workspace settings (which tickets agents see)", Tag: "workspace",
 			Role: "admin", Request: workspaceSettingsPatch{}, Response: workspaceJSON{}, Errors: []int{400, 403, 422}}}, a.patchWorkspaceSettings},
 

@@ -24,6 +24,9 @@ type WorkspaceSettings struct {
 	ResolveOnClose bool `json:"resolve_on_close,omitempty"`
 	// TicketAccess is which tickets agents see ("" = all; see policy.go).
 	TicketAccess TicketAccess `json:"ticket_access,omitempty"`
+	// Language is the desk's language for agents who picked none (one of
+	// Languages; "" = each browser's Accept-Language).
+	Language string `json:"language,omitempty"`
 }
 
 // Agent is a person or a bot that works tickets.

@@ -22,6 +22,8 @@ type AdminReader interface {
 
 // AdminWriter holds store writes behind the workspace's admin surface.
 type AdminWriter interface {
+	// UpdateWorkspace renames a workspace and sets its time zone.
+	UpdateWorkspace(ctx context.Context, ws, name, timezone string) error
 	// TouchToken stamps a token's LastUsedAt.
 	TouchToken(ctx context.Context, ws, id string, at time.Time) error
 	// DeleteAgentTokens deletes every token of an agent, returning their ids.

@@ -15,7 +15,7 @@ import (
 var templateFiles embed.FS
 
 // pageNames are the pages; each is templates/<name>.html over layout.html.
-var pageNames = []string{"login", "inbox", "ticket", "error", "supervisor"}
+var pageNames = []string{"login", "inbox", "ticket", "error", "supervisor", "admin"}
 
 func parsePages(a *assetSet) (map[string]*template.Template, error) {
 	funcs := template.FuncMap{
@@ -55,6 +55,7 @@ type pageData struct {
 	Inbox     *inboxData
 	Ticket    *ticketData
 	Board     *boardData
+	Admin     *adminData
 	// Error is the page's error, already in Lang.
 	Error  string
 	Status int

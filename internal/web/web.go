@@ -73,7 +73,7 @@ func New(c Config) (*Web, error) {
 }
 
 // Paths the desk serves at the root, which no dialect may be mounted over.
-var Paths = []string{"/login", "/logout", "/assets", "/tickets", "/presence", "/language", StreamPath, "/supervisor"}
+var Paths = []string{"/login", "/logout", "/assets", "/tickets", "/presence", "/language", StreamPath, "/supervisor", "/admin", "/settings"}
 
 // Register adds the desk's routes.
 func (w *Web) Register(mount route.Mount) {
@@ -97,6 +97,7 @@ func (w *Web) Register(mount route.Mount) {
 	add("GET", StreamPath, route.Agent, http.HandlerFunc(w.stream))
 	add("POST", "/tickets/{number}/viewing", route.Agent, w.action(w.viewing))
 	add("GET", "/supervisor", route.Supervisor, w.page(w.supervisor))
+	w.registerAdmin(add)
 }
 
 // errPage is an error a handler answers with a page of its own words.

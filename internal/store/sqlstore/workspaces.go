@@ -43,3 +43,8 @@ func (c *conn) CreateWorkspace(ctx context.Context, w *desk.Workspace) error {
 type rowScanner interface{ Scan(...any) error }
 
 var _ rowScanner = (*sql.Row)(nil)
+
+func (c *conn) UpdateWorkspace(ctx context.Context, ws, name, timezone string) error {
+	res, err := c.q.ExecContext(ctx, `UPDATE workspaces SET name = $2, timezone = $3 WHERE id = $1`, ws, name, timezone)
+	return c.affected(res, err, "update workspace "+ws)
+}
