@@ -8,11 +8,18 @@
   document.addEventListener("DOMContentLoaded", function () {
     var q = document.querySelector("[data-search]");
     var all = document.querySelector("[data-pick-all]");
+    var bar = document.getElementById("bulk");
+    var mark = function () {
+      if (bar) bar.classList.toggle("active", !!document.querySelector("input.pick:checked"));
+    };
+    document.querySelectorAll("input.pick").forEach(function (b) { b.addEventListener("change", mark); });
     if (all) {
       all.addEventListener("change", function () {
         document.querySelectorAll("input.pick").forEach(function (b) { b.checked = all.checked; });
+        mark();
       });
     }
+    mark();
     document.addEventListener("keydown", function (e) {
       var t = e.target;
       if (e.metaKey || e.ctrlKey || e.altKey) return;
@@ -20,7 +27,7 @@
       if (e.key === "/" && q) { e.preventDefault(); q.focus(); q.select(); }
       if (e.key === "x") {
         var row = document.querySelector("[data-row].selected input.pick");
-        if (row) { e.preventDefault(); row.checked = !row.checked; }
+        if (row) { e.preventDefault(); row.checked = !row.checked; mark(); }
       }
     });
 
