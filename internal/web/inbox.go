@@ -67,7 +67,7 @@ type inboxData struct {
 
 // sorts are the inbox orders (keyset-paged like the API's list).
 var sorts = map[string]desk.TicketOrder{"": desk.OrderUpdatedDesc, "updated": desk.OrderUpdatedDesc,
-	"newest": desk.OrderNumberDesc, "oldest": desk.OrderNumberAsc}
+	"newest": desk.OrderNumberDesc, "oldest": desk.OrderNumberAsc, "priority": desk.OrderPriority, "sla": desk.OrderSLADue}
 
 // viewFilter is the ticket filter of a view.
 func viewFilter(id, me string) (desk.TicketFilter, bool) {

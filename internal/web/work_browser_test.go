@@ -204,7 +204,7 @@ func TestScreenshotsWork(t *testing.T) {
 			shot("search-error")
 			run(t, ctx, chromedp.Navigate(e.URL+"/?view=open"))
 			waitFor(t, ctx, "all open", `document.querySelectorAll("[data-row]").length > 5 && document.body.classList.contains("js")`)
-			eval[any](t, ctx, `[...document.querySelectorAll("input.pick")].slice(0, 6).forEach(b => b.checked = true); 1`)
+			eval[any](t, ctx, `[...document.querySelectorAll("input.pick")].slice(0, 6).forEach(b => { b.checked = true; b.dispatchEvent(new Event("change")) }); 1`)
 			run(t, ctx, chromedp.SetValue(chromedp.CSS(`.bulkbar select[name="status"]`), "pending"), chromedp.Click(chromedp.CSS(`.bulkbar button`)))
 			waitFor(t, ctx, "bulk results", `!!document.querySelector(".bulkres")`)
 			shot("bulk-results")

@@ -292,3 +292,53 @@ func dueUTC(t *testing.T, tz string) string {
 	}
 	return time.Date(2026, 12, 24, 10, 0, 0, 0, loc).UTC().Format(time.RFC3339)
 }
+
+// TestInboxUrgencySorts: the inbox sorts by priority and by SLA due, and
+// pages through every ticket once by cursor.
+func TestInboxUrgencySorts(t *testing.T) {
+	servertest.Run(t, func(t *testing.T, e *servertest.Env) {
+		ctx := context.Background()
+		prios := []desk.Priority{desk.PriorityLow, desk.PriorityUrgent, desk.PriorityNormal, desk.PriorityHigh}
+		for i := 0; i < 30; i++ {
+			tk := newTicket(t, e, "Sort "+strconv.Itoa(i), "x", desk.ChannelEmail, "Sorter "+strconv.Itoa(i))
+			p := prios[i%len(prios)]
+			if _, err := e.Deps.Desk.UpdateTicket(ctx, e.Workspace.ID, tk.ID, desk.System, desk.TicketPatch{Priority: &p}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		c := newClient(t, e.URL)
+		c.login(e.Admin.Email, servertest.Password)
+		for _, sort := range []string{"priority", "sla"} {
+			var nums []int64
+			next := "/?view=open&sort=" + sort
+			for pages := 0; next != ""; pages++ {
+				if pages > 3 {
+					t.Fatalf("%s: paging does not end", sort)
+				}
+				p := c.get(next)
+				if p.Status != http.StatusOK {
+					t.Fatalf("%s: %d", sort, p.Status)
+				}
+				for _, m := range rowRe.FindAllStringSubmatch(p.Body, -1) {
+					n, _ := strconv.ParseInt(m[1], 10, 64)
+					nums = append(nums, n)
+				}
+				next = ""
+				if m := nextRe.FindStringSubmatch(p.Body); m != nil {
+					next = strings.ReplaceAll(m[1], "&amp;", "&")
+				}
+			}
+			if len(nums) != 30 {
+				t.Fatalf("%s: %d rows over the pages, want 30: %v", sort, len(nums), nums)
+			}
+			if sort == "priority" {
+				// Urgent ones (i%4 == 1) first, low ones (i%4 == 0) last.
+				first, _ := e.Store.TicketByNumber(ctx, e.Workspace.ID, nums[0])
+				last, _ := e.Store.TicketByNumber(ctx, e.Workspace.ID, nums[len(nums)-1])
+				if first.Priority != desk.PriorityUrgent || last.Priority != desk.PriorityLow {
+					t.Errorf("priority sort: first %s, last %s", first.Priority, last.Priority)
+				}
+			}
+		}
+	})
+}
