@@ -158,3 +158,57 @@ func sizeText(n int64) string {
 	}
 	return fmt.Sprintf("%d B", n)
 }
+
+// macros are the macros the agent may apply: their own and the shared ones.
+func (w *Web) macros(ctx context.Context, v *visit) ([]desk.Macro, error) {
+	ms, err := w.cfg.Desk.Macros(ctx, v.ws.ID, *v.caller(), "", desk.MaxMacros)
+	if err != nil {
+		return nil, fmt.Errorf("macros: %w", err)
+	}
+	return ms, nil
+}
+
+// applyMacro runs a macro on the ticket (desk.ApplyMacro: its reply, then
+// its actions, in one transaction) and shows the page with what it did; a
+// refusal is shown beside the menu and changed nothing.
+func (w *Web) applyMacro(rw http.ResponseWriter, r *http.Request, v *visit) error {
+	t, err := w.ticketOf(r, v)
+	if err != nil {
+		return err
+	}
+	id := r.PostFormValue("macro_id")
+	if id == "" {
+		return w.refused(rw, r, v, t, desk.Required("macro_id"), "macro_id", nil)
+	}
+	nt, msg, err := w.cfg.Desk.ApplyMacro(r.Context(), v.ws.ID, *v.caller(), v.actor(), t.ID, id)
+	if err != nil {
+		return w.refused(rw, r, v, t, err, "macro_id", nil)
+	}
+	m, err := w.cfg.Desk.Macro(r.Context(), v.ws.ID, *v.caller(), id)
+	if err != nil {
+		return err
+	}
+	var parts []string
+	a := m.Actions
+	if a.Status != "" {
+		parts = append(parts, T(v.lang, "field.status")+": "+T(v.lang, "status."+string(nt.Status)))
+	}
+	if a.Priority != "" {
+		parts = append(parts, T(v.lang, "field.priority")+": "+T(v.lang, "priority."+string(nt.Priority)))
+	}
+	if len(a.AddTags) > 0 || len(a.RemoveTags) > 0 {
+		parts = append(parts, T(v.lang, "field.tags")+": "+strings.Join(nt.Tags, ", "))
+	}
+	if a.AssignToMe {
+		parts = append(parts, T(v.lang, "field.assignee")+": "+v.agent.Name)
+	}
+	if msg != nil {
+		key := "macro.reply_added"
+		if !msg.Public {
+			key = "macro.note_added"
+		}
+		parts = append(parts, T(v.lang, key))
+	}
+	done := T(v.lang, "macro.applied", "name", m.Name, "what", strings.Join(parts, " · "))
+	return w.showTicket(rw, r, v, nt, http.StatusOK, &form{Values: map[string]string{"macro_done": done}})
+}

@@ -49,6 +49,9 @@ func (w *Web) workPanel(ctx context.Context, v *visit, d *ticketData) error {
 	if d.Replies, err = w.replies(ctx, v); err != nil {
 		return err
 	}
+	if d.Macros, err = w.macros(ctx, v); err != nil {
+		return err
+	}
 	d.MaxFile = sizeText(w.maxFile())
 	defs, err := w.cfg.Desk.Store.FieldDefs(ctx, v.ws.ID, "ticket")
 	if err != nil {

@@ -80,6 +80,7 @@ type ticketData struct {
 	// Replies are the composer's saved replies; Fields the side panel's
 	// custom fields; MaxFile the upload limit (compose.go, fields.go).
 	Replies []desk.SavedReply
+	Macros  []desk.Macro
 	Fields  []fieldView
 	MaxFile string
 }

@@ -93,6 +93,7 @@ func (w *Web) Register(mount route.Mount) {
 	add("GET", "/tickets/{number}/replies/{id}", route.Agent, w.page(w.renderReply))
 	add("POST", "/tickets/{number}/insert-reply", route.Agent, w.actionMax(w.maxUploadBody(), w.insertReply))
 	add("POST", "/tickets/{number}/fields", route.Agent, w.action(w.setFields))
+	add("POST", "/tickets/{number}/macros", route.Agent, w.action(w.applyMacro))
 }
 
 // errPage is an error a handler answers with a page of its own words.

@@ -342,3 +342,49 @@ func TestInboxUrgencySorts(t *testing.T) {
 		}
 	})
 }
+
+func TestMacroMenu(t *testing.T) {
+	servertest.Run(t, func(t *testing.T, e *servertest.Env) {
+		ctx := context.Background()
+		admin := desk.Caller{AgentID: e.Admin.ID, Role: e.Admin.Role}
+		m, err := e.Deps.Desk.CreateMacro(ctx, e.Workspace.ID, admin, desk.NewMacro{Name: "Refund approved", Shortcut: "refund", Shared: true,
+			Actions: desk.MacroActions{Status: desk.StatusPending, Priority: desk.PriorityNormal, AddTags: []string{"refund"}},
+			Reply:   "Hello {{contact.name}}, your refund is approved."})
+		if err != nil {
+			t.Fatal(err)
+		}
+		agent, _ := e.Agent(desk.NewAgent{Name: "Rina Agent", Email: "rina@acme.test", Role: desk.RoleAgent, Capacity: 10})
+		other, _ := e.Agent(desk.NewAgent{Name: "Omar Other", Email: "omar@acme.test", Role: desk.RoleAgent, Capacity: 10})
+		mine := newTicket(t, e, "Refund please", "x", desk.ChannelEmail, "Wei Zhang")
+		if _, err := e.Deps.Desk.UpdateTicket(ctx, e.Workspace.ID, mine.ID, desk.System, desk.TicketPatch{AssigneeID: &agent.ID}); err != nil {
+			t.Fatal(err)
+		}
+		taken := newTicket(t, e, "Omar's", "x", desk.ChannelEmail, "Taken Person")
+		if _, err := e.Deps.Desk.UpdateTicket(ctx, e.Workspace.ID, taken.ID, desk.System, desk.TicketPatch{AssigneeID: &other.ID}); err != nil {
+			t.Fatal(err)
+		}
+		c := newClient(t, e.URL)
+		c.login(agent.Email, servertest.Password)
+		tok := c.csrf()
+		path := "/tickets/" + strconv.FormatInt(mine.Number, 10)
+		if p := c.get(path); !strings.Contains(p.Body, `data-shortcut="refund">Refund approved (refund)</option>`) {
+			t.Fatalf("no macro menu: %s", p.Body)
+		}
+		p := c.post(path+"/macros", url.Values{"csrf": {tok}, "macro_id": {m.ID}})
+		if p.Status != http.StatusOK || !strings.Contains(p.Body, "“Refund approved” applied: Status: Pending · Priority: Normal · Tags: refund · reply sent") {
+			t.Fatalf("apply: %d %s", p.Status, p.Body)
+		}
+		got, _ := e.Store.Ticket(ctx, e.Workspace.ID, mine.ID)
+		ms := messages(t, e, mine)
+		if got.Status != desk.StatusPending || got.Priority != desk.PriorityNormal || len(got.Tags) != 1 || ms[len(ms)-1].Text != "Hello Wei Zhang, your refund is approved." {
+			t.Fatalf("after the macro: %s %s %v %q", got.Status, got.Priority, got.Tags, ms[len(ms)-1].Text)
+		}
+		p = c.post("/tickets/"+strconv.FormatInt(taken.Number, 10)+"/macros", url.Values{"csrf": {tok}, "macro_id": {m.ID}})
+		if p.Status != http.StatusForbidden || !strings.Contains(p.Body, "belongs to another agent") {
+			t.Fatalf("refused macro: %d %s", p.Status, p.Body)
+		}
+		if n := len(messages(t, e, taken)); n != 1 {
+			t.Fatalf("a refused macro added a message: %d", n)
+		}
+	})
+}

@@ -25,6 +25,9 @@
       if (e.metaKey || e.ctrlKey || e.altKey) return;
       if (t && (t.tagName === "INPUT" || t.tagName === "TEXTAREA" || t.tagName === "SELECT" || t.isContentEditable)) return;
       if (e.key === "/" && q) { e.preventDefault(); q.focus(); q.select(); }
+      if (e.key === "m" && document.querySelector("[data-macro-select]")) {
+        e.preventDefault(); document.querySelector("[data-macro-select]").focus();
+      }
       if (e.key === "x") {
         var row = document.querySelector("[data-row].selected input.pick");
         if (row) { e.preventDefault(); row.checked = !row.checked; mark(); }
