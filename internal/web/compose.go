@@ -212,3 +212,13 @@ func (w *Web) applyMacro(rw http.ResponseWriter, r *http.Request, v *visit) erro
 	done := T(v.lang, "macro.applied", "name", m.Name, "what", strings.Join(parts, " · "))
 	return w.showTicket(rw, r, v, nt, http.StatusOK, &form{Values: map[string]string{"macro_done": done}})
 }
+
+// tooBig parses a multipart body and reports whether it was cut off by the
+// route's body limit (a 413, not a missing CSRF token).
+func tooBig(r *http.Request) bool {
+	if !strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
+		return false
+	}
+	var mb *http.MaxBytesError
+	return errors.As(r.ParseMultipartForm(32<<20), &mb)
+}

@@ -203,6 +203,10 @@ func (w *Web) actionMax(limit int64, h func(http.ResponseWriter, *http.Request, 
 			w.fail(rw, r, nil, &errPage{http.StatusForbidden, "err.signed_out"})
 			return
 		}
+		if tooBig(r) {
+			w.fail(rw, r, v, &errPage{http.StatusRequestEntityTooLarge, "err.too_large"})
+			return
+		}
 		tok := r.Header.Get("X-CSRF-Token")
 		if tok == "" {
 			tok = r.PostFormValue("csrf")

@@ -221,6 +221,12 @@ func TestUploadTooLarge(t *testing.T) {
 		!strings.Contains(p.Body, ">Keep this draft</textarea>") {
 		t.Fatalf("too large: %d %s", p.Status, p.Body)
 	}
+	// A body past the form's limit is a 413 too, not a CSRF refusal.
+	p = c.postFiles(path+"/messages", url.Values{"csrf": {tok}, "text": {"x"}, "mode": {"reply"}},
+		map[string][]byte{"huge.bin": bytes.Repeat([]byte("x"), 2<<20)})
+	if p.Status != http.StatusRequestEntityTooLarge || !strings.Contains(p.Body, "too large together") {
+		t.Fatalf("body past the limit: %d %s", p.Status, p.Body)
+	}
 	if n := len(messages(t, e, tk)); n != 1 {
 		t.Fatalf("a refused upload sent a message: %d", n)
 	}
