@@ -203,7 +203,7 @@ func (w *Web) actionMax(limit int64, h func(http.ResponseWriter, *http.Request, 
 			w.fail(rw, r, nil, &errPage{http.StatusForbidden, "err.signed_out"})
 			return
 		}
-		if tooBig(r) {
+		if r.ContentLength > limit || tooBig(r) {
 			w.fail(rw, r, v, &errPage{http.StatusRequestEntityTooLarge, "err.too_large"})
 			return
 		}
