@@ -178,7 +178,30 @@ const (
 	OrderStatusDesc  TicketOrder = "status_desc"
 	// OrderQueue is the drain order: most urgent first, then oldest.
 	OrderQueue TicketOrder = "queue"
+	// OrderPriority is most urgent first (the queue rank: urgent, high,
+	// normal, low, none), lowest number first within a rank; unlike
+	// OrderQueue it pages by keyset (the inbox's priority sort).
+	OrderPriority TicketOrder = "priority"
+	// OrderSLADue is the nearest SLA target first (the first reply while
+	// no agent has answered, else the resolution), tickets without one
+	// last; keyset-paged (the inbox's SLA sort).
+	OrderSLADue TicketOrder = "sla_due"
 )
+
+// NoSLADue is OrderSLADue's key for a ticket without an SLA target: after
+// every real due time (2^53-1 ms, exact in every store).
+const NoSLADue = 1<<53 - 1
+
+// SLADueKey is t's key in OrderSLADue, in Unix ms.
+func SLADueKey(t *Ticket) int64 {
+	switch {
+	case t.FirstAgentResponseAt.IsZero() && !t.FirstReplyDueAt.IsZero():
+		return t.FirstReplyDueAt.UnixMilli()
+	case !t.ResolveDueAt.IsZero():
+		return t.ResolveDueAt.UnixMilli()
+	}
+	return NoSLADue
+}
 
 // Cursor is the position of a row in a keyset-paginated list.
 type Cursor struct {
@@ -206,6 +229,10 @@ func (t *Ticket) CursorIn(o TicketOrder) Cursor {
 		return Cursor{Key: t.CreatedAt.UnixMilli(), Number: t.Number}
 	case OrderUpdatedAsc, OrderUpdatedDesc:
 		return Cursor{Key: t.UpdatedAt.UnixMilli(), Number: t.Number}
+	case OrderPriority:
+		return Cursor{Key: int64(QueueKeyOf(t).Rank), Number: t.Number}
+	case OrderSLADue:
+		return Cursor{Key: SLADueKey(t), Number: t.Number}
 	}
 	return Cursor{Key: t.Number, Number: t.Number}
 }

@@ -16,6 +16,10 @@ type AdminReader interface {
 	SavedReply(ctx context.Context, ws, id string) (*SavedReply, error)
 	// SavedReplies lists saved replies of ws by id, keyset after f.After.
 	SavedReplies(ctx context.Context, ws string, f SavedReplyFilter) ([]SavedReply, error)
+	// Macro reads one macro of ws by id.
+	Macro(ctx context.Context, ws, id string) (*Macro, error)
+	// Macros lists macros of ws by id, keyset after f.After.
+	Macros(ctx context.Context, ws string, f MacroFilter) ([]Macro, error)
 	// GroupTickets counts the tickets of any status in group id.
 	GroupTickets(ctx context.Context, ws, id string) (int, error)
 }
@@ -32,6 +36,10 @@ type AdminWriter interface {
 	// UpdateSavedReply writes every field of r but its owner and creation.
 	UpdateSavedReply(ctx context.Context, r *SavedReply) error
 	DeleteSavedReply(ctx context.Context, ws, id string) error
+	CreateMacro(ctx context.Context, m *Macro) error
+	// UpdateMacro writes every field of m but its owner and creation.
+	UpdateMacro(ctx context.Context, m *Macro) error
+	DeleteMacro(ctx context.Context, ws, id string) error
 	// DeleteGroup removes a group no ticket names (GroupTickets 0): its
 	// memberships go, channel accounts that routed into it route to the
 	// general queue.

@@ -55,11 +55,19 @@ type inboxData struct {
 	Next  string // query of the next page, "" on the last
 	First bool
 	Empty string // the empty state's key
+	// FirstHref is the first page; Here this page (a bulk action returns
+	// to it).
+	FirstHref, Here string
+	// Query is the search typed in the box; QueryErr its parse error.
+	Query    string
+	QueryErr *queryErr
+	Agents   []desk.Agent // the bulk bar's assignees
+	Bulk     *bulkData
 }
 
 // sorts are the inbox orders (keyset-paged like the API's list).
 var sorts = map[string]desk.TicketOrder{"": desk.OrderUpdatedDesc, "updated": desk.OrderUpdatedDesc,
-	"newest": desk.OrderNumberDesc, "oldest": desk.OrderNumberAsc}
+	"newest": desk.OrderNumberDesc, "oldest": desk.OrderNumberAsc, "priority": desk.OrderPriority, "sla": desk.OrderSLADue}
 
 // viewFilter is the ticket filter of a view.
 func viewFilter(id, me string) (desk.TicketFilter, bool) {
@@ -118,8 +126,16 @@ func (w *Web) nav(ctx context.Context, v *visit, current string) (*navData, *des
 }
 
 func (w *Web) inbox(rw http.ResponseWriter, r *http.Request, v *visit) error {
+	return w.list(rw, r, v, r.URL.Query(), http.StatusOK, nil)
+}
+
+// list renders the inbox for query q (a view, or a search when q has
+// "q"); bulk carries a bulk action's outcome (work.go).
+func (w *Web) list(rw http.ResponseWriter, r *http.Request, v *visit, q url.Values, status int, bulk *bulkData) error {
 	ctx := r.Context()
-	q := r.URL.Query()
+	if strings.TrimSpace(q.Get("q")) != "" {
+		return w.searchList(rw, r, v, q, status, bulk)
+	}
 	vid := q.Get("view")
 	if vid == "" {
 		vid = "mine"
@@ -145,7 +161,12 @@ func (w *Web) inbox(rw http.ResponseWriter, r *http.Request, v *visit) error {
 	if err != nil {
 		return err
 	}
-	d := &inboxData{View: vid, Sort: q.Get("sort"), First: f.After == nil}
+	d := &inboxData{View: vid, Sort: q.Get("sort"), First: f.After == nil, Bulk: bulk}
+	first := url.Values{"view": {vid}}
+	if d.Sort != "" {
+		first.Set("sort", d.Sort)
+	}
+	d.FirstHref, d.Here = "/?"+first.Encode(), "/?"+q.Encode()
 	if len(ts) > PageSize {
 		nq := url.Values{"view": {vid}, "after": {encodeCursor(ts[PageSize-1].CursorIn(order))}}
 		if d.Sort != "" {
@@ -159,9 +180,12 @@ func (w *Web) inbox(rw http.ResponseWriter, r *http.Request, v *visit) error {
 	if len(ts) == 0 {
 		d.Empty = "empty." + strings.SplitN(vid, ":", 2)[0]
 	}
+	if d.Agents, err = w.bulkAgents(ctx, v); err != nil {
+		return err
+	}
 	p := w.newPage(v, "inbox.title")
 	p.Nav, p.Inbox = nav, d
-	w.render(rw, r, http.StatusOK, "inbox", p)
+	w.render(rw, r, status, "inbox", p)
 	return nil
 }
 

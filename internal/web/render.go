@@ -26,7 +26,8 @@ func parsePages(a *assetSet) (map[string]*template.Template, error) {
 	}
 	out := map[string]*template.Template{}
 	for _, n := range pageNames {
-		t, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFiles, "templates/layout.html", "templates/"+n+".html")
+		// part.<area>.html files hold templates several pages share.
+		t, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFiles, "templates/layout.html", "templates/"+n+".html", "templates/part.*.html")
 		if err != nil {
 			return nil, err
 		}

@@ -183,8 +183,13 @@ func (w *Web) page(h func(http.ResponseWriter, *http.Request, *visit) error) htt
 // session's CSRF token (form field csrf or header X-CSRF-Token); without
 // either it answers 403 and changes nothing.
 func (w *Web) action(h func(http.ResponseWriter, *http.Request, *visit) error) http.Handler {
+	return w.actionMax(maxForm, h)
+}
+
+// actionMax is action with a body limit of its own (forms with files).
+func (w *Web) actionMax(limit int64, h func(http.ResponseWriter, *http.Request, *visit) error) http.Handler {
 	return http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
-		r.Body = http.MaxBytesReader(rw, r.Body, maxForm)
+		r.Body = http.MaxBytesReader(rw, r.Body, limit)
 		v, err := w.visitOf(r)
 		if err != nil {
 			w.fail(rw, r, nil, err)
@@ -192,6 +197,10 @@ func (w *Web) action(h func(http.ResponseWriter, *http.Request, *visit) error) h
 		}
 		if v == nil {
 			w.fail(rw, r, nil, &errPage{http.StatusForbidden, "err.signed_out"})
+			return
+		}
+		if r.ContentLength > limit || tooBig(r) {
+			w.fail(rw, r, v, &errPage{http.StatusRequestEntityTooLarge, "err.too_large"})
 			return
 		}
 		tok := r.Header.Get("X-CSRF-Token")

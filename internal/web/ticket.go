@@ -77,6 +77,12 @@ type ticketData struct {
 	Prios     []desk.Priority
 	BotHeld   bool
 	TagsValue string
+	// Replies are the composer's saved replies; Fields the side panel's
+	// custom fields; MaxFile the upload limit (compose.go, fields.go).
+	Replies []desk.SavedReply
+	Macros  []desk.Macro
+	Fields  []fieldView
+	MaxFile string
 }
 
 func (w *Web) ticketOf(r *http.Request, v *visit) (*desk.Ticket, error) {
@@ -175,6 +181,9 @@ func (w *Web) showTicket(rw http.ResponseWriter, r *http.Request, v *visit, t *d
 			continue // the conversation shows it
 		}
 		d.Events = append(d.Events, eventText(v.lang, &evs[i], names))
+	}
+	if err := w.workPanel(ctx, v, d); err != nil {
+		return err
 	}
 	if w.cfg.Routing != nil {
 		if d.SLA, err = w.cfg.Routing.SLA(ctx, v.ws.ID, t); err != nil {
@@ -285,11 +294,15 @@ func (w *Web) addMessage(rw http.ResponseWriter, r *http.Request, v *visit) erro
 	text, mode := r.PostFormValue("text"), r.PostFormValue("mode")
 	public := mode != "note"
 	values := map[string]string{"text": text, "mode": mode}
-	if strings.TrimSpace(text) == "" {
+	ids, err := w.saveUploads(r, v) // compose.go
+	if err != nil {
+		return w.uploadRefused(rw, r, v, t, err, values)
+	}
+	if strings.TrimSpace(text) == "" && len(ids) == 0 {
 		return w.refused(rw, r, v, t, desk.Required("text"), "text", values)
 	}
 	_, _, err = w.cfg.Desk.AddMessage(r.Context(), v.ws.ID, t.ID, desk.NewMessage{Text: text, Public: &public,
-		Author: v.actor(), Caller: v.caller()})
+		Author: v.actor(), Caller: v.caller(), Attachments: ids})
 	if err != nil {
 		return w.refused(rw, r, v, t, err, "text", values)
 	}

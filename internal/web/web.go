@@ -73,7 +73,7 @@ func New(c Config) (*Web, error) {
 }
 
 // Paths the desk serves at the root, which no dialect may be mounted over.
-var Paths = []string{"/login", "/logout", "/assets", "/tickets", "/presence", "/language", StreamPath, "/supervisor", "/admin", "/settings"}
+var Paths = []string{"/login", "/logout", "/assets", "/tickets", "/presence", "/language", StreamPath, "/supervisor", "/admin", "/settings", "/bulk"}
 
 // Register adds the desk's routes.
 func (w *Web) Register(mount route.Mount) {
@@ -88,7 +88,7 @@ func (w *Web) Register(mount route.Mount) {
 	add("GET", "/assets/{name}", route.Public, http.HandlerFunc(w.assets.serve))
 	add("POST", "/presence", route.Agent, w.action(w.presence))
 	add("GET", "/tickets/{number}", route.Agent, w.page(w.ticketPage))
-	add("POST", "/tickets/{number}/messages", route.Agent, w.action(w.addMessage))
+	add("POST", "/tickets/{number}/messages", route.Agent, w.actionMax(w.maxUploadBody(), w.addMessage))
 	add("POST", "/tickets/{number}/properties", route.Agent, w.action(w.properties))
 	add("POST", "/tickets/{number}/status", route.Agent, w.action(w.setStatus))
 	add("POST", "/tickets/{number}/routing", route.Agent, w.action(w.routingAction))
@@ -98,6 +98,13 @@ func (w *Web) Register(mount route.Mount) {
 	add("POST", "/tickets/{number}/viewing", route.Agent, w.action(w.viewing))
 	add("GET", "/supervisor", route.Supervisor, w.page(w.supervisor))
 	w.registerAdmin(add)
+	// The agent's daily tools: search and bulk in the inbox, saved replies,
+	// uploads and custom fields on the ticket (work.go, compose.go, fields.go).
+	add("POST", "/bulk", route.Agent, w.action(w.bulk))
+	add("GET", "/tickets/{number}/replies/{id}", route.Agent, w.page(w.renderReply))
+	add("POST", "/tickets/{number}/insert-reply", route.Agent, w.actionMax(w.maxUploadBody(), w.insertReply))
+	add("POST", "/tickets/{number}/fields", route.Agent, w.action(w.setFields))
+	add("POST", "/tickets/{number}/macros", route.Agent, w.action(w.applyMacro))
 }
 
 // errPage is an error a handler answers with a page of its own words.

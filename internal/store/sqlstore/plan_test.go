@@ -51,6 +51,15 @@ func TestHotReadPlans(t *testing.T) {
 			"USING INDEX tickets_inbox_active_updated (workspace_id=? AND assignee_id=?)"},
 		{"desk open: active, updated", desk.TicketFilter{Statuses: desk.ActiveStatuses, Order: desk.OrderUpdatedDesc},
 			"USING INDEX tickets_active_updated (workspace_id=?)"},
+		// The inbox's urgency sorts (migration 0027).
+		{"inbox: assignee, active, priority", desk.TicketFilter{AssigneeID: "a", Statuses: desk.ActiveStatuses, Order: desk.OrderPriority},
+			"USING INDEX tickets_priority_assignee (workspace_id=? AND assignee_id=?)"},
+		{"all open, priority", desk.TicketFilter{Statuses: desk.ActiveStatuses, Order: desk.OrderPriority},
+			"USING INDEX tickets_priority_active (workspace_id=?)"},
+		{"inbox: assignee, active, SLA due", desk.TicketFilter{AssigneeID: "a", Statuses: desk.ActiveStatuses, Order: desk.OrderSLADue},
+			"USING INDEX tickets_sla_due_assignee (workspace_id=? AND assignee_id=?)"},
+		{"all open, SLA due", desk.TicketFilter{Statuses: desk.ActiveStatuses, Order: desk.OrderSLADue},
+			"USING INDEX tickets_sla_due_active (workspace_id=?)"},
 	}
 	// A queue's head: the drain's probe must walk tickets_queue, whose
 	// predicate (migration 0013) the queries repeat word for word.

@@ -289,7 +289,13 @@ var orders = map[desk.TicketOrder]orderSpec{
 	desk.OrderStatusAsc:   {"", false, statusRankSQL + " ASC, t.number ASC"},
 	desk.OrderStatusDesc:  {"", true, statusRankSQL + " DESC, t.number DESC"},
 	desk.OrderQueue:       {"", false, "t.queue_rank ASC, t.created_at ASC, t.number ASC"},
+	desk.OrderPriority:    {"t.queue_rank", false, "t.queue_rank ASC, t.number ASC"},
+	desk.OrderSLADue:      {slaDueSQL, false, slaDueSQL + " ASC, t.number ASC"},
 }
+
+// slaDueSQL is desk.SLADueKey in SQL. Indexes tickets_sla_due (migration
+// 0027) are on this very expression: keep the three in step.
+const slaDueSQL = "COALESCE(CASE WHEN t.first_agent_response_at IS NULL THEN t.first_reply_due_at END, t.resolve_due_at, 9007199254740991)"
 
 // statusRankSQL sorts statuses in lifecycle order.
 var statusRankSQL = func() string {

@@ -36,6 +36,7 @@ var uniqueRules = []uniqueRule{
 		"channel_account_ids", "channel account", desk.CodeDuplicate},
 	{"saved_replies_shortcut", "saved_replies.workspace_id, saved_replies.owner_id, saved_replies.shortcut",
 		"shortcut", "saved reply", desk.CodeTaken},
+	{"macros_shortcut", "macros.workspace_id, macros.owner_id, macros.shortcut", "shortcut", "macro", desk.CodeTaken},
 }
 
 // conflict is the desk error for a broken unique constraint: the rule's

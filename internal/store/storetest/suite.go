@@ -27,6 +27,7 @@ func Run(t *testing.T, open Opener) {
 		{"TicketRoundTrip", testTicketRoundTrip},
 		{"TicketFilters", testTicketFilters},
 		{"KeysetPagination", testKeysetPagination},
+		{"UrgencyOrders", testUrgencyOrders},
 		{"MessagesAndAttachments", testMessagesAndAttachments},
 		{"Events", testEvents},
 		{"EventSeq", testEventSeq},
