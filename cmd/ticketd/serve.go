@@ -48,6 +48,8 @@ func serve(ctx context.Context, args []string) error {
 		"listen address of the SMTP listener that turns mail to e-mail channel accounts into tickets; empty: off (env TICKETD_SMTP_ADDR)")
 	smtpMax := fs.Int64("smtp-max-bytes", envInt64("smtp_max_bytes", email.DefaultMaxBytes),
 		"largest mail the SMTP listener takes; larger is answered 552 (env TICKETD_SMTP_MAX_BYTES)")
+	smtpInFlight := fs.Int64("smtp-max-inflight", envInt64("smtp_max_inflight", email.DefaultMaxInFlight),
+		"mails the SMTP listener reads and stores at once; each is held in memory up to --smtp-max-bytes, more lets the store commit bigger groups (env TICKETD_SMTP_MAX_INFLIGHT)")
 	smtpCert := fs.String("smtp-tls-cert", env("smtp_tls_cert", ""),
 		"PEM certificate (chain) the SMTP listener offers with STARTTLS; with --smtp-tls-key (env TICKETD_SMTP_TLS_CERT)")
 	smtpKey := fs.String("smtp-tls-key", env("smtp_tls_key", ""), "PEM private key of --smtp-tls-cert (env TICKETD_SMTP_TLS_KEY)")
@@ -108,7 +110,7 @@ func serve(ctx context.Context, args []string) error {
 		defer func() { stopIMAP(); <-imapDone }()
 	}
 	if *smtpAddr != "" {
-		stop, err := startSMTP(*smtpAddr, *smtpMax, *smtpCert, *smtpKey, deps, log, *grace)
+		stop, err := startSMTP(*smtpAddr, *smtpMax, int(*smtpInFlight), *smtpCert, *smtpKey, deps, log, *grace)
 		if err != nil {
 			return err
 		}
@@ -127,8 +129,8 @@ func serve(ctx context.Context, args []string) error {
 
 // startSMTP starts the inbound SMTP listener (docs/email.md "Inbound over
 // SMTP") and returns its stop.
-func startSMTP(addr string, maxBytes int64, certFile, keyFile string, deps server.Deps, log *slog.Logger, grace time.Duration) (func(), error) {
-	srv := &email.Server{Ingester: &email.Ingester{Desk: deps.Desk, Files: deps.Files, Log: log}, Log: log, MaxBytes: maxBytes}
+func startSMTP(addr string, maxBytes int64, inFlight int, certFile, keyFile string, deps server.Deps, log *slog.Logger, grace time.Duration) (func(), error) {
+	srv := &email.Server{Ingester: &email.Ingester{Desk: deps.Desk, Files: deps.Files, Log: log}, Log: log, MaxBytes: maxBytes, MaxInFlight: inFlight}
 	if certFile != "" || keyFile != "" {
 		cert, err := tls.LoadX509KeyPair(certFile, keyFile)
 		if err != nil {

@@ -23,7 +23,7 @@ const (
 	DefaultMaxBytes       = 25 << 20 // what most providers send at most
 	DefaultMaxConns       = 100
 	DefaultMaxRecipients  = 50
-	DefaultMaxInFlight    = 8 // mails read and stored at once
+	DefaultMaxInFlight    = 32 // mails read and stored at once
 	DefaultSMTPTimeout    = 60 * time.Second
 	defaultIngestDeadline = 2 * time.Minute
 )
