@@ -48,6 +48,12 @@ func serve(ctx context.Context, args []string) error {
 		"listen address of the SMTP listener that turns mail to e-mail channel accounts into tickets; empty: off (env TICKETD_SMTP_ADDR)")
 	smtpMax := fs.Int64("smtp-max-bytes", envInt64("smtp_max_bytes", email.DefaultMaxBytes),
 		"largest mail the SMTP listener takes; larger is answered 552 (env TICKETD_SMTP_MAX_BYTES)")
+	smtpAuthUser := fs.String("smtp-auth-username", env("smtp_auth_username", ""),
+		"demand AUTH PLAIN with this username before MAIL (a forwarding target only the team's forwarder may deliver to); with --smtp-auth-password (env TICKETD_SMTP_AUTH_USERNAME)")
+	smtpAuthPass := fs.String("smtp-auth-password", env("smtp_auth_password", ""),
+		"the password of --smtp-auth-username; prefer the env TICKETD_SMTP_AUTH_PASSWORD (a flag shows in ps)")
+	smtpInsecureAuth := fs.Bool("smtp-allow-insecure-auth", envBool("smtp_allow_insecure_auth", false),
+		"offer AUTH without STARTTLS (a forwarder on the same host or a private link; env TICKETD_SMTP_ALLOW_INSECURE_AUTH)")
 	smtpInFlight := fs.Int64("smtp-max-inflight", envInt64("smtp_max_inflight", email.DefaultMaxInFlight),
 		"mails the SMTP listener reads and stores at once; each is held in memory up to --smtp-max-bytes, more lets the store commit bigger groups (env TICKETD_SMTP_MAX_INFLIGHT)")
 	smtpCert := fs.String("smtp-tls-cert", env("smtp_tls_cert", ""),
@@ -110,7 +116,7 @@ func serve(ctx context.Context, args []string) error {
 		defer func() { stopIMAP(); <-imapDone }()
 	}
 	if *smtpAddr != "" {
-		stop, err := startSMTP(*smtpAddr, *smtpMax, int(*smtpInFlight), *smtpCert, *smtpKey, deps, log, *grace)
+		stop, err := startSMTP(*smtpAddr, *smtpMax, int(*smtpInFlight), listenerAuth(*smtpAuthUser, *smtpAuthPass, *smtpInsecureAuth), *smtpCert, *smtpKey, deps, log, *grace)
 		if err != nil {
 			return err
 		}
@@ -129,14 +135,17 @@ func serve(ctx context.Context, args []string) error {
 
 // startSMTP starts the inbound SMTP listener (docs/email.md "Inbound over
 // SMTP") and returns its stop.
-func startSMTP(addr string, maxBytes int64, inFlight int, certFile, keyFile string, deps server.Deps, log *slog.Logger, grace time.Duration) (func(), error) {
-	srv := &email.Server{Ingester: &email.Ingester{Desk: deps.Desk, Files: deps.Files, Log: log}, Log: log, MaxBytes: maxBytes, MaxInFlight: inFlight}
+func startSMTP(addr string, maxBytes int64, inFlight int, auth *email.ListenerAuth, certFile, keyFile string, deps server.Deps, log *slog.Logger, grace time.Duration) (func(), error) {
+	srv := &email.Server{Ingester: &email.Ingester{Desk: deps.Desk, Files: deps.Files, Log: log}, Log: log, MaxBytes: maxBytes, MaxInFlight: inFlight, Auth: auth}
 	if certFile != "" || keyFile != "" {
 		cert, err := tls.LoadX509KeyPair(certFile, keyFile)
 		if err != nil {
 			return nil, fmt.Errorf("smtp tls: %w", err)
 		}
 		srv.TLS = &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
+	}
+	if err := srv.Check(); err != nil {
+		return nil, err
 	}
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
@@ -145,7 +154,7 @@ func startSMTP(addr string, maxBytes int64, inFlight int, certFile, keyFile stri
 	done := make(chan error, 1)
 	go func() { done <- srv.Serve(ln) }()
 	log.Info("ticketd SMTP listening", slog.String("addr", ln.Addr().String()), slog.Int64("max_bytes", maxBytes),
-		slog.Bool("starttls", srv.TLS != nil))
+		slog.Bool("starttls", srv.TLS != nil), slog.Bool("auth", auth != nil))
 	return func() {
 		ctx, cancel := context.WithTimeout(context.Background(), grace)
 		defer cancel()
@@ -228,4 +237,13 @@ func envInt64(name string, def int64) int64 {
 		return n
 	}
 	return def
+}
+
+// listenerAuth is the SMTP listener's AUTH demand: none without a username
+// or a password (an MX), else both must be given.
+func listenerAuth(user, pass string, insecure bool) *email.ListenerAuth {
+	if user == "" && pass == "" {
+		return nil
+	}
+	return &email.ListenerAuth{Username: user, Password: pass, AllowInsecure: insecure}
 }

@@ -2,6 +2,7 @@ package email
 
 import (
 	"context"
+	"crypto/subtle"
 	"crypto/tls"
 	"errors"
 	"fmt"
@@ -12,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/emersion/go-sasl"
 	"github.com/emersion/go-smtp"
 	"golang.org/x/net/netutil"
 
@@ -29,8 +31,10 @@ const (
 )
 
 // Server receives mail for the e-mail channel accounts of every workspace
-// over SMTP. No AUTH: it is an MX (or a forwarding target) that takes mail
-// only for our own addresses, as any MX does. STARTTLS when TLS is set.
+// over SMTP. As an MX it takes mail only for our own addresses, without
+// AUTH, as any MX does; as a forwarding target it may demand AUTH (Auth
+// set), so that only the team's own forwarder can deliver. STARTTLS when
+// TLS is set.
 type Server struct {
 	Ingester *Ingester
 	Log      *slog.Logger
@@ -45,6 +49,10 @@ type Server struct {
 	// TLS, when set, offers STARTTLS (opportunistic: plaintext is still
 	// accepted, as senders' servers fall back to it anyway).
 	TLS *tls.Config
+	// Auth, when set, makes AUTH PLAIN with these credentials required
+	// before MAIL FROM; it is offered only after STARTTLS unless
+	// Auth.AllowInsecure (a forwarder on the same host or a private link).
+	Auth *ListenerAuth
 
 	srv      *smtp.Server
 	inFlight chan struct{}
@@ -80,8 +88,29 @@ func (s *Server) Serve(ln net.Listener) error {
 	srv.ReadTimeout, srv.WriteTimeout = s.Timeout, s.Timeout
 	srv.ErrorLog = logAdapter{s.log()}
 	srv.TLSConfig = s.TLS
+	if err := s.Check(); err != nil {
+		return err
+	}
+	if s.Auth != nil {
+		srv.AllowInsecureAuth = s.Auth.AllowInsecure
+	}
 	s.srv = srv
 	return srv.Serve(netutil.LimitListener(ln, s.MaxConns))
+}
+
+// Check reports a configuration Serve would refuse, so that a command can
+// fail at start instead of in the listener's goroutine.
+func (s *Server) Check() error {
+	if s.Auth == nil {
+		return nil
+	}
+	if s.Auth.Username == "" || s.Auth.Password == "" {
+		return errors.New("smtp listener: AUTH needs both a username and a password")
+	}
+	if s.TLS == nil && !s.Auth.AllowInsecure {
+		return errors.New("smtp listener: AUTH without STARTTLS would send the password in the clear; configure TLS or allow insecure AUTH")
+	}
+	return nil
 }
 
 // Shutdown stops accepting and waits for sessions to end (a mail in DATA
@@ -108,17 +137,59 @@ func (s *Server) log() *slog.Logger {
 	return s.Log
 }
 
+// ListenerAuth is the one login a forwarder uses to deliver to the listener.
+type ListenerAuth struct {
+	Username, Password string
+	// AllowInsecure offers AUTH without TLS.
+	AllowInsecure bool
+}
+
+// errAuthRequired is go-smtp's 530 with the enhanced code RFC 4954 names.
+var errAuthRequired = &smtp.SMTPError{Code: 530, EnhancedCode: smtp.EnhancedCode{5, 7, 0}, Message: "Authentication required"}
+
 type session struct {
 	s        *Server
 	remote   string
 	from     string
 	accounts []desk.ChannelAccount
+	authed   bool
+}
+
+// AuthMechanisms offers PLAIN only when the listener demands AUTH: an MX
+// that advertises AUTH invites password guessing for nothing.
+func (ss *session) AuthMechanisms() []string {
+	if ss.s.Auth == nil {
+		return nil
+	}
+	return []string{sasl.Plain}
+}
+
+// Auth checks PLAIN credentials in constant time; a failure is logged with
+// the peer so that guessing shows in the logs.
+func (ss *session) Auth(mech string) (sasl.Server, error) {
+	if ss.s.Auth == nil || mech != sasl.Plain {
+		return nil, smtp.ErrAuthUnknownMechanism
+	}
+	return sasl.NewPlainServer(func(identity, username, password string) error {
+		a := ss.s.Auth
+		okUser := subtle.ConstantTimeCompare([]byte(username), []byte(a.Username)) == 1
+		okPass := subtle.ConstantTimeCompare([]byte(password), []byte(a.Password)) == 1
+		if !okUser || !okPass || (identity != "" && identity != username) {
+			ss.s.log().Warn("smtp: AUTH failed", slog.String("remote", ss.remote))
+			return smtp.ErrAuthFailed
+		}
+		ss.authed = true
+		return nil
+	}), nil
 }
 
 func (ss *session) Reset()        { ss.from, ss.accounts = "", nil }
 func (ss *session) Logout() error { return nil }
 
 func (ss *session) Mail(from string, _ *smtp.MailOptions) error {
+	if ss.s.Auth != nil && !ss.authed {
+		return errAuthRequired
+	}
 	ss.from = from // "" is the null sender of bounces: allowed
 	return nil
 }

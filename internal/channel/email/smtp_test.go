@@ -412,3 +412,68 @@ func corpus(t testing.TB) string {
 	}
 	return c
 }
+
+// TestSMTPAuth: a listener that demands AUTH (a forwarding target) refuses
+// MAIL before it (530), a wrong password (535), and stores the mail of the
+// right login; one that does not demand it never advertises AUTH.
+func TestSMTPAuth(t *testing.T) {
+	m := newMailEnv(t, storetest.OpenSQLite(t), 0, func(s *email.Server) {
+		s.Auth = &email.ListenerAuth{Username: "forwarder", Password: "s3cret-pass", AllowInsecure: true}
+	})
+	raw := strings.ReplaceAll(msg("auth@cust.test", "Forwarded", "auth1@cust.test"), "\n", "\r\n")
+	// net/smtp sends PLAIN in the clear only to 127.0.0.1/localhost: as here.
+	host, _, _ := net.SplitHostPort(m.addr)
+	for _, c := range []struct {
+		name string
+		auth smtp.Auth
+		code int
+	}{
+		{"no AUTH", nil, 530},
+		{"wrong password", smtp.PlainAuth("", "forwarder", "guess", host), 535},
+		{"wrong user", smtp.PlainAuth("", "someone", "s3cret-pass", host), 535},
+		{"another identity", smtp.PlainAuth("admin", "forwarder", "s3cret-pass", host), 535},
+	} {
+		err := smtp.SendMail(m.addr, c.auth, "auth@cust.test", []string{inbox}, []byte(raw))
+		if smtpCode(err) != c.code {
+			t.Errorf("%s: got %v, want %d", c.name, err, c.code)
+		}
+	}
+	if n := len(m.tickets(t)); n != 0 {
+		t.Fatalf("%d tickets before a good login", n)
+	}
+	if err := smtp.SendMail(m.addr, smtp.PlainAuth("", "forwarder", "s3cret-pass", host), "auth@cust.test", []string{inbox}, []byte(raw)); err != nil {
+		t.Fatalf("good login: %v", err)
+	}
+	if _, err := m.Store.MessageByProvider(context.Background(), m.Workspace.ID, m.acct.ID, "auth1@cust.test"); err != nil {
+		t.Fatalf("not stored: %v", err)
+	}
+
+	open := newMailEnv(t, storetest.OpenSQLite(t), 0)
+	c, err := smtp.Dial(open.addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if err := c.Hello("test"); err != nil {
+		t.Fatal(err)
+	}
+	if ok, mechs := c.Extension("AUTH"); ok {
+		t.Fatalf("an MX without credentials advertises AUTH %q", mechs)
+	}
+}
+
+// TestSMTPAuthNeedsTLS: credentials without TLS are refused at start, not
+// sent in the clear, unless insecure AUTH is allowed explicitly.
+func TestSMTPAuthNeedsTLS(t *testing.T) {
+	for _, a := range []*email.ListenerAuth{{Username: "u", Password: "p"}, {Username: "u", AllowInsecure: true}} {
+		srv := &email.Server{Ingester: &email.Ingester{}, Auth: a}
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := srv.Serve(ln); err == nil {
+			t.Errorf("%+v: served", a)
+		}
+		ln.Close()
+	}
+}
