@@ -235,6 +235,12 @@ func (in *Ingester) ticketHint(ctx context.Context, acct *desk.ChannelAccount, m
 			return n, nil
 		}
 	}
+	// Someone the ticket copies (its CC list) may answer with the token too.
+	for _, cc := range t.CC.Emails {
+		if strings.EqualFold(cc, from) {
+			return n, nil
+		}
+	}
 	return 0, nil
 }
 

@@ -176,6 +176,20 @@ func TestSMTPInbound(t *testing.T) {
 			}
 		})
 
+		t.Run("subject token from one of the ticket's CCs threads", func(t *testing.T) {
+			if _, err := m.Deps.Desk.UpdateTicket(ctx, m.Workspace.ID, first.ID, desk.Actor{Kind: desk.ActorAgent, ID: m.Admin.ID},
+				desk.TicketPatch{CC: &desk.CC{Emails: []string{"Carla@Cust.test"}}}); err != nil {
+				t.Fatal(err)
+			}
+			m.mustSend(t, "carla@cust.test", msg("carla@cust.test", fmt.Sprintf("Re: [#%d] from the CC", first.Number), "c1@cust.test"))
+			if n := len(m.tickets(t)); n != 2 {
+				t.Fatalf("%d tickets, want still 2", n)
+			}
+			if n := len(m.messages(t, first.ID)); n != 4 {
+				t.Fatalf("the CC's mail did not join the ticket: %d messages", n)
+			}
+		})
+
 		t.Run("duplicate delivery stores one message", func(t *testing.T) {
 			raw := msg("bob@cust.test", "Twice", "b1@cust.test")
 			m.mustSend(t, "bob@cust.test", raw)
@@ -211,7 +225,7 @@ func TestSMTPInbound(t *testing.T) {
 			if tk.Status != desk.StatusSolved {
 				t.Fatalf("status %s, want solved", tk.Status)
 			}
-			if n := len(m.messages(t, first.ID)); n != 4 {
+			if n := len(m.messages(t, first.ID)); n != 5 { // 3 of Ana's, the CC's, the auto-reply
 				t.Fatalf("%d messages, want the auto-reply stored", n)
 			}
 		})
