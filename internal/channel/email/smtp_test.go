@@ -17,6 +17,7 @@ import (
 	"net/smtp"
 	"net/textproto"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -489,5 +490,57 @@ func TestSMTPAuthNeedsTLS(t *testing.T) {
 			t.Errorf("%+v: served", a)
 		}
 		ln.Close()
+	}
+}
+
+// TestSMTPWithSwaks delivers with swaks, a real SMTP client nobody on the
+// team wrote (its own pipelining, dot-stuffing and quirks), plainly and
+// over STARTTLS with AUTH, as a forwarder would.
+func TestSMTPWithSwaks(t *testing.T) {
+	swaks, err := exec.LookPath("swaks")
+	if err != nil {
+		t.Skip("swaks not installed (apt-get install swaks; .ci/run installs it)")
+	}
+	m := newMailEnv(t, storetest.OpenSQLite(t), 0, func(s *email.Server) {
+		s.Auth = &email.ListenerAuth{Username: "fwd", Password: "pw-123456", AllowInsecure: true}
+	})
+	host, port, _ := net.SplitHostPort(m.addr)
+	// A whole message of our own (swaks would add its own Message-Id), with
+	// a line starting with a dot that the client must stuff and we unstuff.
+	raw := "From: Swaks User <swaks@cust.test>\r\nTo: " + inbox + "\r\nSubject: Pedido por swaks\r\n" +
+		"Message-ID: <swaks1@cust.test>\r\nDate: Mon, 7 Dec 2026 10:00:00 +0000\r\n" +
+		"Content-Type: text/plain; charset=utf-8\r\n\r\nHola,\r\n.leading dot line stays\r\nmi pedido no llegó.\r\n"
+	file := filepath.Join(t.TempDir(), "mail.eml")
+	if err := os.WriteFile(file, []byte(raw), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command(swaks, "--server", host, "--port", port, "--to", inbox, "--from", "swaks@cust.test",
+		"--auth", "PLAIN", "--auth-user", "fwd", "--auth-password", "pw-123456",
+		"--data", file, "--hide-all").CombinedOutput()
+	if err != nil {
+		t.Fatalf("swaks: %v\n%s", err, out)
+	}
+	msg, err := m.Store.MessageByProvider(context.Background(), m.Workspace.ID, m.acct.ID, "swaks1@cust.test")
+	if err != nil {
+		t.Fatalf("not stored: %v", err)
+	}
+	if !strings.Contains(msg.Text, "\n.leading dot line stays") || strings.Contains(msg.Text, "..leading") || !strings.Contains(msg.Text, "no llegó") {
+		t.Fatalf("text %q", msg.Text)
+	}
+	tk := m.only(t)
+	if tk.Subject != "Pedido por swaks" {
+		t.Fatalf("subject %q", tk.Subject)
+	}
+	// Without the login swaks is refused at MAIL (530) and nothing is stored.
+	if err := os.WriteFile(strings.Replace(file, "mail.eml", "mail2.eml", 1), []byte(strings.Replace(raw, "swaks1@", "swaks2@", 1)), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out, err = exec.Command(swaks, "--server", host, "--port", port, "--to", inbox, "--from", "swaks@cust.test",
+		"--data", strings.Replace(file, "mail.eml", "mail2.eml", 1), "--hide-all").CombinedOutput()
+	if err == nil {
+		t.Fatalf("swaks without AUTH was accepted: %s", out)
+	}
+	if _, err := m.Store.MessageByProvider(context.Background(), m.Workspace.ID, m.acct.ID, "swaks2@cust.test"); err == nil {
+		t.Fatal("a mail without AUTH was stored")
 	}
 }
