@@ -41,7 +41,8 @@ type channelAccountProbe struct{ IMAP, SMTP email.ProbeResult }
 type chField struct {
 	Key, Label, Kind string
 	Options          []string
-	Stored           bool // a password the account already has
+	OptKey           string // catalog key prefix of the options' labels; "" shows them as they are
+	Stored           bool   // a password the account already has
 }
 
 type chFieldset struct {
@@ -67,7 +68,7 @@ func chServerFields(side string, imap bool) []chField {
 
 func chFieldsets(stored map[string]bool) []chFieldset {
 	sets := []chFieldset{
-		{Legend: "admin.ch.inbound", Fields: []chField{{Key: "inbound", Label: "admin.ch.inbound", Kind: "select", Options: []string{"smtp", "imap"}}}},
+		{Fields: []chField{{Key: "inbound", Label: "admin.ch.inbound", Kind: "select", Options: []string{"smtp", "imap"}, OptKey: "admin.ch.inbound_"}}},
 		{Legend: "admin.ch.imap", Fields: chServerFields("imap", true)},
 		{Legend: "admin.ch.smtp", Fields: chServerFields("smtp", false)},
 		{Legend: "admin.ch.autoack", Fields: []chField{{Key: "ack_enabled", Label: "admin.ch.ack_enabled", Kind: "checkbox"},

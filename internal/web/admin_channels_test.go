@@ -3,10 +3,16 @@ package web_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/url"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
 
 	"github.com/ticketd/ticketd/internal/desk"
 	"github.com/ticketd/ticketd/internal/server/servertest"
@@ -183,4 +189,42 @@ func TestAdminChannels(t *testing.T) {
 			t.Fatalf("after delete: %d accounts", len(as))
 		}
 	})
+}
+
+func TestAdminChannelsScreenshots(t *testing.T) {
+	if os.Getenv("TICKETD_UI_SCREENSHOTS") == "" {
+		t.Skip("set TICKETD_UI_SCREENSHOTS=1 to write docs/ui/*.png")
+	}
+	e := servertest.New(t, servertestSQLite(t))
+	seedDesk(t, e)
+	_, err := e.Deps.Desk.CreateChannelAccount(context.Background(), e.Workspace.ID, desk.NewChannelAccount{Channel: desk.ChannelEmail,
+		Name: "Support", UID: "support@acme.test", Settings: json.RawMessage(`{"inbound":"imap","imap":{"host":"imap.acme.test","username":"support","password":"pw"}}`)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := filepath.Join("..", "..", "docs", "ui")
+	for _, size := range []struct {
+		name string
+		w, h int64
+	}{{"desktop", 1440, 900}, {"phone", 360, 780}} {
+		for _, theme := range []string{"light", "dark"} {
+			var acts []step
+			if theme == "dark" {
+				acts = append(acts, darkScheme())
+			}
+			ctx := tab(t, size.w, size.h, acts...)
+			run(t, ctx, signIn(e.URL, e.Admin.Email, servertest.Password))
+			waitFor(t, ctx, "the inbox", `!!document.querySelector("nav.views")`)
+			run(t, ctx, chromedp.Navigate(e.URL+"/admin/channels"))
+			waitFor(t, ctx, "the accounts", `document.querySelectorAll("#channels tbody tr").length == 1`)
+			run(t, ctx, chromedp.Sleep(100*time.Millisecond))
+			png, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(filepath.Join(dir, fmt.Sprintf("admin-channels-%s-%s.png", size.name, theme)), png, 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
 }
