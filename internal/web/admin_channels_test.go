@@ -145,7 +145,8 @@ func TestAdminChannels(t *testing.T) {
 		// Test connection: the prober's per-server result (the hosts do
 		// not resolve, so IMAP fails at a named stage).
 		p = c.post("/admin/channels/"+a.ID+"/test", url.Values{"csrf": {tok}})
-		if p.Status != http.StatusOK || !strings.Contains(p.Body, `id="probe"`) || !strings.Contains(p.Body, `data-server="imap"`) {
+		if p.Status != http.StatusOK || !strings.Contains(p.Body, `id="probe"`) || !strings.Contains(p.Body, `data-server="imap"`) ||
+			!strings.Contains(p.Body, `imap.acme.test:1993</td>`) || strings.Count(p.Body, `<code>failed</code>`) != 2 || !strings.Contains(p.Body, `<td>dial</td>`) {
 			t.Fatalf("test: %d %s", p.Status, p.Body)
 		}
 
