@@ -150,7 +150,7 @@ func routes(d Deps, m *Metrics) (*http.ServeMux, []route.Route) {
 	dol.Register(add("dolphins", &door{render: dolphins.DoorError, uploads: dol.UploadLimit}))
 
 	// The agent desk: /, /login, /tickets/{number}… (internal/web).
-	ui, err := web.New(web.Config{Desk: d.Desk, Routing: d.Routing, Auth: d.Auth, Files: d.Files, Log: d.Log, PublicURL: d.PublicURL, Live: hub})
+	ui, err := web.New(web.Config{Desk: d.Desk, Routing: d.Routing, Auth: d.Auth, Files: d.Files, Log: d.Log, PublicURL: d.PublicURL, Live: hub, AllowPrivateHosts: d.AllowPrivateHosts})
 	if err != nil {
 		panic(err) // embedded templates that do not parse: a build defect, caught by every test
 	}

@@ -43,6 +43,7 @@ type adminData struct {
 	FieldTypes []string
 	Prios      []string
 	Names      map[string]string // agent id → name
+	Channels   *channelsData     // channel accounts (admin_channels.go)
 }
 
 type adminAgent struct {
@@ -134,6 +135,12 @@ func (w *Web) registerAdmin(add func(method, path, role string, h http.Handler))
 	get("/admin/workspace", w.adminWorkspace)
 	get("/admin/fields", w.adminFields)
 	post("/admin/fields", w.putField)
+	get("/admin/channels", w.adminChannels)
+	post("/admin/channels", w.createChannel)
+	get("/admin/channels/{id}", w.adminChannel)
+	post("/admin/channels/{id}", w.updateChannel)
+	post("/admin/channels/{id}/delete", w.deleteChannel)
+	post("/admin/channels/{id}/test", w.testChannel)
 	// Saved replies: every agent's own page; desk decides who shares.
 	add("GET", "/settings/replies", route.Agent, w.page(w.repliesPage))
 	add("POST", "/settings/replies", route.Agent, w.action(w.createReplyForm))

@@ -36,6 +36,9 @@ type Config struct {
 	// PublicURL is where agents reach ticketd (--public-url); an https://
 	// one marks session cookies Secure even behind a TLS-terminating proxy.
 	PublicURL string
+	// AllowPrivateHosts lets the channel accounts' connection test dial
+	// loopback and private addresses (--allow-private-hosts, as the API).
+	AllowPrivateHosts bool
 }
 
 // Session lifetimes (docs/web.md).
