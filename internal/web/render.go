@@ -22,7 +22,6 @@ func parsePages(a *assetSet) (map[string]*template.Template, error) {
 		"asset": a.URL,
 		"icon":  channelIcon,
 		"list":  func(s ...string) []string { return s },
-		"rowOf": func(p *pageData, r row) rowCtx { return rowCtx{P: p, R: r} },
 	}
 	out := map[string]*template.Template{}
 	for _, n := range pageNames {
@@ -34,12 +33,6 @@ func parsePages(a *assetSet) (map[string]*template.Template, error) {
 		out[n] = t
 	}
 	return out, nil
-}
-
-// rowCtx is a list row with its page, for the "row" template.
-type rowCtx struct {
-	P *pageData
-	R row
 }
 
 // pageData is what every template gets.

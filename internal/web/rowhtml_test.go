@@ -1,0 +1,190 @@
+package web
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"golang.org/x/net/html"
+
+	"github.com/ticketd/ticketd/internal/desk"
+)
+
+// TestRowHTMLEscapes renders rows whose every free-text part is hostile and
+// parses the result as a browser would: no element or attribute may come
+// from the data, and each text reads back exactly as stored.
+func TestRowHTMLEscapes(t *testing.T) {
+	hostile := []string{
+		`<script>alert(1)</script>`,
+		`"><img src=x onerror=alert(1)>`,
+		`' onmouseover='alert(1)`,
+		"a\x00b & c + d",
+		`</span></a></li><li data-row>`,
+	}
+	now := time.Date(2026, 12, 7, 10, 0, 0, 0, time.UTC)
+	for _, lang := range Languages {
+		for _, h := range hostile {
+			p := &pageData{Lang: lang, loc: time.UTC, now: now}
+			tk := &desk.Ticket{ID: "tk" + h, Number: 42, Subject: h, Status: desk.StatusOpen, Priority: desk.PriorityHigh,
+				Channel: desk.ChannelEmail, Escalated: true, UpdatedAt: now.Add(-time.Hour), ResolveDueAt: now.Add(time.Hour)}
+			rows := []row{{T: tk, Contact: h, Assignee: h, Initials: h, SLA: slaOf(tk, now)}}
+			out := string(p.RowsHTML(rows))
+			doc, err := html.Parse(strings.NewReader("<ol>" + out + "</ol>"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var lis, inputs int
+			texts := map[string]string{}
+			var walk func(n *html.Node)
+			walk = func(n *html.Node) {
+				if n.Type == html.ElementNode {
+					switch n.Data {
+					case "script", "img", "b":
+						t.Errorf("%s %q: element <%s> came from data:\n%s", lang, h, n.Data, out)
+					case "li":
+						lis++
+					case "input":
+						inputs++
+					}
+					for _, a := range n.Attr {
+						if strings.HasPrefix(a.Key, "on") || a.Key == "src" {
+							t.Errorf("%s %q: attribute %s came from data", lang, h, a.Key)
+						}
+						if a.Key == "class" && n.FirstChild != nil && n.FirstChild.Type == html.TextNode {
+							texts[a.Val] = n.FirstChild.Data
+						}
+						if n.Data == "input" && a.Key == "value" && a.Val != "tk"+strings.ReplaceAll(h, "\x00", "\uFFFD") {
+							t.Errorf("%s: value %q, want %q", lang, a.Val, "tk"+h)
+						}
+					}
+				}
+				for c := n.FirstChild; c != nil; c = c.NextSibling {
+					walk(c)
+				}
+			}
+			walk(doc)
+			if lis != 1 || inputs != 1 {
+				t.Errorf("%s %q: %d rows and %d checkboxes, want 1 and 1:\n%s", lang, h, lis, inputs, out)
+			}
+			want := strings.ReplaceAll(h, "\x00", "\uFFFD")
+			for _, class := range []string{"subject", "contact", "vh"} {
+				if texts[class] != want {
+					t.Errorf("%s: %s reads %q, want %q", lang, class, texts[class], want)
+				}
+			}
+		}
+	}
+}
+
+// TestRowHTMLBadges checks what a row says: the badges in the page's
+// language, the bulk result's failed rows checked, the unread mark.
+func TestRowHTMLBadges(t *testing.T) {
+	now := time.Date(2026, 12, 7, 10, 0, 0, 0, time.UTC)
+	a := &desk.Ticket{ID: "a", Number: 1, Status: desk.StatusNew, Channel: desk.ChannelWhatsApp, UpdatedAt: now,
+		FirstReplyDueAt: now.Add(-time.Minute)}
+	b := &desk.Ticket{ID: "b", Number: 2, Subject: "Hi", Status: desk.StatusPending, Channel: desk.ChannelEmail, UpdatedAt: now}
+	p := &pageData{Lang: "es", loc: time.UTC, now: now, Inbox: &inboxData{Bulk: &bulkData{Items: []bulkItem{{ID: "b", Err: "no"}}}}}
+	out := string(p.RowsHTML([]row{{T: a, SLA: slaOf(a, now)}, {T: b}}))
+	for _, want := range []string{
+		`<li class="row unread" data-row>`,
+		`value="b" form="bulk" aria-label="` + T("es", "bulk.pick", "n", "2") + `" checked>`,
+		`>` + T("es", "ticket.no_subject") + `<`,
+		`>` + T("es", "sla.breached") + `<`,
+		`>` + T("es", "status.pending") + `<`,
+		`href="#i-whatsapp"`,
+		`<span class="muted">` + T("es", "ticket.unassigned") + `</span>`,
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("row lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Count(out, " checked") != 1 {
+		t.Errorf("want exactly the failed row checked:\n%s", out)
+	}
+}
+
+func BenchmarkRowsHTML(b *testing.B) {
+	now := time.Now()
+	rows := make([]row, 25)
+	for i := range rows {
+		tk := &desk.Ticket{ID: "t", Number: int64(i), Subject: "Where is my order?", Status: desk.StatusOpen,
+			Priority: desk.PriorityNormal, Channel: desk.ChannelEmail, UpdatedAt: now, ResolveDueAt: now.Add(time.Hour)}
+		rows[i] = row{T: tk, Contact: "Ana Pérez", Assignee: "Budi Santoso", Initials: "BS", SLA: slaOf(tk, now)}
+	}
+	p := &pageData{Lang: "en", loc: time.UTC, now: now}
+	var n int
+	for b.Loop() {
+		n += len(p.RowsHTML(rows))
+	}
+	_ = n
+}
+
+// TestMessagesHTMLEscapes renders a conversation whose author, text,
+// delivery error and file names are hostile: only the sanitized HTML body
+// may carry markup, and each text reads back as stored.
+func TestMessagesHTMLEscapes(t *testing.T) {
+	h := `"><script>alert(1)</script><img src=x onerror=alert(1)>`
+	now := time.Date(2026, 12, 7, 10, 0, 0, 0, time.UTC)
+	tk := &desk.Ticket{Number: 7, Channel: desk.ChannelEmail}
+	ms := []msgView{
+		{M: &desk.Message{Number: 1, Text: h, CreatedAt: now, Delivery: &desk.Delivery{Status: desk.DeliveryFailed, LastError: h}},
+			Kind: "agent", Author: h, Channel: desk.ChannelEmail,
+			Files: []desk.Attachment{{ID: `a"b/../x`, FileName: h, Size: 3}}, Images: []desk.Attachment{{ID: "img1", FileName: h}}},
+		{M: &desk.Message{Number: 2, CreatedAt: now}, Kind: "customer", HTML: "<p><b>bold</b></p>", Channel: desk.ChannelEmail},
+		{M: &desk.Message{Number: 3, Text: "note", CreatedAt: now}, Kind: "note", Author: "Ana"},
+	}
+	p := &pageData{Lang: "id", loc: time.UTC, now: now}
+	out := string(p.MessagesHTML(tk, ms))
+	doc, err := html.Parse(strings.NewReader("<ol>" + out + "</ol>"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var bolds, imgs int
+	var texts []string
+	var walk func(n *html.Node)
+	walk = func(n *html.Node) {
+		if n.Type == html.ElementNode {
+			switch n.Data {
+			case "script":
+				t.Errorf("script element from data:\n%s", out)
+			case "b":
+				bolds++
+			case "img":
+				imgs++
+			}
+			for _, a := range n.Attr {
+				if strings.HasPrefix(a.Key, "on") {
+					t.Errorf("attribute %s from data", a.Key)
+				}
+				if (a.Key == "href" || a.Key == "src") && strings.Contains(a.Val, "/attachments/") && strings.Contains(a.Val, "..") && !strings.Contains(a.Val, "%2F") {
+					t.Errorf("attachment id left its path segment: %q", a.Val)
+				}
+			}
+		}
+		if n.Type == html.TextNode && strings.Contains(n.Data, "alert(1)") {
+			texts = append(texts, n.Data)
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			walk(c)
+		}
+	}
+	walk(doc)
+	if bolds != 1 || imgs != 1 {
+		t.Errorf("want the sanitized body's <b> and the one image preview, got %d and %d:\n%s", bolds, imgs, out)
+	}
+	// author, text, delivery error (after ": "), file name
+	if len(texts) != 4 {
+		t.Errorf("want 4 texts carrying the hostile string, got %d: %q", len(texts), texts)
+	}
+	for _, want := range []string{`id="m-3"`, `class="msg note"`, T("id", "msg.note"), T("id", "delivery.failed") + ": "} {
+		if !strings.Contains(out, want) {
+			t.Errorf("conversation lacks %q", want)
+		}
+	}
+	if strings.Contains(out[strings.Index(out, `id="m-3"`):], "· "+T("id", "channel.email")) {
+		t.Errorf("a note shows a channel")
+	}
+	if empty := string(p.MessagesHTML(tk, nil)); !strings.Contains(empty, T("id", "ticket.no_messages")) {
+		t.Errorf("empty conversation: %s", empty)
+	}
+}
