@@ -1,8 +1,14 @@
 package web
 
 import (
+	"bytes"
 	"embed"
+	"fmt"
 	"html/template"
+	"io/fs"
+	"path"
+	"regexp"
+	"strings"
 	"log/slog"
 	"net/http"
 	"strconv"
@@ -17,22 +23,66 @@ var templateFiles embed.FS
 // pageNames are the pages; each is templates/<name>.html over layout.html.
 var pageNames = []string{"login", "inbox", "ticket", "error", "supervisor", "admin"}
 
-func parsePages(a *assetSet) (map[string]*template.Template, error) {
+// parsePages parses every page once per language. A translation whose key
+// is a constant ({{.T "key"}} or {{$.T "key"}}, ~280 of them) is put into
+// the template's text at parse time, escaped, so executing a page calls
+// no method for it: through reflection, those calls were a large share of
+// a page's CPU (docs/PERFORMANCE.md). Keys chosen at run time still go
+// through pageData.T.
+func parsePages(a *assetSet) (map[string]map[string]*template.Template, error) {
 	funcs := template.FuncMap{
 		"asset": a.URL,
 		"icon":  channelIcon,
 		"list":  func(s ...string) []string { return s },
 	}
-	out := map[string]*template.Template{}
-	for _, n := range pageNames {
-		// part.<area>.html files hold templates several pages share.
-		t, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFiles, "templates/layout.html", "templates/"+n+".html", "templates/part.*.html")
-		if err != nil {
-			return nil, err
+	parts, err := fs.Glob(templateFiles, "templates/part.*.html")
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]map[string]*template.Template{}
+	for _, lang := range Languages {
+		out[lang] = map[string]*template.Template{}
+		for _, n := range pageNames {
+			// part.<area>.html files hold templates several pages share.
+			t := template.New("layout.html").Funcs(funcs)
+			for _, f := range append([]string{"templates/layout.html", "templates/" + n + ".html"}, parts...) {
+				src, err := templateFiles.ReadFile(f)
+				if err != nil {
+					return nil, err
+				}
+				into := t // t is layout.html: New of its own name would empty it
+				if f != "templates/layout.html" {
+					into = t.New(path.Base(f))
+				}
+				if _, err := into.Parse(translateConstants(lang, string(src))); err != nil {
+					return nil, fmt.Errorf("%s (%s): %w", f, lang, err)
+				}
+			}
+			out[lang][n] = t
 		}
-		out[n] = t
 	}
 	return out, nil
+}
+
+// constantT matches a whole action that translates a constant key.
+var constantT = regexp.MustCompile(`\{\{\$?\.T "([a-zA-Z0-9_.]+)"\}\}`)
+
+// translateConstants replaces each constant-key translation in a
+// template's source with the escaped text in lang. Escaped for HTML text,
+// it is also right inside a quoted attribute, the only two places the
+// templates translate into (no inline script or style: the CSP forbids
+// them). A translation holding "{{" stays a call: the parser would read
+// it as an action.
+func translateConstants(lang, src string) string {
+	return constantT.ReplaceAllStringFunc(src, func(m string) string {
+		s := T(lang, constantT.FindStringSubmatch(m)[1])
+		if strings.Contains(s, "{{") {
+			return m
+		}
+		var b bytes.Buffer
+		escape(&b, s)
+		return b.String()
+	})
 }
 
 // pageData is what every template gets.
@@ -140,7 +190,11 @@ func (w *Web) render(rw http.ResponseWriter, r *http.Request, status int, name s
 	d.Status = status
 	buf := getBuf() // pool.go
 	defer putBuf(buf)
-	if err := w.pages[name].Execute(buf, d); err != nil {
+	pages := w.pages[d.Lang]
+	if pages == nil {
+		pages = w.pages[Languages[0]]
+	}
+	if err := pages[name].Execute(buf, d); err != nil {
 		w.log.Error("desk: render page", slog.String("page", name), slog.Any("err", err))
 		http.Error(rw, "internal error", http.StatusInternalServerError)
 		return

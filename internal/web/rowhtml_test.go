@@ -1,6 +1,7 @@
 package web
 
 import (
+	"html/template"
 	"strings"
 	"testing"
 	"time"
@@ -186,5 +187,30 @@ func TestMessagesHTMLEscapes(t *testing.T) {
 	}
 	if empty := string(p.MessagesHTML(tk, nil)); !strings.Contains(empty, T("id", "ticket.no_messages")) {
 		t.Errorf("empty conversation: %s", empty)
+	}
+}
+
+// TestTranslateConstants checks that a translation put into a template at
+// parse time reads exactly as the same call made at run time, for every
+// key of every catalog, in text and in a quoted attribute.
+func TestTranslateConstants(t *testing.T) {
+	for _, lang := range Languages {
+		for key := range catalogs["en"] {
+			src := `<i title="{{.T "` + key + `"}}">{{$.T "` + key + `"}}</i>`
+			var got, want strings.Builder
+			p := &pageData{Lang: lang}
+			if err := template.Must(template.New("a").Parse(translateConstants(lang, src))).Execute(&got, p); err != nil {
+				t.Fatal(err)
+			}
+			if err := template.Must(template.New("b").Parse(src)).Execute(&want, p); err != nil {
+				t.Fatal(err)
+			}
+			if got.String() != want.String() {
+				t.Errorf("%s %s: parse-time %q, run-time %q", lang, key, got.String(), want.String())
+			}
+		}
+	}
+	if s := translateConstants("en", `{{.T .Title}} {{$.T "x" "n" "1"}} {{.T.Number}}`); s != `{{.T .Title}} {{$.T "x" "n" "1"}} {{.T.Number}}` {
+		t.Errorf("a call with a run-time key or arguments was replaced: %s", s)
 	}
 }

@@ -53,7 +53,7 @@ const (
 type Web struct {
 	cfg    Config
 	log    *slog.Logger
-	pages  map[string]*template.Template
+	pages  map[string]map[string]*template.Template // by language, then page
 	assets *assetSet
 	secure bool       // cookies Secure whatever the request
 	counts viewCounts // the inbox's view counts (counts.go)
