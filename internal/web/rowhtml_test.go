@@ -214,3 +214,25 @@ func TestTranslateConstants(t *testing.T) {
 		t.Errorf("a call with a run-time key or arguments was replaced: %s", s)
 	}
 }
+
+// TestOptions checks the select options written by code: labels escaped,
+// exactly the current value selected, translated labels.
+func TestOptions(t *testing.T) {
+	p := &pageData{Lang: "zh-Hans"}
+	got := string(p.AgentOptions([]desk.Agent{{ID: "a1", Name: `<b>"Ana"</b>`}, {ID: "a2", Name: "Budi"}}, "a2"))
+	want := `<option value="a1">&lt;b&gt;&#34;Ana&#34;&lt;/b&gt;</option><option value="a2" selected>Budi</option>`
+	if got != want {
+		t.Errorf("agents:\n got %s\nwant %s", got, want)
+	}
+	got = string(p.OptionsT("priority.", "high", "low", "high"))
+	want = `<option value="low">` + T("zh-Hans", "priority.low") + `</option><option value="high" selected>` + T("zh-Hans", "priority.high") + `</option>`
+	if got != want {
+		t.Errorf("priorities:\n got %s\nwant %s", got, want)
+	}
+	if got := string(p.StatusOptions("nope")); strings.Contains(got, "selected") || strings.Count(got, "<option") != len(desk.Statuses) {
+		t.Errorf("statuses: %s", got)
+	}
+	if got := string(p.GroupOptions([]desk.Group{{ID: "g", Name: "A&B"}}, "g")); got != `<option value="g" selected>A&amp;B</option>` {
+		t.Errorf("groups: %s", got)
+	}
+}

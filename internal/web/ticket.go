@@ -73,8 +73,6 @@ type ticketData struct {
 	Agents    []desk.Agent
 	Groups    []desk.Group
 	Form      *form
-	Statuses  []desk.Status
-	Prios     []desk.Priority
 	BotHeld   bool
 	TagsValue string
 	// Replies are the composer's saved replies; Fields the side panel's
@@ -119,8 +117,7 @@ func (w *Web) showTicket(rw http.ResponseWriter, r *http.Request, v *visit, t *d
 	if f == nil {
 		f = &form{}
 	}
-	d := &ticketData{T: t, Form: f, Statuses: desk.Statuses, Prios: []desk.Priority{desk.PriorityLow, desk.PriorityNormal,
-		desk.PriorityHigh, desk.PriorityUrgent}, TagsValue: strings.Join(t.Tags, ", ")}
+	d := &ticketData{T: t, Form: f, TagsValue: strings.Join(t.Tags, ", ")}
 	ms, err := st.Messages(ctx, v.ws.ID, t.ID, desk.MessageFilter{})
 	if err != nil {
 		return err
