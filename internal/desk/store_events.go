@@ -19,6 +19,11 @@ type EventReader interface {
 	// none). No event at or below it commits later, so a reader that starts
 	// "from now" resumes from it and misses nothing after.
 	LastEventSeq(ctx context.Context, ws string) (int64, error)
+	// DirectoryVersion returns a number that changes whenever ws's agents
+	// (or their groups), groups, field definitions, macros, saved replies
+	// or SLA policies change, on any node; 0 if none ever did. Pages keep
+	// those lists while it stays the same.
+	DirectoryVersion(ctx context.Context, ws string) (int64, error)
 }
 
 // MaxFeedPage bounds one page of the event feed.

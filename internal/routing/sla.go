@@ -133,11 +133,18 @@ func (e *Engine) Due(ctx context.Context, tx desk.Tx, t *desk.Ticket) error {
 // durations from its event log.
 func (e *Engine) SLA(ctx context.Context, ws string, t *desk.Ticket) (*SLA, error) {
 	st := e.Desk.Store
-	pol, err := policy(ctx, st, ws, t.Priority)
+	evs, err := st.Events(ctx, ws, t.ID)
 	if err != nil {
 		return nil, fmt.Errorf("sla of ticket %d: %w", t.Number, err)
 	}
-	evs, err := st.Events(ctx, ws, t.ID)
+	return e.SLAFrom(ctx, ws, t, evs)
+}
+
+// SLAFrom is SLA for a caller that has already read the ticket's events
+// (the desk's ticket page shows them too).
+func (e *Engine) SLAFrom(ctx context.Context, ws string, t *desk.Ticket, evs []desk.Event) (*SLA, error) {
+	st := e.Desk.Store
+	pol, err := policy(ctx, st, ws, t.Priority)
 	if err != nil {
 		return nil, fmt.Errorf("sla of ticket %d: %w", t.Number, err)
 	}

@@ -17,11 +17,11 @@ const maxReplies = 100
 // replies are the saved replies the agent may use: their own and the
 // shared ones, as desk lists them for the caller.
 func (w *Web) replies(ctx context.Context, v *visit) ([]desk.SavedReply, error) {
-	rs, err := w.cfg.Desk.SavedReplies(ctx, v.ws.ID, *v.caller(), "", maxReplies)
+	dir, err := w.dir(ctx, v)
 	if err != nil {
-		return nil, fmt.Errorf("saved replies: %w", err)
+		return nil, err
 	}
-	return rs, nil
+	return dir.repliesFor(ctx, w, v)
 }
 
 // renderReply answers a saved reply filled for the ticket, as plain text:
@@ -161,11 +161,11 @@ func sizeText(n int64) string {
 
 // macros are the macros the agent may apply: their own and the shared ones.
 func (w *Web) macros(ctx context.Context, v *visit) ([]desk.Macro, error) {
-	ms, err := w.cfg.Desk.Macros(ctx, v.ws.ID, *v.caller(), "", desk.MaxMacros)
+	dir, err := w.dir(ctx, v)
 	if err != nil {
-		return nil, fmt.Errorf("macros: %w", err)
+		return nil, err
 	}
-	return ms, nil
+	return dir.macrosFor(ctx, w, v)
 }
 
 // applyMacro runs a macro on the ticket (desk.ApplyMacro: its reply, then

@@ -53,11 +53,11 @@ func (w *Web) workPanel(ctx context.Context, v *visit, d *ticketData) error {
 		return err
 	}
 	d.MaxFile = sizeText(w.maxFile())
-	defs, err := w.cfg.Desk.Store.FieldDefs(ctx, v.ws.ID, "ticket")
+	dir, err := w.dir(ctx, v)
 	if err != nil {
 		return err
 	}
-	for _, def := range defs {
+	for _, def := range dir.fields {
 		fv := fieldView{Def: def, Name: "cf." + def.Key, Kind: fieldKind(def.Type), Checked: map[string]bool{},
 			Err: d.Form.Err(desk.CustomField(def.Key))}
 		cur, _ := d.T.CustomFields.Get(def.Key)

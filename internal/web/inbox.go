@@ -93,7 +93,6 @@ func viewFilter(id, me string) (desk.TicketFilter, bool) {
 // nav builds the left column: each view with its count, in the caller's
 // scope.
 func (w *Web) nav(ctx context.Context, v *visit, current string) (*navData, *desk.TicketScope, error) {
-	st := w.cfg.Desk.Store
 	sc, err := w.cfg.Desk.Scope(ctx, v.ws.ID, *v.caller())
 	if err != nil {
 		return nil, nil, err
@@ -110,11 +109,11 @@ func (w *Web) nav(ctx context.Context, v *visit, current string) (*navData, *des
 			n.Active = int(c)
 		}
 	}
-	groups, err := st.Groups(ctx, v.ws.ID)
+	dir, err := w.dir(ctx, v)
 	if err != nil {
 		return nil, nil, err
 	}
-	for _, g := range groups {
+	for _, g := range dir.groups {
 		id := "group:" + g.ID
 		c, err := count(id)
 		if err != nil {
@@ -189,26 +188,24 @@ func (w *Web) list(rw http.ResponseWriter, r *http.Request, v *visit, q url.Valu
 	return nil
 }
 
-// rows joins the tickets' contacts and assignees in two batched reads.
+// rows joins the tickets' contacts (one batched read) and assignees (the
+// directory).
 func (w *Web) rows(ctx context.Context, v *visit, ts []desk.Ticket) ([]row, error) {
-	var cids, aids []string
+	var cids []string
 	for i := range ts {
 		if ts[i].ContactID != "" {
 			cids = append(cids, ts[i].ContactID)
 		}
-		if ts[i].AssigneeID != "" {
-			aids = append(aids, ts[i].AssigneeID)
-		}
 	}
-	st := w.cfg.Desk.Store
 	contacts, err := w.contactNames(ctx, v.ws.ID, cids) // contactnames.go: names only
 	if err != nil {
 		return nil, err
 	}
-	agents, err := st.AgentsByID(ctx, v.ws.ID, aids)
+	dir, err := w.dir(ctx, v)
 	if err != nil {
 		return nil, err
 	}
+	agents := dir.byID
 	now := w.now()
 	out := make([]row, len(ts))
 	for i := range ts {

@@ -30,6 +30,7 @@ type visit struct {
 	loc   *time.Location
 	lang  string
 	p     *auth.Principal
+	dir   *directory // this request's directory (directory.go), once read
 }
 
 func (v *visit) caller() *desk.Caller { return v.p.Caller() }

@@ -126,14 +126,11 @@ func (w *Web) showTicket(rw http.ResponseWriter, r *http.Request, v *visit, t *d
 	if err != nil {
 		return err
 	}
-	agents, err := st.Agents(ctx, v.ws.ID, desk.AgentFilter{})
+	dir, err := w.dir(ctx, v)
 	if err != nil {
 		return err
 	}
-	groups, err := st.Groups(ctx, v.ws.ID)
-	if err != nil {
-		return err
-	}
+	agents, groups := dir.agents, dir.groups
 	names := map[string]string{}
 	for _, a := range agents {
 		names[a.ID] = a.Name
@@ -183,7 +180,7 @@ func (w *Web) showTicket(rw http.ResponseWriter, r *http.Request, v *visit, t *d
 		return err
 	}
 	if w.cfg.Routing != nil {
-		if d.SLA, err = w.cfg.Routing.SLA(ctx, v.ws.ID, t); err != nil {
+		if d.SLA, err = w.cfg.Routing.SLAFrom(ctx, v.ws.ID, t, evs); err != nil {
 			return err
 		}
 	}

@@ -56,7 +56,8 @@ type Web struct {
 	pages  map[string]map[string]*template.Template // by language, then page
 	assets *assetSet
 	secure bool       // cookies Secure whatever the request
-	counts viewCounts // the inbox's view counts (counts.go)
+	counts viewCounts  // the inbox's view counts (counts.go)
+	dirs   directories // agents, groups, fields… per workspace (directory.go)
 }
 
 // New parses the templates and hashes the assets.

@@ -115,12 +115,12 @@ func decodeSearchCursor(sort, order, s string) (*desk.Cursor, error) {
 
 // bulkAgents are the people the bulk bar can assign to.
 func (w *Web) bulkAgents(ctx context.Context, v *visit) ([]desk.Agent, error) {
-	all, err := w.cfg.Desk.Store.Agents(ctx, v.ws.ID, desk.AgentFilter{})
+	dir, err := w.dir(ctx, v)
 	if err != nil {
 		return nil, err
 	}
-	out := all[:0:0]
-	for _, a := range all {
+	var out []desk.Agent
+	for _, a := range dir.agents {
 		if a.Role != desk.RoleBot && a.Active() {
 			out = append(out, a)
 		}

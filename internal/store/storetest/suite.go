@@ -44,6 +44,7 @@ func Run(t *testing.T, open Opener) {
 		{"MailboxLease", testMailboxLease},
 		{"AdminRows", testAdminRows},
 		{"Board", testBoard},
+		{"DirectoryVersion", testDirectoryVersion},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -867,5 +868,71 @@ func testTicketCounts(t *testing.T, st desk.Store) {
 	}
 	if n, err := st.CountTickets(ctx, objectid.New(time.Now()), desk.TicketFilter{}); err != nil || n != 0 {
 		t.Errorf("unknown workspace: %d, %v", n, err)
+	}
+}
+
+// testDirectoryVersion holds DirectoryVersion to its contract: every write
+// to what sits beside the tickets (agents, their presence, groups, field
+// definitions, macros, saved replies, SLA policies) moves it, tickets do
+// not, and one workspace's writes leave another's alone.
+func testDirectoryVersion(t *testing.T, st desk.Store) {
+	a, b := newFixture(t, st, "acme"), newFixture(t, st, "globex")
+	ver := func(f *fixture) int64 {
+		t.Helper()
+		v, err := st.DirectoryVersion(ctx, f.ws.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	if v, err := st.DirectoryVersion(ctx, "0123456789abcdef01234567"); err != nil || v != 0 {
+		t.Fatalf("DirectoryVersion of no workspace = %d, %v; want 0", v, err)
+	}
+	caller := desk.Caller{AgentID: a.admin.ID, Role: desk.RoleAdmin}
+	name := "Billing"
+	steps := []struct {
+		what string
+		do   func() error
+	}{
+		{"presence", func() error {
+			_, err := a.svc.SetPresence(ctx, a.ws.ID, a.admin.ID, desk.PresenceOnline, desk.Actor{Kind: desk.ActorAgent, ID: a.admin.ID})
+			return err
+		}},
+		{"group rename", func() error { _, err := a.svc.UpdateGroup(ctx, a.ws.ID, a.group.ID, desk.GroupPatch{Name: &name}); return err }},
+		{"field definition", func() error {
+			_, err := a.svc.PutFieldDef(ctx, a.ws.ID, desk.FieldDef{Key: "order", Scope: "ticket", Label: "Order", Type: "text"})
+			return err
+		}},
+		{"macro", func() error {
+			_, err := a.svc.CreateMacro(ctx, a.ws.ID, caller, desk.NewMacro{Name: "Thanks", Reply: "Thank you", Shared: true})
+			return err
+		}},
+		{"saved reply", func() error {
+			_, err := a.svc.CreateSavedReply(ctx, a.ws.ID, caller, desk.NewSavedReply{Name: "Hi", Text: "Hello", Shared: true})
+			return err
+		}},
+		{"SLA policy", func() error {
+			return st.Update(ctx, func(tx desk.Tx) error {
+				return tx.PutSLAPolicy(ctx, &desk.SLAPolicy{WorkspaceID: a.ws.ID, Priority: desk.PriorityHigh, FirstReply: time.Hour})
+			})
+		}},
+	}
+	other := ver(b)
+	for _, s := range steps {
+		before := ver(a)
+		if err := s.do(); err != nil {
+			t.Fatalf("%s: %v", s.what, err)
+		}
+		if after := ver(a); after == before {
+			t.Errorf("%s left the directory version at %d", s.what, after)
+		}
+	}
+	before := ver(a)
+	a.ticket(t, desk.NewTicket{Subject: "Where is my order?", Channel: desk.ChannelEmail})
+	if after := ver(a); after != before {
+		t.Errorf("a new ticket moved the directory version %d → %d", before, after)
+	}
+	if got := ver(b); got != other {
+		t.Errorf("acme's writes moved globex's version %d → %d", other, got)
 	}
 }

@@ -1,0 +1,143 @@
+package web
+
+import (
+	"context"
+	"fmt"
+	"sync"
+
+	"github.com/ticketd/ticketd/internal/desk"
+)
+
+// The directory: what pages show beside the tickets (agents, groups,
+// ticket field definitions, each agent's macros and saved replies). A
+// ticket page read all of it per request, five queries that were a fifth
+// of the page's CPU at 1,000,000 tickets, though it changes seldom.
+// Triggers bump a workspace's directory version on every write to those
+// tables (migration 0035), so a request reads the version (one row) and
+// reuses what was read at that version: nothing goes stale, on one node or
+// many, as with the view counts (counts.go).
+
+// maxDirectories bounds the cache: one entry per workspace.
+const maxDirectories = 1024
+
+// directory is one workspace's lists at one version; callers must not
+// modify them.
+type directory struct {
+	version int64
+	agents  []desk.Agent // every agent, as Store.Agents lists them
+	byID    map[string]*desk.Agent
+	groups  []desk.Group
+	fields  []desk.FieldDef // ticket fields
+
+	mu      sync.Mutex // guards the per-caller lists
+	macros  map[string][]desk.Macro
+	replies map[string][]desk.SavedReply
+}
+
+type directories struct {
+	mu   sync.Mutex
+	byWS map[string]*dirSlot
+}
+
+// dirSlot holds a workspace's current directory; load serializes reloads
+// so that a change read by many requests at once is loaded once.
+type dirSlot struct {
+	load sync.Mutex
+	cur  *directory
+}
+
+func (ds *directories) slot(ws string) *dirSlot {
+	ds.mu.Lock()
+	defer ds.mu.Unlock()
+	if ds.byWS == nil {
+		ds.byWS = map[string]*dirSlot{}
+	}
+	s := ds.byWS[ws]
+	if s == nil {
+		if len(ds.byWS) >= maxDirectories {
+			clear(ds.byWS)
+		}
+		s = &dirSlot{}
+		ds.byWS[ws] = s
+	}
+	return s
+}
+
+// dir returns the directory of v's workspace as of this request: read once
+// per request (kept on v), read from the store only when the version moved.
+func (w *Web) dir(ctx context.Context, v *visit) (*directory, error) {
+	if v.dir != nil {
+		return v.dir, nil
+	}
+	st := w.cfg.Desk.Store
+	ver, err := st.DirectoryVersion(ctx, v.ws.ID)
+	if err != nil {
+		return nil, fmt.Errorf("directory: %w", err)
+	}
+	s := w.dirs.slot(v.ws.ID)
+	s.load.Lock()
+	defer s.load.Unlock()
+	if d := s.cur; d != nil && d.version >= ver {
+		v.dir = d
+		return d, nil
+	}
+	// Read after the version: the lists hold every write up to it (maybe
+	// later ones too, which the next version's readers read again).
+	d := &directory{version: ver, macros: map[string][]desk.Macro{}, replies: map[string][]desk.SavedReply{}}
+	if d.agents, err = st.Agents(ctx, v.ws.ID, desk.AgentFilter{}); err != nil {
+		return nil, fmt.Errorf("directory agents: %w", err)
+	}
+	if d.groups, err = st.Groups(ctx, v.ws.ID); err != nil {
+		return nil, fmt.Errorf("directory groups: %w", err)
+	}
+	if d.fields, err = st.FieldDefs(ctx, v.ws.ID, "ticket"); err != nil {
+		return nil, fmt.Errorf("directory fields: %w", err)
+	}
+	d.byID = make(map[string]*desk.Agent, len(d.agents))
+	for i := range d.agents {
+		d.byID[d.agents[i].ID] = &d.agents[i]
+	}
+	s.cur, v.dir = d, d
+	return d, nil
+}
+
+// callerKey names what desk's answer for a caller depends on besides the
+// directory: who and in what role (a role change also moves the version).
+func callerKey(v *visit) string {
+	c := v.caller()
+	return c.AgentID + "|" + string(c.Role)
+}
+
+// macrosFor is desk's list of the macros v's agent may apply, kept with
+// the directory.
+func (d *directory) macrosFor(ctx context.Context, w *Web, v *visit) ([]desk.Macro, error) {
+	k := callerKey(v)
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if ms, ok := d.macros[k]; ok {
+		return ms, nil
+	}
+	ms, err := w.cfg.Desk.Macros(ctx, v.ws.ID, *v.caller(), "", desk.MaxMacros)
+	if err != nil {
+		return nil, fmt.Errorf("macros: %w", err)
+	}
+	d.macros[k] = ms
+	return ms, nil
+}
+
+// repliesFor is desk's list of the saved replies v's agent may use, kept
+// with the directory.
+func (d *directory) repliesFor(ctx context.Context, w *Web, v *visit) ([]desk.SavedReply, error) {
+	k := callerKey(v)
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if rs, ok := d.replies[k]; ok {
+		return rs, nil
+	}
+	rs, err := w.cfg.Desk.SavedReplies(ctx, v.ws.ID, *v.caller(), "", maxReplies)
+	if err != nil {
+		return nil, fmt.Errorf("saved replies: %w", err)
+	}
+	d.replies[k] = rs
+	return rs, nil
+}

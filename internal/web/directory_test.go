@@ -1,0 +1,76 @@
+package web_test
+
+import (
+	"context"
+	"net/http"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/ticketd/ticketd/internal/desk"
+	"github.com/ticketd/ticketd/internal/server/servertest"
+	"github.com/ticketd/ticketd/internal/store/sqlstore"
+)
+
+// The directory (agents, groups, fields, macros, saved replies) is kept
+// between requests (directory.go) but never goes stale: a change made
+// through another node's API, or by SQL behind ticketd's back, shows in
+// the next page this node renders.
+func TestDirectoryFollowsChanges(t *testing.T) {
+	servertest.Run(t, func(t *testing.T, e *servertest.Env) {
+		ctx := context.Background()
+		other := e.Node(t, e.Store)
+		c := newClient(t, e.URL)
+		c.login(e.Admin.Email, servertest.Password)
+		tk := newTicket(t, e, "Where is my parcel?", "It has been a week.", desk.ChannelEmail, "Ana Pérez")
+		page := "/tickets/" + strconv.FormatInt(tk.Number, 10)
+		show := func(path string) string {
+			t.Helper()
+			p := c.get(path)
+			if p.Status != http.StatusOK {
+				t.Fatalf("%s: %d %s", path, p.Status, p.Body)
+			}
+			return p.Body
+		}
+		g, err := e.Deps.Desk.CreateGroup(ctx, e.Workspace.ID, "Shipping", "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if body := show(page); strings.Contains(body, "Late Deliveries") || strings.Contains(body, "Nadia Newcomer") {
+			t.Fatal("the page shows what was not made yet")
+		}
+
+		auth := servertest.Bearer(e.AdminToken)
+		if r := other.Do("PATCH", "/api/v1/groups/"+g.ID, map[string]any{"name": "Late Deliveries"}, auth); r.Status != http.StatusOK {
+			t.Fatalf("rename group: %d %s", r.Status, r.Body)
+		}
+		if r := other.Do("POST", "/api/v1/agents", map[string]any{"name": "Nadia Newcomer", "email": "nadia@acme.test", "role": "agent"}, auth); r.Status != http.StatusCreated {
+			t.Fatalf("create agent: %d %s", r.Status, r.Body)
+		}
+		if r := other.Do("POST", "/api/v1/macros", map[string]any{"name": "Parcel apology", "reply": "Sorry!", "scope": "shared"}, auth); r.Status != http.StatusCreated {
+			t.Fatalf("create macro: %d %s", r.Status, r.Body)
+		}
+		body := show(page)
+		for _, want := range []string{"Late Deliveries", "Nadia Newcomer", "Parcel apology"} {
+			if !strings.Contains(body, want) {
+				t.Errorf("the ticket page does not show %q made on another node", want)
+			}
+		}
+		if inbox := show("/"); !strings.Contains(inbox, "Late Deliveries") {
+			t.Error("the inbox's group views do not show the renamed group")
+		}
+
+		// Behind ticketd's back: the triggers still move the version (on
+		// PostgreSQL, where the store's pool writes; SQLite's is read-only).
+		if e.Store.Backend() != "postgres" {
+			return
+		}
+		db := e.Store.(*sqlstore.Store).DB()
+		if _, err := db.ExecContext(ctx, `UPDATE groups SET name = 'Returns Desk' WHERE id = $1`, g.ID); err != nil {
+			t.Fatal(err)
+		}
+		if body := show(page); !strings.Contains(body, "Returns Desk") || strings.Contains(body, "Late Deliveries") {
+			t.Error("a group renamed by SQL does not show on the next page")
+		}
+	})
+}
