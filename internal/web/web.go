@@ -55,7 +55,7 @@ type Web struct {
 	log    *slog.Logger
 	pages  map[string]map[string]*template.Template // by language, then page
 	assets *assetSet
-	secure bool       // cookies Secure whatever the request
+	secure bool        // cookies Secure whatever the request
 	counts viewCounts  // the inbox's view counts (counts.go)
 	dirs   directories // agents, groups, fields… per workspace (directory.go)
 }

@@ -898,7 +898,10 @@ func testDirectoryVersion(t *testing.T, st desk.Store) {
 			_, err := a.svc.SetPresence(ctx, a.ws.ID, a.admin.ID, desk.PresenceOnline, desk.Actor{Kind: desk.ActorAgent, ID: a.admin.ID})
 			return err
 		}},
-		{"group rename", func() error { _, err := a.svc.UpdateGroup(ctx, a.ws.ID, a.group.ID, desk.GroupPatch{Name: &name}); return err }},
+		{"group rename", func() error {
+			_, err := a.svc.UpdateGroup(ctx, a.ws.ID, a.group.ID, desk.GroupPatch{Name: &name})
+			return err
+		}},
 		{"field definition", func() error {
 			_, err := a.svc.PutFieldDef(ctx, a.ws.ID, desk.FieldDef{Key: "order", Scope: "ticket", Label: "Order", Type: "text"})
 			return err
