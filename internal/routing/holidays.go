@@ -23,7 +23,7 @@ func ParseHolidayLines(text string) ([]desk.Holiday, error) {
 			date, name = line[:i], strings.TrimSpace(line[i+1:])
 		}
 		if _, ok := desk.HolidayDate(date); !ok {
-			return nil, desk.Invalid("holidays", desk.CodeFormat, desk.Params{Value: line, Format: "YYYY-MM-DD name"})
+			return nil, desk.Invalid("holidays", desk.CodeFormat, desk.Params{Value: line, Format: "YYYY-MM-DD"})
 		}
 		if len(name) > desk.MaxHolidayName {
 			return nil, desk.TooLong("holidays", desk.MaxHolidayName)
