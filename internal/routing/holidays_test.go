@@ -157,7 +157,7 @@ func TestSLAHolidayMovesDueByABusinessDay(t *testing.T) {
 			week = append(week, desk.HoursSpan{Day: d, Start: 9 * 60, End: 17 * 60})
 		}
 		f.policy(desk.SLAPolicy{FirstReply: 4 * time.Hour, Resolve: 8 * time.Hour, Hours: week})
-		jkt, _ := time.LoadLocation("Asia/Jakarta") // the workspace's zone
+		jkt, _ := time.LoadLocation("Asia/Jakarta")             // the workspace's zone
 		f.now = time.Date(2026, 11, 10, 15, 0, 0, 0, jkt).UTC() // a Tuesday
 		before := f.inGroup(nil, "")
 		if want := time.Date(2026, 11, 11, 11, 0, 0, 0, jkt); !before.FirstReplyDueAt.Equal(want) {

@@ -2,9 +2,12 @@ package web_test
 
 import (
 	"context"
+	"fmt"
 	"html"
 	"net/http"
 	"net/url"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -226,4 +229,53 @@ func TestBrowserPreferencesLanguage(t *testing.T) {
 		run(t, ctx, chromedp.Navigate(e.URL+"/"))
 		waitFor(t, ctx, "the inbox in Spanish", `document.documentElement.lang === "es" && document.querySelector("nav.views").innerText.includes(`+jsString(web.T("es", "prefs.title"))+`)`)
 	})
+}
+
+// TestPrefsScreenshots saves the Preferences page and the SLA page's
+// holidays (a refused line shown) in docs/ui when TICKETD_UI_SCREENSHOTS
+// is set.
+func TestPrefsScreenshots(t *testing.T) {
+	if os.Getenv("TICKETD_UI_SCREENSHOTS") == "" {
+		t.Skip("set TICKETD_UI_SCREENSHOTS=1 to write docs/ui/*.png")
+	}
+	e := servertest.New(t, servertestSQLite(t))
+	seedDesk(t, e)
+	dir := filepath.Join("..", "..", "docs", "ui")
+	shot := func(ctx context.Context, name string) {
+		t.Helper()
+		run(t, ctx, chromedp.Sleep(100*time.Millisecond))
+		png, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, name), png, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, size := range []struct {
+		name string
+		w, h int64
+	}{{"desktop", 1440, 900}, {"phone", 360, 780}} {
+		for _, theme := range []string{"light", "dark"} {
+			var acts []step
+			if theme == "dark" {
+				acts = append(acts, darkScheme())
+			}
+			ctx := tab(t, size.w, size.h, acts...)
+			run(t, ctx, signIn(e.URL, e.Admin.Email, servertest.Password))
+			waitFor(t, ctx, "the inbox", `!!document.querySelector("nav.views")`)
+			run(t, ctx, chromedp.Navigate(e.URL+"/settings/profile"))
+			waitFor(t, ctx, "the preferences", `!!document.querySelector("#prefsform")`)
+			shot(ctx, fmt.Sprintf("prefs-%s-%s.png", size.name, theme))
+			if size.name == "desktop" {
+				run(t, ctx, chromedp.Navigate(e.URL+"/admin/sla"))
+				waitFor(t, ctx, "the holidays form", `!!document.querySelector("#s-holidays")`)
+				run(t, ctx, chromedp.SetValue(chromedp.CSS(`#s-holidays`), "2026-12-24 Nochebuena\n2026-12-25 Navidad\n2026-12-32 Fin de año"),
+					chromedp.Click(chromedp.CSS(`#holidaysform button[type="submit"]`)))
+				waitFor(t, ctx, "the refused line", `!!document.querySelector("#s-holidays-err")`)
+				run(t, ctx, chromedp.ScrollIntoView(chromedp.CSS(`#holidaysform`)))
+				shot(ctx, fmt.Sprintf("holidays-%s-%s.png", size.name, theme))
+			}
+		}
+	}
 }
