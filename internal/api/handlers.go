@@ -275,6 +275,8 @@ type agentPatch struct {
 	GroupIDs *[]string  `json:"group_ids,omitempty"`
 	Meta     doorMeta   `json:"meta,omitempty" doc:"merged by door then field (docs/domain.md)"`
 	Password *string    `json:"password,omitempty"`
+	Language *string    `json:"language,omitempty" enum:"en,es,zh-Hans,id," doc:"the desk's language for the agent; empty string = the workspace's default"`
+	TimeZone *string    `json:"time_zone,omitempty" doc:"an IANA zone the desk shows the agent times in; empty string = the workspace's"`
 }
 
 func (a *API) updateAgent(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
@@ -282,7 +284,8 @@ func (a *API) updateAgent(w http.ResponseWriter, r *http.Request, p *auth.Princi
 	if !decode(w, r, &in) {
 		return
 	}
-	patch := desk.AgentPatch{Name: in.Name, Role: in.Role, Capacity: in.Capacity, GroupIDs: in.GroupIDs}
+	patch := desk.AgentPatch{Name: in.Name, Role: in.Role, Capacity: in.Capacity, GroupIDs: in.GroupIDs,
+		Language: in.Language, TimeZone: in.TimeZone}
 	patch.Meta = in.Meta
 	if in.Password != nil {
 		hash, err := a.Auth.Hasher.Hash(*in.Password)

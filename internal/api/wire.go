@@ -233,6 +233,8 @@ type agentJSON struct {
 	CreatedAt         jsontext.Instant  `json:"created_at"`
 	Active            bool              `json:"active" doc:"false once deactivated: signs in to nothing, routed nothing"`
 	DeactivatedAt     *jsontext.Instant `json:"deactivated_at"`
+	Language          string            `json:"language" enum:"en,es,zh-Hans,id," doc:"the desk's language for this agent; empty = the workspace's default"`
+	TimeZone          string            `json:"time_zone" doc:"IANA zone the desk shows this agent times in; empty = the workspace's"`
 }
 
 // doorMeta is the values one door alone speaks (a vendor's label kept as
@@ -244,7 +246,7 @@ func toAgentJSON(a *desk.Agent) agentJSON {
 	out := agentJSON{ID: a.ID, Number: a.Number, Name: a.Name, Email: a.Email, Role: a.Role, Presence: a.Presence,
 		PresenceChangedAt: optTime(a.PresenceChangedAt), LastLoginAt: optTime(a.LastLoginAt), Capacity: a.Capacity,
 		GroupIDs: a.GroupIDs, Meta: a.Meta, CreatedAt: jsontext.Instant(a.CreatedAt), Active: a.Active(),
-		DeactivatedAt: optTime(a.DeactivatedAt)}
+		DeactivatedAt: optTime(a.DeactivatedAt), Language: a.Language, TimeZone: a.TimeZone}
 	if out.GroupIDs == nil {
 		out.GroupIDs = []string{}
 	}

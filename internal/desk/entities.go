@@ -27,6 +27,9 @@ type WorkspaceSettings struct {
 	// Language is the desk's language for agents who picked none (one of
 	// Languages; "" = each browser's Accept-Language).
 	Language string `json:"language,omitempty"`
+	// Holidays are the days the business-hours calendar is closed
+	// (holidays.go), by date.
+	Holidays []Holiday `json:"holidays,omitempty"`
 }
 
 // Agent is a person or a bot that works tickets.
@@ -44,6 +47,11 @@ type Agent struct {
 	Capacity          int // max active assigned tickets; 0 = unlimited
 	GroupIDs          []string
 	AvatarURL         string
+	// Language is the desk's language for this agent (one of Languages;
+	// "" = the workspace's default); TimeZone the IANA zone the desk shows
+	// times in ("" = the workspace's).
+	Language string
+	TimeZone string
 	// Meta holds door-specific values, by door then field (see Ticket.Meta).
 	Meta      map[string]map[string]json.RawMessage
 	CreatedAt time.Time

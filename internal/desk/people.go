@@ -135,10 +135,17 @@ type AgentPatch struct {
 	GroupIDs     *[]string
 	PasswordHash *string
 	Meta         map[string]map[string]json.RawMessage // merged by door then field
+	// Language and TimeZone are the agent's desk preferences ("" = the
+	// workspace's); see prefs.go.
+	Language *string
+	TimeZone *string
 }
 
 // UpdateAgent changes an agent. Raising capacity drains waiting tickets.
 func (s *Service) UpdateAgent(ctx context.Context, ws, id string, p AgentPatch) (*Agent, error) {
+	if err := checkPrefs(&p); err != nil {
+		return nil, err
+	}
 	var out *Agent
 	err := s.Update(ctx, ws, func(tx Tx, ch *Change) error {
 		if s.Router != nil {
@@ -185,6 +192,12 @@ func (s *Service) UpdateAgent(ctx context.Context, ws, id string, p AgentPatch) 
 		a.Meta = mergeMeta(a.Meta, p.Meta)
 		if p.PasswordHash != nil {
 			a.PasswordHash = *p.PasswordHash
+		}
+		if p.Language != nil {
+			a.Language = *p.Language
+		}
+		if p.TimeZone != nil {
+			a.TimeZone = *p.TimeZone
 		}
 		a.UpdatedAt = s.now()
 		if err := tx.UpdateAgent(ctx, a); err != nil {

@@ -113,6 +113,13 @@ func FormatHours(spans []desk.HoursSpan) map[string][]string {
 // AddBusiness returns the instant d of business time after start, counting
 // only the spans (in loc). With no spans every hour counts.
 func AddBusiness(start time.Time, d time.Duration, spans []desk.HoursSpan, loc *time.Location) time.Time {
+	return AddBusinessDays(start, d, spans, nil, loc)
+}
+
+// AddBusinessDays is AddBusiness on a calendar that is also closed all day
+// on the holidays (dates in loc). Holidays only close business hours: with
+// no spans every hour counts, holidays included.
+func AddBusinessDays(start time.Time, d time.Duration, spans []desk.HoursSpan, holidays []desk.Holiday, loc *time.Location) time.Time {
 	if d <= 0 {
 		return start
 	}
@@ -138,10 +145,18 @@ func AddBusiness(start time.Time, d time.Duration, spans []desk.HoursSpan, loc *
 	y, m, day := t.Date()
 	// Every week holds `weekly` of business time; two spare weeks cover
 	// daylight-saving shifts and the partial first week.
-	days := int(d/weekly+3) * 7
+	closed := make(map[string]bool, len(holidays))
+	for _, h := range holidays {
+		closed[h.Date] = true
+	}
+	// Each holiday may cost one more day.
+	days := int(d/weekly+3)*7 + len(closed)
 	for i := 0; i <= days; i++ {
-		wd := time.Date(y, m, day+i, 12, 0, 0, 0, loc).Weekday()
-		for _, s := range week[wd] {
+		noon := time.Date(y, m, day+i, 12, 0, 0, 0, loc)
+		if closed[noon.Format(time.DateOnly)] {
+			continue
+		}
+		for _, s := range week[noon.Weekday()] {
 			from := time.Date(y, m, day+i, 0, s.Start, 0, 0, loc)
 			to := time.Date(y, m, day+i, 0, s.End, 0, 0, loc)
 			if !to.After(t) {

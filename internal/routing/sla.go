@@ -87,45 +87,66 @@ func policy(ctx context.Context, r desk.Reader, ws string, p desk.Priority) (*de
 	return PolicyFor(ps, p), nil
 }
 
+// Calendar is what places a workspace's business hours: its time zone
+// (for policies without their own) and its holidays.
+type Calendar struct {
+	Zone     string
+	Holidays []desk.Holiday
+}
+
+// CalendarOf is ws's calendar.
+func CalendarOf(ws *desk.Workspace) Calendar {
+	return Calendar{Zone: ws.Timezone, Holidays: ws.Settings.Holidays}
+}
+
 // dueTimes computes the due instants of a ticket created at created.
-func dueTimes(pol *desk.SLAPolicy, created time.Time, wsZone string) (first, resolve time.Time) {
+// Holidays close the calendar only for policies with business hours.
+func dueTimes(pol *desk.SLAPolicy, created time.Time, cal Calendar) (first, resolve time.Time) {
 	if pol == nil {
 		return
 	}
 	loc := time.UTC
 	zone := pol.Timezone
 	if zone == "" {
-		zone = wsZone
+		zone = cal.Zone
 	}
 	if l, err := time.LoadLocation(zone); err == nil && zone != "" {
 		loc = l
 	}
 	if pol.FirstReply > 0 {
-		first = AddBusiness(created, pol.FirstReply, pol.Hours, loc).Truncate(time.Millisecond)
+		first = AddBusinessDays(created, pol.FirstReply, pol.Hours, cal.Holidays, loc).Truncate(time.Millisecond)
 	}
 	if pol.Resolve > 0 {
-		resolve = AddBusiness(created, pol.Resolve, pol.Hours, loc).Truncate(time.Millisecond)
+		resolve = AddBusinessDays(created, pol.Resolve, pol.Hours, cal.Holidays, loc).Truncate(time.Millisecond)
 	}
 	return
 }
 
+// calendar reads ws's calendar when pol needs it (business hours).
+func calendar(ctx context.Context, r desk.Reader, ws string, pol *desk.SLAPolicy) (Calendar, error) {
+	if pol == nil || len(pol.Hours) == 0 {
+		return Calendar{}, nil
+	}
+	w, err := r.Workspace(ctx, ws)
+	if err != nil {
+		return Calendar{}, err
+	}
+	return CalendarOf(w), nil
+}
+
 // Due stamps t's SLA due times from its workspace's policy for its
-// priority (cleared when none applies). t changes in memory; the caller
-// writes it.
+// priority (cleared when none applies), skipping the workspace's
+// holidays. t changes in memory; the caller writes it.
 func (e *Engine) Due(ctx context.Context, tx desk.Tx, t *desk.Ticket) error {
 	pol, err := policy(ctx, tx, t.WorkspaceID, t.Priority)
 	if err != nil {
 		return fmt.Errorf("sla policy of ticket %d: %w", t.Number, err)
 	}
-	zone := ""
-	if pol != nil && pol.Timezone == "" && len(pol.Hours) > 0 {
-		w, err := tx.Workspace(ctx, t.WorkspaceID)
-		if err != nil {
-			return err
-		}
-		zone = w.Timezone
+	cal, err := calendar(ctx, tx, t.WorkspaceID, pol)
+	if err != nil {
+		return fmt.Errorf("calendar of ticket %d: %w", t.Number, err)
 	}
-	t.FirstReplyDueAt, t.ResolveDueAt = dueTimes(pol, t.CreatedAt, zone)
+	t.FirstReplyDueAt, t.ResolveDueAt = dueTimes(pol, t.CreatedAt, cal)
 	return nil
 }
 
@@ -148,26 +169,22 @@ func (e *Engine) SLAFrom(ctx context.Context, ws string, t *desk.Ticket, evs []d
 	if err != nil {
 		return nil, fmt.Errorf("sla of ticket %d: %w", t.Number, err)
 	}
-	zone := ""
-	if pol != nil && pol.Timezone == "" && len(pol.Hours) > 0 {
-		w, err := st.Workspace(ctx, ws)
-		if err != nil {
-			return nil, err
-		}
-		zone = w.Timezone
+	cal, err := calendar(ctx, st, ws, pol)
+	if err != nil {
+		return nil, fmt.Errorf("sla of ticket %d: %w", t.Number, err)
 	}
-	s := Clock(t, evs, pol, zone, e.Desk.Clock())
+	s := Clock(t, evs, pol, cal, e.Desk.Clock())
 	return &s, nil
 }
 
 // Clock computes a ticket's SLA at now. pol is the policy that applies
-// (PolicyFor); wsZone places business hours of a policy without its own
-// zone. With evs nil, time in each status comes from the ticket's lifecycle
+// (PolicyFor); cal places business hours of a policy without its own
+// zone and closes its holidays (CalendarOf the workspace). With evs nil, time in each status comes from the ticket's lifecycle
 // stamps instead of the event log (canonical.md §5), which suits lists.
-func Clock(t *desk.Ticket, evs []desk.Event, pol *desk.SLAPolicy, wsZone string, now time.Time) SLA {
+func Clock(t *desk.Ticket, evs []desk.Event, pol *desk.SLAPolicy, cal Calendar, now time.Time) SLA {
 	s := SLA{Policy: pol, FirstReplyDueAt: t.FirstReplyDueAt, ResolveDueAt: t.ResolveDueAt, FirstReplyAt: t.FirstAgentResponseAt}
 	if s.FirstReplyDueAt.IsZero() && s.ResolveDueAt.IsZero() {
-		s.FirstReplyDueAt, s.ResolveDueAt = dueTimes(pol, t.CreatedAt, wsZone)
+		s.FirstReplyDueAt, s.ResolveDueAt = dueTimes(pol, t.CreatedAt, cal)
 	}
 	end := now
 	if t.Status.Terminal() {

@@ -153,7 +153,7 @@ func TestSLABreachesAndDurations(t *testing.T) {
 			t.Errorf("met sla: %+v", s)
 		}
 		// The lifecycle-stamp shortcut agrees on this simple history.
-		quick := routing.Clock(f.reload(tk), nil, s.Policy, "", f.clock())
+		quick := routing.Clock(f.reload(tk), nil, s.Policy, routing.Calendar{}, f.clock())
 		if quick.Durations != want {
 			t.Errorf("stamp durations %+v", quick.Durations)
 		}

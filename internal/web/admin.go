@@ -44,6 +44,10 @@ type adminData struct {
 	Prios      []string
 	Names      map[string]string // agent id → name
 	Channels   *channelsData     // channel accounts (admin_channels.go)
+	// Holidays on the SLA page (admin_hours.go): the form when refused,
+	// else the stored ones as text.
+	Holidays    *form
+	HolidayText string
 }
 
 type adminAgent struct {
@@ -131,6 +135,7 @@ func (w *Web) registerAdmin(add func(method, path, role string, h http.Handler))
 	post("/admin/tokens/{id}/revoke", w.revokeToken)
 	get("/admin/sla", w.adminSLA)
 	post("/admin/sla", w.putSLA)
+	post("/admin/sla/holidays", w.putHolidays)
 	post("/admin/sla/{priority}/delete", w.deleteSLA)
 	get("/admin/workspace", w.adminWorkspace)
 	get("/admin/fields", w.adminFields)
@@ -592,7 +597,7 @@ func minutes(d time.Duration) string {
 }
 
 func (w *Web) slaData(r *http.Request, v *visit) (*adminData, error) {
-	d := &adminData{Section: "sla", Prios: slaPrios}
+	d := &adminData{Section: "sla", Prios: slaPrios, HolidayText: routing.FormatHolidayLines(v.ws.Settings.Holidays)}
 	if w.cfg.Routing == nil {
 		return d, nil
 	}

@@ -21,7 +21,7 @@ import (
 var templateFiles embed.FS
 
 // pageNames are the pages; each is templates/<name>.html over layout.html.
-var pageNames = []string{"login", "inbox", "ticket", "error", "supervisor", "admin"}
+var pageNames = []string{"login", "inbox", "ticket", "error", "supervisor", "admin", "profile"}
 
 // parsePages parses every page once per language. A translation whose key
 // is a constant ({{.T "key"}} or {{$.T "key"}}, ~280 of them) is put into
@@ -100,6 +100,7 @@ type pageData struct {
 	Ticket    *ticketData
 	Board     *boardData
 	Admin     *adminData
+	Prefs     *prefsData // the Preferences page (prefs.go)
 	// Error is the page's error, already in Lang.
 	Error  string
 	Status int
@@ -113,7 +114,7 @@ func (p *pageData) T(key string, args ...string) string { return T(p.Lang, key, 
 // Langs lists the languages for the picker.
 func (p *pageData) Langs() []string { return Languages }
 
-// Time is t in the workspace's zone, as numbers only (no month names to
+// Time is t in the agent's zone (else the workspace's), as numbers only (no month names to
 // translate): today's show the time only.
 func (p *pageData) Time(t time.Time) string {
 	if t.IsZero() {
@@ -126,7 +127,7 @@ func (p *pageData) Time(t time.Time) string {
 	return lt.Format("2006-01-02 15:04")
 }
 
-// FullTime is t in the workspace's zone with the zone's name, for titles.
+// FullTime is t in the agent's zone (else the workspace's) with the zone's name, for titles.
 func (p *pageData) FullTime(t time.Time) string {
 	if t.IsZero() {
 		return ""

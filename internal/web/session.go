@@ -157,7 +157,7 @@ func (w *Web) visitOf(r *http.Request) (*visit, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &visit{sess: s, agent: a, ws: ws, loc: zone(ws.Timezone), lang: deskLang(r, ws),
+	return &visit{sess: s, agent: a, ws: ws, loc: agentZone(a, ws), lang: agentLang(r, a, ws),
 		p: &auth.Principal{WorkspaceID: a.WorkspaceID, AgentID: a.ID, Role: s.Role}}, nil
 }
 

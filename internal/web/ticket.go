@@ -432,6 +432,7 @@ func (w *Web) setLanguage(rw http.ResponseWriter, r *http.Request) {
 	l := r.PostFormValue("lang")
 	for _, known := range Languages {
 		if l == known {
+			w.storeLanguage(r, l) // a signed-in agent keeps it (prefs.go)
 			http.SetCookie(rw, &http.Cookie{Name: LangCookie, Value: l, Path: "/", MaxAge: 365 * 24 * 3600,
 				HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: w.secure || r.TLS != nil})
 		}

@@ -109,6 +109,10 @@ func (w *Web) Register(mount route.Mount) {
 	add("POST", "/tickets/{number}/insert-reply", route.Agent, w.actionMax(w.maxUploadBody(), w.insertReply))
 	add("POST", "/tickets/{number}/fields", route.Agent, w.action(w.setFields))
 	add("POST", "/tickets/{number}/macros", route.Agent, w.action(w.applyMacro))
+	// The agent's own preferences and password (prefs.go).
+	add("GET", "/settings/profile", route.Agent, w.page(w.prefsPage))
+	add("POST", "/settings/profile", route.Agent, w.action(w.savePrefs))
+	add("POST", "/settings/password", route.Agent, w.action(w.changePassword))
 }
 
 // errPage is an error a handler answers with a page of its own words.

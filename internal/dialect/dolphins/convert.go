@@ -48,7 +48,7 @@ func (v *view) clock(t *desk.Ticket, evs []desk.Event) (routing.SLA, error) {
 		}
 		v.policies, v.polRead = ps, true
 	}
-	return routing.Clock(t, evs, routing.PolicyFor(v.policies, t.Priority), v.ws.Timezone, v.now), nil
+	return routing.Clock(t, evs, routing.PolicyFor(v.policies, t.Priority), routing.CalendarOf(v.ws), v.now), nil
 }
 
 // agent reads an agent once per view; a missing agent is nil.

@@ -12,7 +12,7 @@ import (
 )
 
 const agentCols = `a.id, a.workspace_id, a.number, a.name, a.email, a.password_hash, a.role, a.presence,
-	a.presence_changed_at, a.last_login_at, a.capacity, a.avatar_url, a.meta, a.created_at, a.updated_at, a.deactivated_at,
+	a.presence_changed_at, a.last_login_at, a.capacity, a.avatar_url, a.meta, a.created_at, a.updated_at, a.deactivated_at, a.language, a.time_zone,
 	COALESCE((SELECT ` + groupConcat + ` FROM agent_groups g WHERE g.agent_id = a.id), '')`
 
 // groupConcat is spelled the same in SQLite and PostgreSQL.
@@ -22,7 +22,8 @@ func scanAgent(r rowScanner, a *desk.Agent) error {
 	var created, updated int64
 	var groups string
 	err := r.Scan(&a.ID, &a.WorkspaceID, &a.Number, &a.Name, &a.Email, &a.PasswordHash, &a.Role, &a.Presence,
-		tm(&a.PresenceChangedAt), tm(&a.LastLoginAt), &a.Capacity, &a.AvatarURL, js(&a.Meta), &created, &updated, tm(&a.DeactivatedAt), &groups)
+		tm(&a.PresenceChangedAt), tm(&a.LastLoginAt), &a.Capacity, &a.AvatarURL, js(&a.Meta), &created, &updated, tm(&a.DeactivatedAt),
+		&a.Language, &a.TimeZone, &groups)
 	a.CreatedAt, a.UpdatedAt = msToTime(created), msToTime(updated)
 	a.GroupIDs = splitList(groups)
 	return err
@@ -80,11 +81,11 @@ func (c *conn) CreateAgent(ctx context.Context, a *desk.Agent) error {
 	}
 	a.Number = n
 	_, err = c.q.ExecContext(ctx, `INSERT INTO agents (id, workspace_id, number, name, email, password_hash, role, presence,
-		presence_changed_at, last_login_at, capacity, avatar_url, meta, created_at, updated_at, deactivated_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)`,
+		presence_changed_at, last_login_at, capacity, avatar_url, meta, created_at, updated_at, deactivated_at, language, time_zone)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)`,
 		a.ID, a.WorkspaceID, a.Number, a.Name, a.Email, a.PasswordHash, a.Role, a.Presence,
 		tm(&a.PresenceChangedAt), tm(&a.LastLoginAt), a.Capacity, a.AvatarURL, metaJSON(a.Meta), ms(a.CreatedAt), ms(a.UpdatedAt),
-		tm(&a.DeactivatedAt))
+		tm(&a.DeactivatedAt), a.Language, a.TimeZone)
 	if err != nil {
 		return c.mapErr(err, "create agent "+a.Email)
 	}
@@ -94,11 +95,11 @@ func (c *conn) CreateAgent(ctx context.Context, a *desk.Agent) error {
 func (c *conn) UpdateAgent(ctx context.Context, a *desk.Agent) error {
 	res, err := c.q.ExecContext(ctx, `UPDATE agents SET name = $3, email = $4, password_hash = $5, role = $6, presence = $7,
 		presence_changed_at = $8, last_login_at = $9, capacity = $10, avatar_url = $11, meta = $12, updated_at = $13,
-		deactivated_at = $14
+		deactivated_at = $14, language = $15, time_zone = $16
 		WHERE workspace_id = $1 AND id = $2`,
 		a.WorkspaceID, a.ID, a.Name, a.Email, a.PasswordHash, a.Role, a.Presence,
 		tm(&a.PresenceChangedAt), tm(&a.LastLoginAt), a.Capacity, a.AvatarURL, metaJSON(a.Meta), ms(a.UpdatedAt),
-		tm(&a.DeactivatedAt))
+		tm(&a.DeactivatedAt), a.Language, a.TimeZone)
 	if err := c.affected(res, err, "update agent "+a.ID); err != nil {
 		return err
 	}

@@ -468,7 +468,8 @@ func (c *conn) AgentLoads(ctx context.Context, ws, group string) ([]desk.AgentLo
 		var created, updated int64
 		var groups string
 		err := r.Scan(&a.ID, &a.WorkspaceID, &a.Number, &a.Name, &a.Email, &a.PasswordHash, &a.Role, &a.Presence,
-			tm(&a.PresenceChangedAt), tm(&a.LastLoginAt), &a.Capacity, &a.AvatarURL, js(&a.Meta), &created, &updated, tm(&a.DeactivatedAt), &groups, &l.Active)
+			tm(&a.PresenceChangedAt), tm(&a.LastLoginAt), &a.Capacity, &a.AvatarURL, js(&a.Meta), &created, &updated, tm(&a.DeactivatedAt),
+			&a.Language, &a.TimeZone, &groups, &l.Active)
 		a.CreatedAt, a.UpdatedAt = msToTime(created), msToTime(updated)
 		a.GroupIDs = splitList(groups)
 		return err
