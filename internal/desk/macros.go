@@ -87,6 +87,8 @@ func checkMacro(m *Macro) error {
 		return TooLong("shortcut", MaxShortcut)
 	case strings.ContainsFunc(m.Shortcut, func(c rune) bool { return c <= ' ' }):
 		return Invalid("shortcut", CodeFormat, Params{Value: m.Shortcut, Format: "one word without spaces"})
+	case reservedShortcut(m.Shortcut):
+		return Invalid("shortcut", CodeReserved, Params{Value: m.Shortcut, Allowed: MacroReservedKeys})
 	case a.empty() && strings.TrimSpace(m.Reply) == "":
 		return Invalid("actions", CodeRequired, Params{Fields: []string{"actions", "reply"}})
 	case a.Status != "" && !a.Status.Valid():
@@ -103,6 +105,33 @@ func checkMacro(m *Macro) error {
 	}
 	a.RemoveTags = dedupe(a.RemoveTags)
 	return nil
+}
+
+// MacroReservedKeys are the desk's built-in keyboard keys (docs/web.md,
+// the ticket page's "?" help). A macro's shortcut is typed as a sequence of
+// keys on the ticket page, so it may not start with one of them (nor be
+// the name of a key the desk uses): the built-in key would act first.
+var MacroReservedKeys = []string{"j", "k", "o", "r", "n", "a", "s", "x", "m", "/", "?", "Enter", "Escape"}
+
+// reservedShortcut reports whether a macro shortcut collides with the
+// desk's built-in keys: its first key is one of them, or it is the name of
+// one (Enter, Escape), in any case.
+func reservedShortcut(sc string) bool {
+	if sc == "" {
+		return false
+	}
+	for _, k := range MacroReservedKeys {
+		if len(k) > 1 {
+			if strings.EqualFold(sc, k) {
+				return true
+			}
+			continue
+		}
+		if strings.HasPrefix(sc, k) {
+			return true
+		}
+	}
+	return false
 }
 
 func mayManageMacro(c Caller, m *Macro) error {
