@@ -73,7 +73,10 @@ type MacroFilter struct {
 	Limit   int
 }
 
-func checkMacro(m *Macro) error {
+// checkMacro checks m; was is the shortcut it had before (an update), which
+// is kept even if a later rule refuses it: a macro saved before the
+// reserved keys were refused can still be edited.
+func checkMacro(m *Macro, was string) error {
 	m.Name, m.Shortcut = strings.TrimSpace(m.Name), strings.TrimSpace(m.Shortcut)
 	a := &m.Actions
 	switch {
@@ -87,7 +90,7 @@ func checkMacro(m *Macro) error {
 		return TooLong("shortcut", MaxShortcut)
 	case strings.ContainsFunc(m.Shortcut, func(c rune) bool { return c <= ' ' }):
 		return Invalid("shortcut", CodeFormat, Params{Value: m.Shortcut, Format: "one word without spaces"})
-	case reservedShortcut(m.Shortcut):
+	case m.Shortcut != was && reservedShortcut(m.Shortcut):
 		return Invalid("shortcut", CodeReserved, Params{Value: m.Shortcut, Allowed: MacroReservedKeys})
 	case a.empty() && strings.TrimSpace(m.Reply) == "":
 		return Invalid("actions", CodeRequired, Params{Fields: []string{"actions", "reply"}})
@@ -160,7 +163,7 @@ func (s *Service) CreateMacro(ctx context.Context, ws string, c Caller, in NewMa
 		}
 		m.OwnerID = c.AgentID
 	}
-	if err := checkMacro(m); err != nil {
+	if err := checkMacro(m, ""); err != nil {
 		return nil, err
 	}
 	if err := s.Store.Update(ctx, func(tx Tx) error { return tx.CreateMacro(ctx, m) }); err != nil {
@@ -208,6 +211,7 @@ func (s *Service) UpdateMacro(ctx context.Context, ws string, c Caller, id strin
 		if err := mayManageMacro(c, m); err != nil {
 			return err
 		}
+		was := m.Shortcut
 		if p.Name != nil {
 			m.Name = *p.Name
 		}
@@ -223,7 +227,7 @@ func (s *Service) UpdateMacro(ctx context.Context, ws string, c Caller, id strin
 		if p.Actions != nil {
 			m.Actions = *p.Actions
 		}
-		if err := checkMacro(m); err != nil {
+		if err := checkMacro(m, was); err != nil {
 			return err
 		}
 		m.UpdatedAt = s.now()
