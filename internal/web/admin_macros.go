@@ -27,10 +27,44 @@ type macrosData struct {
 	Statuses []desk.Status
 	Prios    []desk.Priority
 	Reserved string // the desk's built-in keys, for the shortcut's hint
+	lang     string
 }
 
-func newMacrosData() *macrosData {
-	return &macrosData{Statuses: desk.Statuses, Prios: []desk.Priority{desk.PriorityLow, desk.PriorityNormal, desk.PriorityHigh, desk.PriorityUrgent},
+// Does says in a line what a macro does, for the list.
+func (d *macrosData) Does(m desk.Macro) string {
+	var parts []string
+	a, l := m.Actions, d.lang
+	if a.Status != "" {
+		parts = append(parts, T(l, "field.status")+": "+T(l, "status."+string(a.Status)))
+	}
+	if a.Priority != "" {
+		parts = append(parts, T(l, "field.priority")+": "+T(l, "priority."+string(a.Priority)))
+	}
+	var tags []string
+	for _, t := range a.AddTags {
+		tags = append(tags, "+"+t)
+	}
+	for _, t := range a.RemoveTags {
+		tags = append(tags, "−"+t)
+	}
+	if len(tags) > 0 {
+		parts = append(parts, strings.Join(tags, " "))
+	}
+	if a.AssignToMe {
+		parts = append(parts, T(l, "macros.assign_me_short"))
+	}
+	if strings.TrimSpace(m.Reply) != "" {
+		kind := "macros.kind_reply"
+		if m.Note {
+			kind = "macros.kind_note"
+		}
+		parts = append(parts, T(l, kind)+": "+m.Reply)
+	}
+	return strings.Join(parts, " · ")
+}
+
+func newMacrosData(lang string) *macrosData {
+	return &macrosData{lang: lang, Statuses: desk.Statuses, Prios: []desk.Priority{desk.PriorityLow, desk.PriorityNormal, desk.PriorityHigh, desk.PriorityUrgent},
 		Reserved: strings.Join(desk.MacroReservedKeys, " ")}
 }
 
@@ -39,7 +73,7 @@ func (w *Web) macrosData(r *http.Request, v *visit) (*adminData, error) {
 	if err != nil {
 		return nil, err
 	}
-	d := &adminData{Section: "macros", CanShare: v.p.Can(desk.RoleSupervisor), Macros: newMacrosData()}
+	d := &adminData{Section: "macros", CanShare: v.p.Can(desk.RoleSupervisor), Macros: newMacrosData(v.lang)}
 	if len(ms) > desk.MaxMacros {
 		d.Next, ms = "/settings/macros?after="+ms[desk.MaxMacros-1].ID, ms[:desk.MaxMacros]
 	}
@@ -105,7 +139,7 @@ func (w *Web) macroData(r *http.Request, v *visit) (*adminData, error) {
 	if err != nil {
 		return nil, err
 	}
-	d := &adminData{Section: "macro", CanShare: v.p.Can(desk.RoleSupervisor), Macros: newMacrosData()}
+	d := &adminData{Section: "macro", CanShare: v.p.Can(desk.RoleSupervisor), Macros: newMacrosData(v.lang)}
 	d.Macros.M = m
 	return d, nil
 }

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -226,6 +228,69 @@ func waitListening(t *testing.T, e, other *servertest.Env) {
 		case <-ctx.Done():
 			t.Fatal("the first node does not hear the second")
 		case <-time.After(300 * time.Millisecond):
+		}
+	}
+}
+
+// TestScreenshotsMacros saves the macros page (with a refused shortcut
+// beside its field) and the ticket page's help with macro shortcuts to
+// docs/ui when TICKETD_UI_SCREENSHOTS is set (1440×900 and 360×780, light
+// and dark).
+func TestScreenshotsMacros(t *testing.T) {
+	if os.Getenv("TICKETD_UI_SCREENSHOTS") == "" {
+		t.Skip("set TICKETD_UI_SCREENSHOTS=1 to write docs/ui/*.png")
+	}
+	e := servertest.New(t, servertestSQLite(t))
+	_, tk := seedDesk(t, e)
+	ctx := context.Background()
+	admin := desk.Caller{AgentID: e.Admin.ID, Role: desk.RoleAdmin}
+	for _, m := range []desk.NewMacro{
+		{Name: "Refund approved", Shortcut: "1", Shared: true, Reply: "Hi {{contact.first_name}}, your refund for #{{ticket.number}} is approved.",
+			Actions: desk.MacroActions{Status: desk.StatusPending, Priority: desk.PriorityNormal, AddTags: []string{"refund"}}},
+		{Name: "Wait for billing", Shortcut: "gb", Shared: true, Reply: "Asked billing about the double charge.", Note: true,
+			Actions: desk.MacroActions{Status: desk.StatusOnHold, AddTags: []string{"billing"}, AssignToMe: true}},
+		{Name: "Spam", Shortcut: "9", Actions: desk.MacroActions{Status: desk.StatusClosed, AddTags: []string{"spam"}, RemoveTags: []string{"vip"}}},
+	} {
+		if _, err := e.Deps.Desk.CreateMacro(ctx, e.Workspace.ID, admin, m); err != nil {
+			t.Fatal(err)
+		}
+	}
+	dir := filepath.Join("..", "..", "docs", "ui")
+	shot := func(c context.Context, name string) {
+		t.Helper()
+		run(t, c, chromedp.Sleep(150*time.Millisecond))
+		png, err := chromedp.Run(c, chromedp.CaptureScreenshot())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, name), png, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, size := range []struct {
+		name string
+		w, h int64
+	}{{"desktop", 1440, 900}, {"phone", 360, 780}} {
+		for _, theme := range []string{"light", "dark"} {
+			var acts []step
+			if theme == "dark" {
+				acts = append(acts, darkScheme())
+			}
+			c := tab(t, size.w, size.h, acts...)
+			run(t, c, signIn(e.URL, e.Admin.Email, servertest.Password))
+			waitFor(t, c, "the inbox", `!!document.querySelector("nav.views")`)
+			run(t, c, chromedp.Navigate(e.URL+"/settings/macros"))
+			waitFor(t, c, "the macros page", `!!document.getElementById("macroform")`)
+			run(t, c, chromedp.SendKeys(chromedp.CSS(`#m-name`), "Reopen"), chromedp.SendKeys(chromedp.CSS(`#m-short`), "r"),
+				chromedp.SetValue(chromedp.CSS(`#m-status`), "open"), chromedp.Click(chromedp.CSS(`#macroform button[type="submit"]`)))
+			waitFor(t, c, "the refusal", `!!document.getElementById("m-short-err")`)
+			eval[any](t, c, `document.querySelector("label[for=m-short]").scrollIntoView({block: "start"}); window.scrollBy(0, -64); document.querySelector(".main") && document.querySelector(".main").scrollBy(0, -64); 1`)
+			shot(c, fmt.Sprintf("macros-%s-%s.png", size.name, theme))
+			run(t, c, chromedp.Navigate(fmt.Sprintf("%s/tickets/%d", e.URL, tk.Number)))
+			waitFor(t, c, "the ticket", `document.body.classList.contains("js") && !!document.querySelector("[data-macro-select]")`)
+			run(t, c, chromedp.KeyEvent("?"))
+			waitFor(t, c, "the help", `!document.getElementById("help").hidden`)
+			shot(c, fmt.Sprintf("macros-help-%s-%s.png", size.name, theme))
 		}
 	}
 }
