@@ -18,7 +18,7 @@ func TestMacros(t *testing.T) {
 		om, _ := e.Agent(desk.NewAgent{Name: "Om", Email: "om@acme.test"})
 		const path = "/api/v1/macros"
 		refund := scenario{name: "shared", method: "POST", path: path, token: tok, status: 201,
-			body: map[string]any{"name": "Refund approved", "shortcut": "refund", "scope": "shared",
+			body: map[string]any{"name": "Refund approved", "shortcut": "g1", "scope": "shared",
 				"actions": map[string]any{"status": "pending", "priority": "normal", "add_tags": []string{"refund"}},
 				"reply":   "Hi {{contact.first_name}}, your refund for #{{ticket.number}} is approved."},
 			want: []string{`"scope":"shared"`, `"add_tags":["refund"]`}}.run(t, e).Map(t)
@@ -36,7 +36,7 @@ func TestMacros(t *testing.T) {
 			{name: "agent cannot share", method: "POST", path: path, token: boTok, body: map[string]any{"name": "x", "reply": "y", "scope": "shared"}, status: 403},
 			{name: "nothing to do", method: "POST", path: path, token: boTok, body: map[string]any{"name": "x"}, status: 422, want: []string{`"field":"actions"`}},
 			{name: "bad status", method: "POST", path: path, token: boTok, body: map[string]any{"name": "x", "actions": map[string]any{"status": "nope"}}, status: 422},
-			{name: "shortcut taken", method: "POST", path: path, token: tok, body: map[string]any{"name": "x", "reply": "y", "shortcut": "refund", "scope": "shared"}, status: 409, want: []string{`"field":"shortcut"`}},
+			{name: "shortcut taken", method: "POST", path: path, token: tok, body: map[string]any{"name": "x", "reply": "y", "shortcut": "g1", "scope": "shared"}, status: 409, want: []string{`"field":"shortcut"`}},
 			{name: "bo sees both", method: "GET", path: path, token: boTok, status: 200, want: []string{`"id":"` + rid, `"id":"` + mid}},
 			{name: "admin does not see bo's", method: "GET", path: path + "/" + mid, token: tok, status: 404},
 			{name: "bo cannot change shared", method: "PATCH", path: path + "/" + rid, token: boTok, body: map[string]any{"name": "z"}, status: 403},

@@ -26,7 +26,7 @@ type errorDetail struct {
 	Message string `json:"message" doc:"English words for people; clients decide on code, field, rule and params"`
 	// Field names the input field at fault, when there is one.
 	Field  string       `json:"field,omitempty" doc:"the input at fault: a body field (subject), a custom field (custom_fields.order_id) or a parameter"`
-	Rule   string       `json:"rule,omitempty" enum:"required,too_long,too_many,range,one_of,unknown,format,type,duplicate,not_found_ref,in_use,taken,overlap,capacity,final,closed,needs_owner,no_owner,not_allowed,needs_agent,owner_only,supervisor_only,admin_only,bot_or_supervisor,last_admin,deactivated,not_empty" doc:"the rule the input broke (docs/errors.md)"`
+	Rule   string       `json:"rule,omitempty" enum:"required,too_long,too_many,range,one_of,unknown,format,type,duplicate,not_found_ref,in_use,taken,overlap,capacity,final,closed,needs_owner,no_owner,not_allowed,needs_agent,owner_only,supervisor_only,admin_only,bot_or_supervisor,last_admin,deactivated,not_empty,reserved" doc:"the rule the input broke (docs/errors.md)"`
 	Params *errorParams `json:"params,omitempty" doc:"what the rule needs to be said; each rule uses a few"`
 }
 

@@ -52,6 +52,7 @@ func (s *Service) DeactivateAgent(ctx context.Context, ws, id string, actor Acto
 		a.DeactivatedAt, a.UpdatedAt = now, now
 		if a.Presence != PresenceOffline {
 			a.Presence, a.PresenceChangedAt = PresenceOffline, now
+			ch.Presence = append(ch.Presence, PresenceChange{AgentID: a.ID, Presence: PresenceOffline, At: now})
 		}
 		if err := tx.UpdateAgent(ctx, a); err != nil {
 			return err

@@ -77,13 +77,17 @@ const (
 	// CodeNotEmpty: Params.Entity Params.Ref still holds Params.Count
 	// tickets, so it cannot be deleted (ErrConflict).
 	CodeNotEmpty Code = "not_empty"
+	// CodeReserved: Params.Value is kept for the desk's own use: a macro's
+	// keyboard shortcut that starts with one of the desk's built-in keys
+	// (Params.Allowed lists them).
+	CodeReserved Code = "reserved"
 )
 
 // Codes lists every code, for tables, docs and tests.
 var Codes = []Code{CodeRequired, CodeTooLong, CodeTooMany, CodeRange, CodeOneOf, CodeUnknown,
 	CodeFormat, CodeType, CodeDuplicate, CodeNotFoundRef, CodeInUse, CodeTaken, CodeOverlap,
 	CodeCapacity, CodeFinal, CodeClosed, CodeNeedsOwner, CodeNoOwner, CodeNotAllowed, CodeNeedsAgent,
-	CodeOwnerOnly, CodeSupervisorOnly, CodeAdminOnly, CodeBotOrSupervisor, CodeLastAdmin, CodeDeactivated, CodeNotEmpty}
+	CodeOwnerOnly, CodeSupervisorOnly, CodeAdminOnly, CodeBotOrSupervisor, CodeLastAdmin, CodeDeactivated, CodeNotEmpty, CodeReserved}
 
 // Params are what a code needs to be said; each code uses the few its
 // comment names. They are wire-neutral: ids, numbers and canonical words,
@@ -199,6 +203,8 @@ func Text(c Code, field string, p Params) string {
 		return fmt.Sprintf("agent #%d is deactivated", p.Number)
 	case CodeNotEmpty:
 		return fmt.Sprintf("the %s still holds %d tickets; it cannot be deleted (rename it instead)", p.Entity, p.Count)
+	case CodeReserved:
+		return fmt.Sprintf("%s %q is taken by the desk's built-in keys (%s); choose another", f, p.Value, strings.Join(p.Allowed, " "))
 	}
 	return fmt.Sprintf("%s: %s", f, c)
 }

@@ -63,6 +63,7 @@ func TestCatalog(t *testing.T) {
 		{desk.CodeLastAdmin, "", desk.Params{Ref: "a1"}, "the workspace's last active admin cannot be deactivated; make another agent admin first"},
 		{desk.CodeNotEmpty, "", desk.Params{Entity: "group", Ref: "g1", Count: 3}, "the group still holds 3 tickets; it cannot be deleted (rename it instead)"},
 		{desk.CodeDeactivated, "assignee_id", desk.Params{Ref: "a1", Number: 4}, "agent #4 is deactivated"},
+		{desk.CodeReserved, "shortcut", desk.Params{Value: "jx", Allowed: []string{"j", "k"}}, `shortcut "jx" is taken by the desk's built-in keys (j k); choose another`},
 	}
 	covered := map[desk.Code]bool{}
 	for _, c := range cases {

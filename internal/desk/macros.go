@@ -73,7 +73,10 @@ type MacroFilter struct {
 	Limit   int
 }
 
-func checkMacro(m *Macro) error {
+// checkMacro checks m; was is the shortcut it had before (an update), which
+// is kept even if a later rule refuses it: a macro saved before the
+// reserved keys were refused can still be edited.
+func checkMacro(m *Macro, was string) error {
 	m.Name, m.Shortcut = strings.TrimSpace(m.Name), strings.TrimSpace(m.Shortcut)
 	a := &m.Actions
 	switch {
@@ -87,6 +90,8 @@ func checkMacro(m *Macro) error {
 		return TooLong("shortcut", MaxShortcut)
 	case strings.ContainsFunc(m.Shortcut, func(c rune) bool { return c <= ' ' }):
 		return Invalid("shortcut", CodeFormat, Params{Value: m.Shortcut, Format: "one word without spaces"})
+	case m.Shortcut != was && reservedShortcut(m.Shortcut):
+		return Invalid("shortcut", CodeReserved, Params{Value: m.Shortcut, Allowed: MacroReservedKeys})
 	case a.empty() && strings.TrimSpace(m.Reply) == "":
 		return Invalid("actions", CodeRequired, Params{Fields: []string{"actions", "reply"}})
 	case a.Status != "" && !a.Status.Valid():
@@ -103,6 +108,33 @@ func checkMacro(m *Macro) error {
 	}
 	a.RemoveTags = dedupe(a.RemoveTags)
 	return nil
+}
+
+// MacroReservedKeys are the desk's built-in keyboard keys (docs/web.md,
+// the ticket page's "?" help). A macro's shortcut is typed as a sequence of
+// keys on the ticket page, so it may not start with one of them (nor be
+// the name of a key the desk uses): the built-in key would act first.
+var MacroReservedKeys = []string{"j", "k", "o", "r", "n", "a", "s", "x", "m", "/", "?", "Enter", "Escape"}
+
+// reservedShortcut reports whether a macro shortcut collides with the
+// desk's built-in keys: its first key is one of them, or it is the name of
+// one (Enter, Escape), in any case.
+func reservedShortcut(sc string) bool {
+	if sc == "" {
+		return false
+	}
+	for _, k := range MacroReservedKeys {
+		if len(k) > 1 {
+			if strings.EqualFold(sc, k) {
+				return true
+			}
+			continue
+		}
+		if strings.HasPrefix(sc, k) {
+			return true
+		}
+	}
+	return false
 }
 
 func mayManageMacro(c Caller, m *Macro) error {
@@ -131,7 +163,7 @@ func (s *Service) CreateMacro(ctx context.Context, ws string, c Caller, in NewMa
 		}
 		m.OwnerID = c.AgentID
 	}
-	if err := checkMacro(m); err != nil {
+	if err := checkMacro(m, ""); err != nil {
 		return nil, err
 	}
 	if err := s.Store.Update(ctx, func(tx Tx) error { return tx.CreateMacro(ctx, m) }); err != nil {
@@ -179,6 +211,7 @@ func (s *Service) UpdateMacro(ctx context.Context, ws string, c Caller, id strin
 		if err := mayManageMacro(c, m); err != nil {
 			return err
 		}
+		was := m.Shortcut
 		if p.Name != nil {
 			m.Name = *p.Name
 		}
@@ -194,7 +227,7 @@ func (s *Service) UpdateMacro(ctx context.Context, ws string, c Caller, id strin
 		if p.Actions != nil {
 			m.Actions = *p.Actions
 		}
-		if err := checkMacro(m); err != nil {
+		if err := checkMacro(m, was); err != nil {
 			return err
 		}
 		m.UpdatedAt = s.now()

@@ -42,6 +42,7 @@ func (s *Service) SetPresence(ctx context.Context, ws, agentID string, p Presenc
 		if err := tx.UpdateAgent(ctx, a); err != nil {
 			return err
 		}
+		ch.Presence = append(ch.Presence, PresenceChange{AgentID: a.ID, Presence: p, At: now})
 		if p == PresenceOffline {
 			// Away is a short absence: the agent keeps its tickets.
 			w, err := tx.Workspace(ctx, ws)

@@ -42,6 +42,16 @@ type Change struct {
 	Events      []Event
 	Messages    []Message
 	Tickets     map[string]*Ticket // final state of every ticket touched, by id
+	// Presence lists the agents whose presence changed, whichever door
+	// changed it (SetPresence); live boards refresh on it.
+	Presence []PresenceChange
+}
+
+// PresenceChange is one agent's new presence in a Change.
+type PresenceChange struct {
+	AgentID  string
+	Presence Presence
+	At       time.Time
 }
 
 // Touch records t's latest state in the change.
@@ -115,7 +125,7 @@ func (s *Service) Update(ctx context.Context, ws string, fn func(tx Tx, ch *Chan
 	if err != nil {
 		return err
 	}
-	if len(ch.Events) > 0 || len(ch.Messages) > 0 {
+	if len(ch.Events) > 0 || len(ch.Messages) > 0 || len(ch.Presence) > 0 {
 		s.mu.RLock()
 		for _, fn := range s.subs {
 			fn(ch)

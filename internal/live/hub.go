@@ -122,6 +122,7 @@ func (h *Hub) AgentJWT(ws, agent, ticket string) string {
 
 // changed runs after every committed change; it must not block.
 func (h *Hub) changed(ch desk.Change) {
+	h.publishPresence(ch)
 	touched := make(map[room]struct{}, len(ch.Tickets))
 	for id, t := range ch.Tickets {
 		touched[room{t.WorkspaceID, id}] = struct{}{}

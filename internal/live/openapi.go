@@ -113,12 +113,25 @@ func deskRoomDocs(errResp func(string) map[string]any, actor, instant map[string
 	}
 	ticketEvents := map[string]any{"ticket.created": change, "ticket.status": change, "ticket.assignment": change,
 		"ticket.priority": change, "ticket.group": change, "ticket.message": message, "reset": reset}
+	// The workspace room also carries the ephemeral signals (signals.go):
+	// no id, never replayed.
+	workspaceEvents := map[string]any{
+		"agent.presence": obj("signal (no id, not replayed): an agent's presence changed, through any door",
+			map[string]any{"agent_id": str, "presence": map[string]any{"type": "string", "enum": []string{"online", "away", "offline"}}, "at": instant}),
+		"ticket.viewer": obj("signal (no id, not replayed): an agent has the ticket open, is typing, or left it",
+			map[string]any{"ticket_id": str, "agent_id": str, "name": str,
+				"state": map[string]any{"type": "string", "enum": []string{"viewing", "typing", "left"}}, "at": instant}),
+	}
+	for k, v := range ticketEvents {
+		workspaceEvents[k] = v
+	}
 	agentEvents := map[string]any{"ticket.assignment": change, "presence": presence, "load": load, "reset": reset}
 	groupEvents := map[string]any{"queue": queue, "queue.entered": move, "queue.left": move, "queue.length": move}
 	return map[string]map[string]any{
 		WorkspacePath: op("getLiveWorkspace", "Live changes of every ticket of the caller's workspace (server-sent events)",
 			"Open to everyone of the workspace. Every agent sees every ticket today, as through the native API; "+
-				"a visibility rule would filter this room.", false, ticketEvents),
+				"a visibility rule would filter this room. It also carries the desk's ephemeral signals "+
+				"(`agent.presence`, `ticket.viewer`), which have no id and are not replayed.", false, workspaceEvents),
 		AgentPath: op("getLiveAgent", "Live room of one agent: tickets given to or taken from it, its presence and load",
 			"`{id}` is an agent id or `me`. Agents open their own room; supervisors and admins any. `presence` and `load` "+
 				"are sent on connect and whenever they change.", true, agentEvents),

@@ -7,6 +7,8 @@ import (
 	"log/slog"
 	"strings"
 	"time"
+
+	"github.com/ticketd/ticketd/internal/desk"
 )
 
 // Signals are ephemeral: "Ana is viewing #12", "Ana is typing", "Ana went
@@ -46,6 +48,30 @@ const (
 	// ViewerTTL is how long a viewer counts without a heartbeat.
 	ViewerTTL = 30 * time.Second
 )
+
+// PresenceEvent is the signal every workspace room gets when an agent's
+// presence changes, whichever door changed it (desk's SetPresence or a
+// deactivation: desk.Change.Presence); supervisor boards refresh on it.
+const PresenceEvent = "agent.presence"
+
+// PresenceSignal is the data of agent.presence.
+type PresenceSignal struct {
+	AgentID  string        `json:"agent_id"`
+	Presence desk.Presence `json:"presence"`
+	At       time.Time     `json:"at"`
+}
+
+// publishPresence sends ch's presence changes as signals.
+func (h *Hub) publishPresence(ch desk.Change) {
+	for _, p := range ch.Presence {
+		b, err := json.Marshal(PresenceSignal{AgentID: p.AgentID, Presence: p.Presence, At: p.At})
+		if err != nil {
+			h.Log.Error("live: encode presence signal", slog.Any("err", err))
+			continue
+		}
+		h.Publish(Signal{WorkspaceID: ch.WorkspaceID, Name: PresenceEvent, Data: b})
+	}
+}
 
 // sigBuffer is how many signals a room may have waiting before new ones
 // are dropped for it.

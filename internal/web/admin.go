@@ -44,6 +44,7 @@ type adminData struct {
 	Prios      []string
 	Names      map[string]string // agent id → name
 	Channels   *channelsData     // channel accounts (admin_channels.go)
+	Macros     *macrosData       // macros (admin_macros.go)
 	// Holidays on the SLA page (admin_hours.go): the form when refused,
 	// else the stored ones as text.
 	Holidays    *form
@@ -153,13 +154,22 @@ func (w *Web) registerAdmin(add func(method, path, role string, h http.Handler))
 	add("POST", "/settings/replies/{id}", route.Agent, w.action(w.updateReplyForm))
 	add("POST", "/settings/replies/{id}/delete", route.Agent, w.action(w.deleteReplyForm))
 	post("/admin/workspace", w.updateWorkspace)
+	// Macros: every agent's own page too, beside saved replies.
+	add("GET", "/settings/macros", route.Agent, w.page(w.macrosPage))
+	add("POST", "/settings/macros", route.Agent, w.action(w.createMacroForm))
+	add("GET", "/settings/macros/{id}", route.Agent, w.page(w.macroPage))
+	add("POST", "/settings/macros/{id}", route.Agent, w.action(w.updateMacroForm))
+	add("POST", "/settings/macros/{id}/delete", route.Agent, w.action(w.deleteMacroForm))
 }
 
 // showAdmin renders an admin page.
 func (w *Web) showAdmin(rw http.ResponseWriter, r *http.Request, v *visit, status int, title string, d *adminData) error {
 	current := "admin"
-	if d.Section == "replies" || d.Section == "reply" {
+	switch d.Section {
+	case "replies", "reply":
 		current = "replies"
+	case "macros", "macro":
+		current = "macros"
 	}
 	nav, _, err := w.nav(r.Context(), v, current)
 	if err != nil {

@@ -83,16 +83,9 @@ func (w *Web) viewing(rw http.ResponseWriter, r *http.Request, v *visit) error {
 }
 
 // PresenceEvent is the signal a supervisor board refreshes on when an
-// agent changes presence from the desk.
-const PresenceEvent = "agent.presence"
-
-// presenceChanged tells open boards that v's agent changed presence.
-func (w *Web) presenceChanged(v *visit, p desk.Presence) {
-	if w.cfg.Live == nil {
-		return
-	}
-	w.publish(v.ws.ID, "", PresenceEvent, map[string]string{"agent_id": v.agent.ID, "presence": string(p)})
-}
+// agent's presence changes, through any door: desk publishes it
+// (livestream.PresenceEvent), not the desk's presence control.
+const PresenceEvent = livestream.PresenceEvent
 
 func (w *Web) publish(ws, ticket, name string, data any) {
 	b, err := json.Marshal(data)

@@ -422,7 +422,6 @@ func (w *Web) presence(rw http.ResponseWriter, r *http.Request, v *visit) error 
 	if _, err := w.cfg.Desk.SetPresence(r.Context(), v.ws.ID, v.agent.ID, p, v.actor()); err != nil {
 		return err
 	}
-	w.presenceChanged(v, p)
 	http.Redirect(rw, r, safeNext(r.PostFormValue("next")), http.StatusSeeOther)
 	return nil
 }

@@ -99,6 +99,7 @@ func (w *Web) Register(mount route.Mount) {
 	add("GET", "/tickets/{number}/attachments/{id}", route.Agent, w.page(w.attachment))
 	// Live updates, collision notices, the supervisor board (live.go, supervisor.go).
 	add("GET", StreamPath, route.Agent, http.HandlerFunc(w.stream))
+	add("GET", MatchPath, route.Agent, w.page(w.streamMatch))
 	add("POST", "/tickets/{number}/viewing", route.Agent, w.action(w.viewing))
 	add("GET", "/supervisor", route.Supervisor, w.page(w.supervisor))
 	w.registerAdmin(add)

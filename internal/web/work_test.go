@@ -353,7 +353,7 @@ func TestMacroMenu(t *testing.T) {
 	servertest.Run(t, func(t *testing.T, e *servertest.Env) {
 		ctx := context.Background()
 		admin := desk.Caller{AgentID: e.Admin.ID, Role: e.Admin.Role}
-		m, err := e.Deps.Desk.CreateMacro(ctx, e.Workspace.ID, admin, desk.NewMacro{Name: "Refund approved", Shortcut: "refund", Shared: true,
+		m, err := e.Deps.Desk.CreateMacro(ctx, e.Workspace.ID, admin, desk.NewMacro{Name: "Refund approved", Shortcut: "g1", Shared: true,
 			Actions: desk.MacroActions{Status: desk.StatusPending, Priority: desk.PriorityNormal, AddTags: []string{"refund"}},
 			Reply:   "Hello {{contact.name}}, your refund is approved."})
 		if err != nil {
@@ -373,7 +373,7 @@ func TestMacroMenu(t *testing.T) {
 		c.login(agent.Email, servertest.Password)
 		tok := c.csrf()
 		path := "/tickets/" + strconv.FormatInt(mine.Number, 10)
-		if p := c.get(path); !strings.Contains(p.Body, `data-shortcut="refund">Refund approved (refund)</option>`) {
+		if p := c.get(path); !strings.Contains(p.Body, `data-shortcut="g1">Refund approved (g1)</option>`) {
 			t.Fatalf("no macro menu: %s", p.Body)
 		}
 		p := c.post(path+"/macros", url.Values{"csrf": {tok}, "macro_id": {m.ID}})

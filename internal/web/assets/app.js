@@ -38,8 +38,16 @@
     var thread = document.querySelector(".messages");
     if (thread) thread.scrollTop = thread.scrollHeight;
     // Keyboard shortcuts.
-    var rows = Array.prototype.slice.call(document.querySelectorAll("[data-row]"));
-    var at = -1;
+    // The rows are read afresh on each key: live updates (app.live.js,
+    // "N new — show") replace them; the selected row is the one marked, so
+    // after a refresh j starts from the top again.
+    var rows = [], at = -1;
+    var reread = function () {
+      rows = Array.prototype.slice.call(document.querySelectorAll("[data-row]"));
+      at = -1;
+      rows.forEach(function (r, j) { if (r.classList.contains("selected")) at = j; });
+    };
+    document.addEventListener("tkd:rows", reread);
     var pick = function (i) {
       if (!rows.length) return;
       at = Math.max(0, Math.min(rows.length - 1, i));
@@ -61,6 +69,7 @@
         if (r) { r.checked = true; r.dispatchEvent(new Event("change")); }
         c.querySelector("textarea").focus();
       };
+      reread();
       switch (e.key) {
         case "j": pick(at + 1); break;
         case "k": pick(at - 1); break;

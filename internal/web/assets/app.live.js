@@ -64,12 +64,35 @@
       });
     }
     var refreshCounts = later(function () { fetchPage().then(swapCounts).catch(function () {}); }, 400);
-    var noteChange = function (id) {
-      if (!bar) return;
+    var showPill = function (id) {
       changed[id] = true;
       var n = Object.keys(changed).length;
       bar.firstChild.textContent = say(main.dataset.liveNew, "n", String(n));
       bar.hidden = false;
+    };
+    // The pill counts only tickets the current view lists now (Mine: mine;
+    // a group: that group; Pending: pending…). The server answers which
+    // (GET /stream/match, the view's own filter); a search counts every
+    // ticket it may show, as the query is not re-run per event.
+    var params = new URLSearchParams(location.search);
+    var view = params.get("q") ? "" : (params.get("view") || "mine");
+    var asking = {};
+    var askMatch = later(function () {
+      var ids = Object.keys(asking);
+      asking = {};
+      if (!ids.length) return;
+      var u = new URLSearchParams({ view: view });
+      ids.forEach(function (id) { u.append("id", id); });
+      fetch(main.dataset.liveMatch + "?" + u.toString(), { credentials: "same-origin", headers: { "Accept": "application/json" } })
+        .then(function (r) { if (!r.ok) throw new Error(r.status); return r.json(); })
+        .then(function (d) { (d.ids || []).forEach(showPill); })
+        .catch(function () {});
+    }, 250);
+    var noteChange = function (id) {
+      if (!bar) return;
+      if (!view || !main.dataset.liveMatch || id === "reset") { showPill(id); return; }
+      asking[id] = true;
+      askMatch();
     };
 
     // Ticket page: new messages appended, side panel and delivery states
@@ -198,8 +221,9 @@
       main.dataset.liveOpen = "1";
       if (ticketID) signal("viewing"); // on every (re)connect
     });
-    // The board also looks again now and then: presence set over the API
-    // is no event.
+    // agent.presence comes from desk for every presence change, whichever
+    // door made it; the board still looks again now and then, for what no
+    // event says (an agent's capacity, a new agent, time passing).
     if (board) setInterval(refreshBoard, 15000);
   });
 })();
