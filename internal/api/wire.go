@@ -233,6 +233,9 @@ type agentJSON struct {
 	CreatedAt         jsontext.Instant  `json:"created_at"`
 	Active            bool              `json:"active" doc:"false once deactivated: signs in to nothing, routed nothing"`
 	DeactivatedAt     *jsontext.Instant `json:"deactivated_at"`
+	// An invited agent has no password until it opens its invitation link.
+	InvitationPending   bool              `json:"invitation_pending" doc:"an invitation link was issued and still works (POST /api/v1/agents/{id}/invitations)"`
+	InvitationExpiresAt *jsontext.Instant `json:"invitation_expires_at" doc:"when the pending invitation's link stops working; null without one"`
 }
 
 // doorMeta is the values one door alone speaks (a vendor's label kept as
