@@ -15,7 +15,7 @@ import (
 var templateFiles embed.FS
 
 // pageNames are the pages; each is templates/<name>.html over layout.html.
-var pageNames = []string{"login", "inbox", "ticket", "error", "supervisor", "admin"}
+var pageNames = []string{"login", "inbox", "ticket", "error", "supervisor", "admin", "invite"}
 
 func parsePages(a *assetSet) (map[string]*template.Template, error) {
 	funcs := template.FuncMap{
@@ -57,6 +57,7 @@ type pageData struct {
 	Ticket    *ticketData
 	Board     *boardData
 	Admin     *adminData
+	Invite    *inviteData // /invite/{token} (invite.go)
 	// Error is the page's error, already in Lang.
 	Error  string
 	Status int
