@@ -26,9 +26,10 @@ type inviteData struct {
 	Email  string
 	Errors map[string]string // by field: name, password, confirm, "_"
 	// Gone is set on the page of a link that no longer works.
-	Gone     bool
-	NotFound bool
-	Min      int
+	Gone      bool
+	NotFound  bool
+	Throttled bool
+	Min       int
 }
 
 // inviteThrottleKey counts unknown invitation tokens from an address, as
@@ -50,7 +51,7 @@ func (w *Web) invitation(rw http.ResponseWriter, r *http.Request) (*desk.Invitat
 	if wait > 0 {
 		secs := int((wait + time.Second - 1) / time.Second)
 		rw.Header().Set("Retry-After", strconv.Itoa(secs))
-		w.renderInvite(rw, r, lang, http.StatusTooManyRequests, &inviteData{Errors: map[string]string{"_": T(lang, "login.throttled", "seconds", strconv.Itoa(secs))}, NotFound: true})
+		w.renderInvite(rw, r, lang, http.StatusTooManyRequests, &inviteData{Errors: map[string]string{"_": T(lang, "login.throttled", "seconds", strconv.Itoa(secs))}, Throttled: true})
 		return nil, nil, nil, false
 	}
 	tok := r.PathValue("token")
