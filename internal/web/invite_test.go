@@ -249,6 +249,23 @@ func TestInviteExpiryRevokeAndAPI(t *testing.T) {
 			t.Fatalf("inviting an agent with a password: %d %s", r.Status, r.Body)
 		}
 
+		// Deactivating the agent revokes its link for good: activated
+		// again, the old link stays dead.
+		r = e.Do("POST", "/api/v1/agents/"+tom+"/invitations", nil, admin)
+		r.JSON(t, &inv)
+		if r := e.Do("POST", "/api/v1/agents/"+tom+"/deactivate", nil, admin); r.Status != http.StatusOK {
+			t.Fatalf("deactivate: %d %s", r.Status, r.Body)
+		}
+		if p := newClient(t, e.URL).get(strings.TrimPrefix(inv.URL, e.URL)); p.Status != http.StatusGone {
+			t.Fatalf("the link of a deactivated agent: %d", p.Status)
+		}
+		if r := e.Do("POST", "/api/v1/agents/"+tom+"/activate", nil, admin); r.Status != http.StatusOK {
+			t.Fatalf("activate: %d %s", r.Status, r.Body)
+		}
+		if p := newClient(t, e.URL).get(strings.TrimPrefix(inv.URL, e.URL)); p.Status != http.StatusGone || agentJSON(t, e, tom)["invitation_pending"] != false {
+			t.Fatalf("the old link after activation: %d", p.Status)
+		}
+
 		// Guessing: after web.MaxFailures unknown tokens from one address,
 		// 429 with Retry-After, even for a real link.
 		g := newClient(t, e.URL)
@@ -259,7 +276,7 @@ func TestInviteExpiryRevokeAndAPI(t *testing.T) {
 		}
 		r = e.Do("POST", "/api/v1/agents/"+tom+"/invitations", nil, admin)
 		r.JSON(t, &inv)
-		if p := g.get(strings.TrimPrefix(inv.URL, e.URL)); p.Status != http.StatusTooManyRequests || p.Header.Get("Retry-After") == "" {
+		if p := g.get(strings.TrimPrefix(inv.URL, e.URL)); p.Status != http.StatusTooManyRequests || p.Header.Get("Retry-After") == "" || !strings.Contains(p.Body, `id="invite-throttled"`) {
 			t.Fatalf("after %d guesses: %d %q", web.MaxFailures, p.Status, p.Header.Get("Retry-After"))
 		}
 	})
