@@ -44,6 +44,8 @@ func Run(t *testing.T, open Opener) {
 		{"MailboxLease", testMailboxLease},
 		{"AdminRows", testAdminRows},
 		{"Board", testBoard},
+		{"Invitations", testInvitations},
+		{"Flashes", testFlashes},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
