@@ -6,6 +6,8 @@ import (
 	"html"
 	"net/http"
 	"net/url"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -467,4 +469,55 @@ func TestBrowserInvite(t *testing.T) {
 		run(t, ctx, chromedp.Navigate(e.URL+"/admin/agents"))
 		waitFor(t, ctx, "Putri listed active", `[...document.querySelectorAll("#agents tr")].some(r => r.innerText.includes("putri@acme.test") && !r.querySelector(".badge.invited"))`)
 	})
+}
+
+// TestInviteScreenshots saves the admin's invitation view and the
+// invitation page of docs/ui (1440×900 and 360×780, light and dark) when
+// TICKETD_UI_SCREENSHOTS is set.
+func TestInviteScreenshots(t *testing.T) {
+	if os.Getenv("TICKETD_UI_SCREENSHOTS") == "" {
+		t.Skip("set TICKETD_UI_SCREENSHOTS=1 to write docs/ui/*.png")
+	}
+	e := servertest.New(t, servertestSQLite(t))
+	a, _, _, err := e.Deps.Desk.InviteAgent(context.Background(), e.Workspace.ID, desk.Caller{AgentID: e.Admin.ID, Role: desk.RoleAdmin},
+		desk.NewAgent{Name: "Putri Lestari", Email: "putri@acme.test", Capacity: 5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := filepath.Join("..", "..", "docs", "ui")
+	save := func(ctx context.Context, name string) {
+		t.Helper()
+		run(t, ctx, chromedp.Sleep(100*time.Millisecond))
+		png, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, name), png, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, size := range []struct {
+		name string
+		w, h int64
+	}{{"desktop", 1440, 900}, {"phone", 360, 780}} {
+		for _, theme := range []string{"light", "dark"} {
+			var acts []step
+			if theme == "dark" {
+				acts = append(acts, darkScheme())
+			}
+			ctx := tab(t, size.w, size.h, acts...)
+			run(t, ctx, signIn(e.URL, e.Admin.Email, servertest.Password))
+			waitFor(t, ctx, "the inbox", `!!document.querySelector("nav.views")`)
+			run(t, ctx, chromedp.Navigate(e.URL+"/admin/agents/"+a.ID))
+			waitFor(t, ctx, "the invitation", `!!document.querySelector("#invite-new")`)
+			run(t, ctx, chromedp.Click(chromedp.CSS(`#invite-new`)))
+			waitFor(t, ctx, "the link", `!!document.querySelector("#invite-link")`)
+			link := text(t, ctx, `document.querySelector("#invite-link").value`)
+			save(ctx, "invite-admin-"+size.name+"-"+theme+".png")
+			ctx2 := tab(t, size.w, size.h, acts...)
+			run(t, ctx2, chromedp.Navigate(link))
+			waitFor(t, ctx2, "the invitation page", `!!document.querySelector("#password")`)
+			save(ctx2, "invite-"+size.name+"-"+theme+".png")
+		}
+	}
 }
