@@ -68,8 +68,7 @@ func (w *Web) adminFields(rw http.ResponseWriter, r *http.Request, v *visit) err
 	if scope, key := r.URL.Query().Get("scope"), r.URL.Query().Get("key"); key != "" {
 		for _, f := range d.Fields {
 			if f.Scope == scope && f.Key == key {
-				d.Form = &form{Values: map[string]string{"scope": f.Scope, "key": f.Key, "label": f.Label, "type": f.Type,
-					"options": optionsText(f.Options), "required": map[bool]string{true: "1"}[f.Required], "defined": "1"}}
+				d.Form = &form{Values: fieldValues(f)}
 			}
 		}
 	}
@@ -113,9 +112,7 @@ func (w *Web) deleteField(rw http.ResponseWriter, r *http.Request, v *visit) err
 		}
 		for _, f := range d.Fields {
 			if f.Scope == scope && f.Key == key {
-				d.Form = &form{Values: map[string]string{"scope": f.Scope, "key": f.Key, "label": f.Label, "type": f.Type,
-					"options": optionsText(f.Options), "required": map[bool]string{true: "1"}[f.Required], "defined": "1"},
-					Errors: map[string]string{"delete": T(v.lang, "invite.field_delete_unconfirmed")}}
+				d.Form = &form{Values: fieldValues(f), Errors: map[string]string{"delete": T(v.lang, "invite.field_delete_unconfirmed")}}
 			}
 		}
 		if d.Form == nil {
@@ -128,4 +125,10 @@ func (w *Web) deleteField(rw http.ResponseWriter, r *http.Request, v *visit) err
 	}
 	http.Redirect(rw, r, "/admin/fields", http.StatusSeeOther)
 	return nil
+}
+
+// fieldValues is a defined field in the form ("defined" offers its delete).
+func fieldValues(f desk.FieldDef) map[string]string {
+	return map[string]string{"scope": f.Scope, "key": f.Key, "label": f.Label, "type": f.Type,
+		"options": optionsText(f.Options), "required": map[bool]string{true: "1"}[f.Required], "defined": "1"}
 }
