@@ -96,7 +96,7 @@ func (a *API) deactivateAgent(w http.ResponseWriter, r *http.Request, p *auth.Pr
 		fail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, toAgentJSON(ag))
+	a.writeAgent(w, r, http.StatusOK, ag)
 }
 
 func (a *API) activateAgent(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
@@ -105,5 +105,5 @@ func (a *API) activateAgent(w http.ResponseWriter, r *http.Request, p *auth.Prin
 		fail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, toAgentJSON(ag))
+	a.writeAgent(w, r, http.StatusOK, ag)
 }

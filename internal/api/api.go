@@ -26,6 +26,9 @@ type API struct {
 	// AllowPrivateHosts lets outbound checks (a channel account's test)
 	// dial loopback and private addresses (--allow-private-hosts).
 	AllowPrivateHosts bool
+	// PublicURL is where agents reach ticketd (--public-url): invitation
+	// links start with it; without it, with the request's own host.
+	PublicURL string
 }
 
 // handler is a native route's handler with its caller already authenticated

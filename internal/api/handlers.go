@@ -78,7 +78,7 @@ func (a *API) me(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
 		fail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, toAgentJSON(ag))
+	a.writeAgent(w, r, http.StatusOK, ag)
 }
 
 type workspaceJSON struct {
@@ -249,12 +249,17 @@ func (a *API) agents(w http.ResponseWriter, r *http.Request, p *auth.Principal) 
 		writeError(w, http.StatusBadRequest, "bad_request", "active must be true or false")
 		return
 	}
+	pending, err := a.Desk.PendingInvitations(r.Context(), p.WorkspaceID)
+	if err != nil {
+		fail(w, r, err)
+		return
+	}
 	out := agentList{Agents: make([]agentJSON, 0, len(ags))}
 	for i := range ags {
 		if active != "" && ags[i].Active() != (active == "true") {
 			continue
 		}
-		out.Agents = append(out.Agents, toAgentJSON(&ags[i]))
+		out.Agents = append(out.Agents, withInvitation(toAgentJSON(&ags[i]), invitedOnly(&ags[i], pending)))
 	}
 	writeJSON(w, http.StatusOK, out)
 }
@@ -265,7 +270,7 @@ func (a *API) agent(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
 		fail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, toAgentJSON(ag))
+	a.writeAgent(w, r, http.StatusOK, ag)
 }
 
 type agentPatch struct {
@@ -301,7 +306,7 @@ func (a *API) updateAgent(w http.ResponseWriter, r *http.Request, p *auth.Princi
 		fail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, toAgentJSON(ag))
+	a.writeAgent(w, r, http.StatusOK, ag)
 }
 
 type presenceRequest struct {
@@ -326,7 +331,7 @@ func (a *API) setPresence(w http.ResponseWriter, r *http.Request, p *auth.Princi
 		fail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, toAgentJSON(ag))
+	a.writeAgent(w, r, http.StatusOK, ag)
 }
 
 type contactRequest struct {

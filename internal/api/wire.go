@@ -235,6 +235,9 @@ type agentJSON struct {
 	DeactivatedAt     *jsontext.Instant `json:"deactivated_at"`
 	Language          string            `json:"language" enum:"en,es,zh-Hans,id," doc:"the desk's language for this agent; empty = the workspace's default"`
 	TimeZone          string            `json:"time_zone" doc:"IANA zone the desk shows this agent times in; empty = the workspace's"`
+	// An invited agent has no password until it opens its invitation link.
+	InvitationPending   bool              `json:"invitation_pending" doc:"an invitation link was issued and still works (POST /api/v1/agents/{id}/invitations)"`
+	InvitationExpiresAt *jsontext.Instant `json:"invitation_expires_at" doc:"when the pending invitation's link stops working; null without one"`
 }
 
 // doorMeta is the values one door alone speaks (a vendor's label kept as

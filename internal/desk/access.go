@@ -8,7 +8,7 @@ import (
 
 // DeactivateAgent ends an agent's access to ws: it is marked deactivated
 // (it signs in to nothing and is routed nothing), its API tokens are
-// deleted, it goes offline, and its active tickets go back to their queues
+// deleted and its invitation revoked, it goes offline, and its active tickets go back to their queues
 // for routing to hand on (whatever the workspace's RequeueOnOffline says:
 // a deactivated agent is not coming back). Its tickets' history and its
 // solved and closed tickets stay as they are. The last active admin of a
@@ -58,6 +58,11 @@ func (s *Service) DeactivateAgent(ctx context.Context, ws, id string, actor Acto
 			return err
 		}
 		if tokens, err = tx.DeleteAgentTokens(ctx, ws, a.ID); err != nil {
+			return err
+		}
+		// An invitation link is a credential too: it must not come back
+		// to life if the agent is activated again.
+		if _, err := tx.RevokeInvitations(ctx, ws, a.ID, now); err != nil {
 			return err
 		}
 		if err := s.requeueAgent(ctx, tx, ch, a, actor); err != nil {

@@ -256,6 +256,10 @@ func actionWords(a Action) string {
 		return "merge contacts"
 	case ActSupervise:
 		return "watch every agent's load and every queue"
+	case ActInvite:
+		return "invite agents"
+	case ActManageFields:
+		return "define or delete custom fields"
 	}
 	return string(a)
 }

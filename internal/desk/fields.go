@@ -38,3 +38,30 @@ func (s *Service) PutFieldDef(ctx context.Context, ws string, d FieldDef) (*Fiel
 	}
 	return &d, nil
 }
+
+// ActManageFields defines, redefines or deletes custom fields: admins only
+// (CallerMay decides it).
+const ActManageFields Action = "manage_fields"
+
+// DeleteFieldDef removes the definition of custom field key of scope, for
+// caller c (an admin); ErrNotFound when there is none.
+//
+// Values tickets and contacts hold under the key are kept as stored, not
+// rewritten: deleting a definition is one row, whatever the number of
+// tickets, and defining the key again brings them back (a mistake costs
+// no customer data). Until then they are no longer shown in the desk's
+// field panel nor validated, and the API still returns them in
+// custom_fields. With the scope's last definition gone, the scope accepts
+// any key again (checkFields). docs/api.md, "Custom fields", says so.
+func (s *Service) DeleteFieldDef(ctx context.Context, ws string, c Caller, scope, key string) error {
+	if err := CallerMay(c, ActManageFields); err != nil {
+		return err
+	}
+	if scope != "ticket" && scope != "contact" {
+		return OneOf("scope", scope, "ticket", "contact")
+	}
+	if err := s.Store.Update(ctx, func(tx Tx) error { return tx.DeleteFieldDef(ctx, ws, scope, key) }); err != nil {
+		return fmt.Errorf("delete field %s/%s: %w", scope, key, err)
+	}
+	return nil
+}

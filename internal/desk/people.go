@@ -65,6 +65,12 @@ type NewAgent struct {
 
 // CreateAgent adds an agent (or bot) to ws.
 func (s *Service) CreateAgent(ctx context.Context, ws string, in NewAgent) (*Agent, error) {
+	return s.createAgent(ctx, ws, in, nil)
+}
+
+// createAgent is CreateAgent; then, when set, runs in the same transaction
+// (InviteAgent's invitation), so a refusal there leaves no agent behind.
+func (s *Service) createAgent(ctx context.Context, ws string, in NewAgent, then func(Tx, *Agent) error) (*Agent, error) {
 	if strings.TrimSpace(in.Name) == "" {
 		return nil, Required("name")
 	}
@@ -93,7 +99,10 @@ func (s *Service) CreateAgent(ctx context.Context, ws string, in NewAgent) (*Age
 		if err := checkGroups(ctx, tx, ws, a.GroupIDs); err != nil {
 			return err
 		}
-		return tx.CreateAgent(ctx, a)
+		if err := tx.CreateAgent(ctx, a); err != nil || then == nil {
+			return err
+		}
+		return then(tx, a)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("create agent %q: %w", in.Email, err)

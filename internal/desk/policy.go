@@ -176,6 +176,13 @@ func (s *Service) authorize(ctx context.Context, r Reader, c Caller, t *Ticket, 
 // CallerMay decides the actions that do not depend on a ticket (acting for
 // another agent, forcing over capacity): nil or a refusal (*FieldError).
 func CallerMay(c Caller, act Action) error {
+	switch act {
+	case ActInvite, ActManageFields:
+		if c.Role == RoleAdmin {
+			return nil
+		}
+		return Refuse(act, CodeAdminOnly)
+	}
 	if c.Role == RoleAdmin || c.Role == RoleSupervisor {
 		return nil
 	}
@@ -189,7 +196,8 @@ func CallerMay(c Caller, act Action) error {
 		return Refuse(act, CodeSupervisorOnly)
 	}
 	return &FieldError{Err: ErrForbidden, Field: "action", Code: CodeOneOf, Params: Params{Value: string(act),
-		Allowed: []string{string(ActActFor), string(ActForce), string(ActShareReply), string(ActMergeContacts), string(ActSupervise)}}}
+		Allowed: []string{string(ActActFor), string(ActForce), string(ActShareReply), string(ActMergeContacts), string(ActSupervise),
+			string(ActInvite), string(ActManageFields)}}}
 }
 
 // sees reports whether an agent may see t under the workspace's setting.

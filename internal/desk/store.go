@@ -35,6 +35,7 @@ type Reader interface {
 	EventReader
 	MailboxReader
 	AdminReader
+	InvitationReader
 
 	Workspace(ctx context.Context, id string) (*Workspace, error)
 	WorkspaceByName(ctx context.Context, name string) (*Workspace, error)
@@ -83,6 +84,7 @@ type Tx interface {
 	DeliveryWriter
 	MailboxWriter
 	AdminWriter
+	InvitationWriter
 
 	CreateWorkspace(ctx context.Context, w *Workspace) error
 	CreateAgent(ctx context.Context, a *Agent) error
@@ -116,6 +118,8 @@ type Tx interface {
 	CreateToken(ctx context.Context, t *Token) error
 	DeleteToken(ctx context.Context, ws, id string) error
 	PutFieldDef(ctx context.Context, d *FieldDef) error
+	// DeleteFieldDef removes a definition; values stored under its key stay.
+	DeleteFieldDef(ctx context.Context, ws, scope, key string) error
 
 	// LockRouting serializes routing decisions of one workspace across
 	// transactions and nodes until the transaction ends.

@@ -119,7 +119,8 @@ func routes(d Deps, m *Metrics) (*http.ServeMux, []route.Route) {
 	}
 
 	// Native API: /api/v1/...
-	native := &api.API{Desk: d.Desk, Auth: d.Auth, Files: d.Files, ExtraDocs: live.OpenAPI(), AllowPrivateHosts: d.AllowPrivateHosts}
+	native := &api.API{Desk: d.Desk, Auth: d.Auth, Files: d.Files, ExtraDocs: live.OpenAPI(), AllowPrivateHosts: d.AllowPrivateHosts,
+		PublicURL: d.PublicURL}
 	nativeDoor := door{render: api.WriteError, uploads: native.UploadLimit}
 	native.Register(add("native", &nativeDoor))
 

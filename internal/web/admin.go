@@ -49,11 +49,21 @@ type adminData struct {
 	// else the stored ones as text.
 	Holidays    *form
 	HolidayText string
+	// Invitations (invite.go): the agent's pending invitation, the link
+	// on its one-time view, or that the view was already shown.
+	Invitation  *desk.Invitation
+	InviteLink  string
+	InviteShown bool
+	// Invitable: the agent has no password and could be invited.
+	Invitable bool
+	// TokenShown: the token's one-time view was already shown.
+	TokenShown bool
 }
 
 type adminAgent struct {
-	A      *desk.Agent
-	Groups []string
+	A       *desk.Agent
+	Groups  []string
+	Invited *desk.Invitation // pending, or nil
 }
 
 type adminToken struct {
@@ -126,6 +136,9 @@ func (w *Web) registerAdmin(add func(method, path, role string, h http.Handler))
 	post("/admin/agents/{id}", w.updateAgent)
 	post("/admin/agents/{id}/deactivate", w.deactivateAgent)
 	post("/admin/agents/{id}/activate", w.activateAgent)
+	post("/admin/agents/{id}/invitation", w.newInvitation)
+	post("/admin/agents/{id}/invitation/revoke", w.revokeInvitation)
+	get("/admin/agents/{id}/invited/{flash}", w.invitedView)
 	get("/admin/groups", w.adminGroups)
 	post("/admin/groups", w.createGroup)
 	get("/admin/groups/{id}", w.adminGroup)
@@ -133,6 +146,7 @@ func (w *Web) registerAdmin(add func(method, path, role string, h http.Handler))
 	post("/admin/groups/{id}/delete", w.deleteGroup)
 	get("/admin/tokens", w.adminTokens)
 	post("/admin/tokens", w.createToken)
+	get("/admin/tokens/created/{flash}", w.createdToken)
 	post("/admin/tokens/{id}/revoke", w.revokeToken)
 	get("/admin/sla", w.adminSLA)
 	post("/admin/sla", w.putSLA)
@@ -141,6 +155,7 @@ func (w *Web) registerAdmin(add func(method, path, role string, h http.Handler))
 	get("/admin/workspace", w.adminWorkspace)
 	get("/admin/fields", w.adminFields)
 	post("/admin/fields", w.putField)
+	post("/admin/fields/{scope}/{key}/delete", w.deleteField)
 	get("/admin/channels", w.adminChannels)
 	post("/admin/channels", w.createChannel)
 	get("/admin/channels/{id}", w.adminChannel)
@@ -220,9 +235,16 @@ func (w *Web) agentsData(r *http.Request, v *visit) (*adminData, error) {
 	for _, g := range gs {
 		names[g.ID] = g.Name
 	}
+	pending, err := w.cfg.Desk.PendingInvitations(ctx, v.ws.ID)
+	if err != nil {
+		return nil, err
+	}
 	d := &adminData{Section: "agents", Groups: gs, Roles: []desk.Role{desk.RoleAgent, desk.RoleSupervisor, desk.RoleAdmin, desk.RoleBot}}
 	for i := range ags {
 		aa := adminAgent{A: &ags[i]}
+		if ags[i].PasswordHash == "" {
+			aa.Invited = pending[ags[i].ID]
+		}
 		for _, g := range ags[i].GroupIDs {
 			aa.Groups = append(aa.Groups, names[g])
 		}
@@ -277,14 +299,27 @@ func (w *Web) createAgent(rw http.ResponseWriter, r *http.Request, v *visit) err
 	values, role, capacity, groups, err := agentForm(r, d.Groups)
 	if err == nil {
 		na := desk.NewAgent{Name: values["name"], Email: values["email"], Role: role, Capacity: capacity, GroupIDs: groups}
-		if pw := r.PostFormValue("password"); pw != "" {
+		if r.PostFormValue("invite") == "1" {
+			// Invite: no password; the agent chooses one through the link.
+			if r.PostFormValue("password") != "" {
+				d.Form = &form{Errors: map[string]string{"password": T(v.lang, "invite.no_password")}, Values: values}
+				return w.showAdmin(rw, r, v, http.StatusUnprocessableEntity, "admin.agents", d)
+			}
+			a, tok, _, ierr := w.cfg.Desk.InviteAgent(r.Context(), v.ws.ID, *v.caller(), na)
+			if ierr == nil {
+				return w.showInvited(rw, r, v, a.ID, tok)
+			}
+			err = ierr
+		} else if pw := r.PostFormValue("password"); pw != "" {
 			if na.PasswordHash, err = w.cfg.Auth.Hasher.Hash(pw); err != nil {
 				return err
 			}
 		}
-		if _, err = w.cfg.Desk.CreateAgent(r.Context(), v.ws.ID, na); err == nil {
-			http.Redirect(rw, r, "/admin/agents?created=1", http.StatusSeeOther)
-			return nil
+		if err == nil {
+			if _, err = w.cfg.Desk.CreateAgent(r.Context(), v.ws.ID, na); err == nil {
+				http.Redirect(rw, r, "/admin/agents?created=1", http.StatusSeeOther)
+				return nil
+			}
 		}
 	}
 	f, status, err := refusedForm(v.lang, err, agentFields, values)
@@ -304,8 +339,15 @@ func (w *Web) agentData(r *http.Request, v *visit) (*adminData, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &adminData{Section: "agent", Agent: a, Groups: gs,
-		Roles: []desk.Role{desk.RoleAgent, desk.RoleSupervisor, desk.RoleAdmin, desk.RoleBot}}, nil
+	d := &adminData{Section: "agent", Agent: a, Groups: gs,
+		Roles:     []desk.Role{desk.RoleAgent, desk.RoleSupervisor, desk.RoleAdmin, desk.RoleBot},
+		Invitable: a.PasswordHash == "" && a.Role != desk.RoleBot && a.Active()}
+	if d.Invitable {
+		if d.Invitation, err = w.cfg.Desk.PendingInvitation(r.Context(), v.ws.ID, a.ID); err != nil {
+			return nil, err
+		}
+	}
+	return d, nil
 }
 
 func (w *Web) adminAgent(rw http.ResponseWriter, r *http.Request, v *visit) error {
@@ -545,22 +587,27 @@ func (w *Web) adminTokens(rw http.ResponseWriter, r *http.Request, v *visit) err
 	return w.showAdmin(rw, r, v, http.StatusOK, "admin.tokens", d)
 }
 
-// createToken issues a token and shows its secret on the answer to the
-// POST, the only time it is ever shown: it is not kept, and the page is
-// not stored (Cache-Control: no-store on every page).
+// createToken issues a token and redirects to the one-time view of its
+// secret (Post/Redirect/Get, flash.go): a reload of that view shows it no
+// more and creates nothing; the secret is never stored in the clear.
 func (w *Web) createToken(rw http.ResponseWriter, r *http.Request, v *visit) error {
-	in := map[string]string{"agent": r.PostFormValue("agent"), "label": r.PostFormValue("label")}
+	in := map[string]string{"agent": r.PostFormValue("agent"), "label": r.PostFormValue("label"),
+		"ttl": r.PostFormValue("ttl"), "expires_on": strings.TrimSpace(r.PostFormValue("expires_on"))}
 	var err error
+	ttl, terr := w.tokenTTL(v, in["ttl"], in["expires_on"])
 	if in["agent"] == "" {
 		err = desk.Required("agent_id")
-	} else {
+	} else if terr == "" {
 		var secret string
 		var t *desk.Token
-		var a *desk.Agent
-		secret, t, a, err = w.cfg.Auth.IssueAgentToken(r.Context(), v.p, in["agent"], in["label"], 0)
+		secret, t, _, err = w.cfg.Auth.IssueAgentToken(r.Context(), v.p, in["agent"], in["label"], ttl)
 		if err == nil {
-			d := &adminData{Section: "token", Secret: secret, Token: &adminToken{T: t, Agent: a.Name}}
-			return w.showAdmin(rw, r, v, http.StatusCreated, "admin.token_created", d)
+			id, err := w.putFlash(r, v, flash{Kind: "token", Secret: secret, Ref: t.ID})
+			if err != nil {
+				return err
+			}
+			http.Redirect(rw, r, "/admin/tokens/created/"+id, http.StatusSeeOther)
+			return nil
 		}
 		if errors.Is(err, desk.ErrNotFound) && !isFieldError(err) {
 			err = desk.Invalid("agent_id", desk.CodeNotFoundRef, desk.Params{Entity: "agent", Ref: in["agent"]})
@@ -570,12 +617,65 @@ func (w *Web) createToken(rw http.ResponseWriter, r *http.Request, v *visit) err
 	if derr != nil {
 		return derr
 	}
-	f, status, err := refusedForm(v.lang, err, map[string]string{"agent_id": "agent", "label": "label"}, in)
+	status := http.StatusUnprocessableEntity
+	f := &form{Errors: map[string]string{}, Values: in}
 	if err != nil {
-		return err
+		if f, status, err = refusedForm(v.lang, err, map[string]string{"agent_id": "agent", "label": "label", "ttl_seconds": "ttl"}, in); err != nil {
+			return err
+		}
+	}
+	if terr != "" {
+		f.Errors["ttl"] = T(v.lang, terr)
 	}
 	d.Form = f
 	return w.showAdmin(rw, r, v, status, "admin.tokens", d)
+}
+
+// tokenTTL reads the form's lifetime: "" never expires, 30, 90 or 365
+// days, or "date" until the end of a chosen day. A chosen day is the workspace's:
+// the token works until that day ends there. A refusal is a catalog key.
+func (w *Web) tokenTTL(v *visit, ttl, on string) (time.Duration, string) {
+	switch ttl {
+	case "":
+		return 0, ""
+	case "30", "90", "365":
+		n, _ := strconv.Atoi(ttl)
+		return time.Duration(n) * 24 * time.Hour, ""
+	case "date":
+		day, err := time.ParseInLocation("2006-01-02", on, v.loc)
+		if err != nil {
+			return 0, "invite.token_date"
+		}
+		d := day.AddDate(0, 0, 1).Sub(w.now())
+		if d <= 0 {
+			return 0, "invite.token_date_past"
+		}
+		return d, ""
+	}
+	return 0, "invite.token_date"
+}
+
+// createdToken is the one-time view of a new token's secret.
+func (w *Web) createdToken(rw http.ResponseWriter, r *http.Request, v *visit) error {
+	f, err := w.takeFlash(r, v, r.PathValue("flash"), "token")
+	if err != nil {
+		return err
+	}
+	d := &adminData{Section: "token"}
+	if f == nil {
+		d.TokenShown = true
+		return w.showAdmin(rw, r, v, http.StatusGone, "admin.token_created", d)
+	}
+	t, err := w.cfg.Desk.Store.Token(r.Context(), v.ws.ID, f.Ref)
+	if err != nil {
+		return err // revoked meanwhile: not found
+	}
+	name := ""
+	if a, err := w.cfg.Desk.Store.Agent(r.Context(), v.ws.ID, t.AgentID); err == nil {
+		name = a.Name
+	}
+	d.Secret, d.Token = f.Secret, &adminToken{T: t, Agent: name}
+	return w.showAdmin(rw, r, v, http.StatusOK, "admin.token_created", d)
 }
 
 func (w *Web) revokeToken(rw http.ResponseWriter, r *http.Request, v *visit) error {

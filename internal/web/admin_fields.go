@@ -68,8 +68,7 @@ func (w *Web) adminFields(rw http.ResponseWriter, r *http.Request, v *visit) err
 	if scope, key := r.URL.Query().Get("scope"), r.URL.Query().Get("key"); key != "" {
 		for _, f := range d.Fields {
 			if f.Scope == scope && f.Key == key {
-				d.Form = &form{Values: map[string]string{"scope": f.Scope, "key": f.Key, "label": f.Label, "type": f.Type,
-					"options": optionsText(f.Options), "required": map[bool]string{true: "1"}[f.Required]}}
+				d.Form = &form{Values: fieldValues(f)}
 			}
 		}
 	}
@@ -99,4 +98,37 @@ func (w *Web) putField(rw http.ResponseWriter, r *http.Request, v *visit) error 
 	}
 	d.Form = f
 	return w.showAdmin(rw, r, v, status, "admin.fields", d)
+}
+
+// deleteField removes a definition (desk.DeleteFieldDef: the values
+// stored under its key stay, no longer shown nor validated) once the
+// admin ticked the form's confirmation; without it the form says so.
+func (w *Web) deleteField(rw http.ResponseWriter, r *http.Request, v *visit) error {
+	scope, key := r.PathValue("scope"), r.PathValue("key")
+	if r.PostFormValue("confirm") != "1" {
+		d, err := w.fieldsData(r, v)
+		if err != nil {
+			return err
+		}
+		for _, f := range d.Fields {
+			if f.Scope == scope && f.Key == key {
+				d.Form = &form{Values: fieldValues(f), Errors: map[string]string{"delete": T(v.lang, "invite.field_delete_unconfirmed")}}
+			}
+		}
+		if d.Form == nil {
+			return errNotFound
+		}
+		return w.showAdmin(rw, r, v, http.StatusUnprocessableEntity, "admin.fields", d)
+	}
+	if err := w.cfg.Desk.DeleteFieldDef(r.Context(), v.ws.ID, *v.caller(), scope, key); err != nil {
+		return err
+	}
+	http.Redirect(rw, r, "/admin/fields", http.StatusSeeOther)
+	return nil
+}
+
+// fieldValues is a defined field in the form ("defined" offers its delete).
+func fieldValues(f desk.FieldDef) map[string]string {
+	return map[string]string{"scope": f.Scope, "key": f.Key, "label": f.Label, "type": f.Type,
+		"options": optionsText(f.Options), "required": map[bool]string{true: "1"}[f.Required], "defined": "1"}
 }

@@ -235,11 +235,16 @@ func TestAdminAgentsGroupsTokens(t *testing.T) {
 			t.Fatalf("the refused delete removed the group: %v", err)
 		}
 
-		// Tokens: created, the secret shown once (not stored by the
-		// browser), listed by prefix, revoked → the API refuses it.
+		// Tokens: created, the secret shown once on the one-time view the
+		// POST redirects to (not stored by the browser), listed by prefix,
+		// revoked → the API refuses it.
 		p = c.post("/admin/tokens", url.Values{"csrf": {tok}, "agent": {bruno.AgentID}, "label": {"CRM sync"}})
+		if p.Status != http.StatusSeeOther || !strings.HasPrefix(p.Header.Get("Location"), "/admin/tokens/created/") {
+			t.Fatalf("create token: %d %q", p.Status, p.Header.Get("Location"))
+		}
+		p = c.get(p.Header.Get("Location"))
 		m := secretRe.FindStringSubmatch(p.Body)
-		if p.Status != http.StatusCreated || m == nil || !strings.Contains(p.Header.Get("Cache-Control"), "no-store") {
+		if p.Status != http.StatusOK || m == nil || !strings.Contains(p.Header.Get("Cache-Control"), "no-store") {
 			t.Fatalf("create token: %d %q %s", p.Status, p.Header.Get("Cache-Control"), p.Body)
 		}
 		secret := m[1]

@@ -21,7 +21,7 @@ import (
 var templateFiles embed.FS
 
 // pageNames are the pages; each is templates/<name>.html over layout.html.
-var pageNames = []string{"login", "inbox", "ticket", "error", "supervisor", "admin", "profile"}
+var pageNames = []string{"login", "inbox", "ticket", "error", "supervisor", "admin", "profile", "invite"}
 
 // parsePages parses every page once per language. A translation whose key
 // is a constant ({{.T "key"}} or {{$.T "key"}}, ~280 of them) is put into
@@ -100,7 +100,8 @@ type pageData struct {
 	Ticket    *ticketData
 	Board     *boardData
 	Admin     *adminData
-	Prefs     *prefsData // the Preferences page (prefs.go)
+	Prefs     *prefsData  // the Preferences page (prefs.go)
+	Invite    *inviteData // /invite/{token} (invite.go)
 	// Error is the page's error, already in Lang.
 	Error  string
 	Status int

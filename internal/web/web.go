@@ -77,7 +77,7 @@ func New(c Config) (*Web, error) {
 }
 
 // Paths the desk serves at the root, which no dialect may be mounted over.
-var Paths = []string{"/login", "/logout", "/assets", "/tickets", "/presence", "/language", StreamPath, "/supervisor", "/admin", "/settings", "/bulk"}
+var Paths = []string{"/login", "/logout", "/assets", "/tickets", "/presence", "/language", StreamPath, "/supervisor", "/admin", "/settings", "/bulk", "/invite"}
 
 // Register adds the desk's routes.
 func (w *Web) Register(mount route.Mount) {
@@ -88,6 +88,10 @@ func (w *Web) Register(mount route.Mount) {
 	add("GET", "/login", route.Public, http.HandlerFunc(w.loginPage))
 	add("POST", "/login", route.Public, http.NewCrossOriginProtection().Handler(http.HandlerFunc(w.login)))
 	add("POST", "/logout", route.Agent, w.action(w.logout))
+	// Invitation links (invite.go): no session; the token in the path is
+	// the credential, checked and throttled like a sign-in.
+	add("GET", "/invite/{token}", route.Public, http.HandlerFunc(w.invitePage))
+	add("POST", "/invite/{token}", route.Public, http.NewCrossOriginProtection().Handler(http.HandlerFunc(w.acceptInvite)))
 	add("POST", "/language", route.Public, http.NewCrossOriginProtection().Handler(http.HandlerFunc(w.setLanguage)))
 	add("GET", "/assets/{name}", route.Public, http.HandlerFunc(w.assets.serve))
 	add("POST", "/presence", route.Agent, w.action(w.presence))

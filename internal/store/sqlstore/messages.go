@@ -203,3 +203,8 @@ func (c *conn) PutFieldDef(ctx context.Context, d *desk.FieldDef) error {
 		d.ID, d.WorkspaceID, d.Key, d.Scope, d.Label, d.Type, js(nonNil(d.Options)), d.Required, ms(d.CreatedAt))
 	return c.mapErr(err, "put field definition "+d.Key)
 }
+
+func (c *conn) DeleteFieldDef(ctx context.Context, ws, scope, key string) error {
+	res, err := c.q.ExecContext(ctx, `DELETE FROM field_defs WHERE workspace_id = $1 AND scope = $2 AND key = $3`, ws, scope, key)
+	return c.affected(res, err, "delete field definition "+key)
+}

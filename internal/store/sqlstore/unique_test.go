@@ -18,7 +18,7 @@ var madeByTicketd = []string{"_pkey", ".id", "_number_key", ".number", "counters
 	"attachments_workspace_id_token_key", "attachments.workspace_id, attachments.token", "schema_migrations",
 	"sla_policies", "agent_loads", "search_dirty", "contact_profiles", "created_hours", "ticket_counts", "ticket_docs", "ticket_texts", "ticket_fts",
 	"events_seq", "events.workspace_id, events.seq", "attachment_blobs", "attachment_chunks",
-	"imap_mailboxes", "web_sessions", "directory_versions"}
+	"imap_mailboxes", "web_sessions", "directory_versions", "agent_invitations", "web_flashes"}
 
 // TestUniqueConstraintsMapped reads every unique constraint from each
 // database's catalog: each one a client can break must be in uniqueRules,

@@ -45,6 +45,8 @@ func Run(t *testing.T, open Opener) {
 		{"AdminRows", testAdminRows},
 		{"Board", testBoard},
 		{"DirectoryVersion", testDirectoryVersion},
+		{"Invitations", testInvitations},
+		{"Flashes", testFlashes},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
