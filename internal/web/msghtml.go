@@ -133,3 +133,56 @@ func escapeURLPart(b *bytes.Buffer, s string) {
 		b.WriteByte(hex[c&15])
 	}
 }
+
+// TimelineHTML writes the ticket's timeline (see MessagesHTML for why by
+// code): each event's time, actor, text and routing's reason, escaped.
+func (p *pageData) TimelineHTML(evs []eventView) template.HTML {
+	var b bytes.Buffer
+	b.Grow(len(evs) * 200)
+	for i := range evs {
+		e := &evs[i]
+		b.WriteString("<li><time datetime=\"")
+		b.WriteString(p.ISO(e.E.At))
+		b.WriteString("\" title=\"")
+		escape(&b, p.FullTime(e.E.At))
+		b.WriteString("\">")
+		escape(&b, p.Time(e.E.At))
+		b.WriteString("</time> <span>")
+		if e.Actor != "" {
+			b.WriteString("<b>")
+			escape(&b, e.Actor)
+			b.WriteString("</b> ")
+		}
+		escape(&b, e.Text)
+		b.WriteString("</span>")
+		if e.E.Reason != "" {
+			b.WriteString("<span class=\"reason\">")
+			escape(&b, e.E.Reason)
+			b.WriteString("</span>")
+		}
+		b.WriteString("</li>")
+	}
+	return template.HTML(b.String()) //nolint:gosec // escaped parts only
+}
+
+// PreviousHTML writes the contact's other tickets: number, subject and
+// status badge, each a link to the ticket.
+func (p *pageData) PreviousHTML(rows []row) template.HTML {
+	var b bytes.Buffer
+	for i := range rows {
+		t := rows[i].T
+		num := strconv.FormatInt(t.Number, 10)
+		b.WriteString("<li><a href=\"/tickets/")
+		b.WriteString(num)
+		b.WriteString("\">#")
+		b.WriteString(num)
+		b.WriteByte(' ')
+		escape(&b, t.Subject)
+		b.WriteString("</a> <span class=\"badge st-")
+		escape(&b, string(t.Status))
+		b.WriteString("\">")
+		escape(&b, p.T("status."+string(t.Status)))
+		b.WriteString("</span></li>")
+	}
+	return template.HTML(b.String()) //nolint:gosec // escaped parts only
+}

@@ -3,6 +3,7 @@ package web
 import (
 	"bytes"
 	"html/template"
+	"strconv"
 
 	"github.com/ticketd/ticketd/internal/desk"
 )
@@ -59,4 +60,29 @@ func option(b *bytes.Buffer, value, label string, selected bool) {
 	b.WriteByte('>')
 	escape(b, label)
 	b.WriteString("</option>")
+}
+
+// ViewsHTML writes the left column's links to views (see OptionsT for why
+// by code): label, live count, the current one marked.
+func (p *pageData) ViewsHTML(vs []view) template.HTML {
+	var b bytes.Buffer
+	cur := ""
+	if p.Nav != nil {
+		cur = p.Nav.Current
+	}
+	for i := range vs {
+		v := &vs[i]
+		b.WriteString(`<li><a href="`)
+		escape(&b, v.Href)
+		b.WriteByte('"')
+		if v.ID == cur {
+			b.WriteString(` aria-current="page"`)
+		}
+		b.WriteString(`><span>`)
+		escape(&b, v.Label)
+		b.WriteString(`</span><span class="count">`)
+		b.WriteString(strconv.FormatInt(v.Count, 10))
+		b.WriteString(`</span></a></li>`)
+	}
+	return template.HTML(b.String()) //nolint:gosec // escaped parts only
 }

@@ -236,3 +236,47 @@ func TestOptions(t *testing.T) {
 		t.Errorf("groups: %s", got)
 	}
 }
+
+// TestListsHTMLEscape covers the other lists written by code: the
+// timeline, the contact's previous tickets and the left column's views.
+func TestListsHTMLEscape(t *testing.T) {
+	h := `"><script>alert(1)</script>`
+	now := time.Date(2026, 12, 7, 10, 0, 0, 0, time.UTC)
+	p := &pageData{Lang: "es", loc: time.UTC, now: now, Nav: &navData{Current: "g1"}}
+	out := string(p.TimelineHTML([]eventView{{E: &desk.Event{At: now, Reason: h}, Actor: h, Text: h}, {E: &desk.Event{At: now}, Text: "plain"}}))
+	out += string(p.PreviousHTML([]row{{T: &desk.Ticket{Number: 9, Subject: h, Status: desk.StatusSolved}}}))
+	out += string(p.ViewsHTML([]view{{ID: "g1", Label: h, Href: `/?view=` + h, Count: 3}, {ID: "g2", Label: "B", Href: "/?view=g2"}}))
+	if strings.Contains(out, "<script>") {
+		t.Fatalf("markup from data:\n%s", out)
+	}
+	doc, err := html.Parse(strings.NewReader("<ul>" + out + "</ul>"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var lis, current int
+	var walk func(n *html.Node)
+	walk = func(n *html.Node) {
+		if n.Type == html.ElementNode {
+			if n.Data == "li" {
+				lis++
+			}
+			for _, a := range n.Attr {
+				if a.Key == "aria-current" {
+					current++
+				}
+			}
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			walk(c)
+		}
+	}
+	walk(doc)
+	if lis != 5 || current != 1 {
+		t.Errorf("want 5 items and one current view, got %d and %d:\n%s", lis, current, out)
+	}
+	for _, want := range []string{`<span class="reason">`, `href="/tickets/9"`, T("es", "status.solved"), `<span class="count">3</span>`} {
+		if !strings.Contains(out, want) {
+			t.Errorf("lacks %q", want)
+		}
+	}
+}

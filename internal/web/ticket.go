@@ -162,8 +162,10 @@ func (w *Web) showTicket(rw http.ResponseWriter, r *http.Request, v *visit, t *d
 					others = append(others, p)
 				}
 			}
-			if d.Previous, err = w.rows(ctx, v, others); err != nil {
-				return err
+			// The list shows number, subject and status: no contact or
+			// assignee to join.
+			for i := range others {
+				d.Previous = append(d.Previous, row{T: &others[i]})
 			}
 		}
 	}
