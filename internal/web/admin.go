@@ -45,6 +45,7 @@ type adminData struct {
 	Names      map[string]string // agent id → name
 	Channels   *channelsData     // channel accounts (admin_channels.go)
 	Macros     *macrosData       // macros (admin_macros.go)
+	Zones      []string          // the agent form's time zones (prefs.go)
 	// Holidays on the SLA page (admin_hours.go): the form when refused,
 	// else the stored ones as text.
 	Holidays    *form
@@ -219,7 +220,7 @@ func isFieldError(err error) bool { _, ok := desk.AsFieldError(err); return ok }
 // --- agents
 
 var agentFields = map[string]string{"name": "name", "email": "email", "role": "role", "capacity": "capacity",
-	"password": "password", "group_ids": "groups"}
+	"password": "password", "group_ids": "groups", "language": "language", "time_zone": "time_zone"}
 
 func (w *Web) agentsData(r *http.Request, v *visit) (*adminData, error) {
 	ctx := r.Context()
@@ -339,7 +340,7 @@ func (w *Web) agentData(r *http.Request, v *visit) (*adminData, error) {
 	if err != nil {
 		return nil, err
 	}
-	d := &adminData{Section: "agent", Agent: a, Groups: gs,
+	d := &adminData{Section: "agent", Agent: a, Groups: gs, Zones: zonesWith(a.TimeZone, v.ws.Timezone),
 		Roles:     []desk.Role{desk.RoleAgent, desk.RoleSupervisor, desk.RoleAdmin, desk.RoleBot},
 		Invitable: a.PasswordHash == "" && a.Role != desk.RoleBot && a.Active()}
 	if d.Invitable {
@@ -364,9 +365,19 @@ func (w *Web) updateAgent(rw http.ResponseWriter, r *http.Request, v *visit) err
 		return err
 	}
 	values, role, capacity, groups, err := agentForm(r, d.Groups)
+	// The agent's desk language and zone, when the form has them (a form
+	// without them keeps what is stored).
+	prefs := map[string]*string{}
+	for _, k := range []string{"language", "time_zone"} {
+		if _, ok := r.PostForm[k]; ok {
+			val := r.PostFormValue(k)
+			values[k], prefs[k] = val, &val
+		}
+	}
 	if err == nil {
 		name := values["name"]
-		p := desk.AgentPatch{Name: &name, Role: &role, Capacity: &capacity, GroupIDs: &groups}
+		p := desk.AgentPatch{Name: &name, Role: &role, Capacity: &capacity, GroupIDs: &groups,
+			Language: prefs["language"], TimeZone: prefs["time_zone"]}
 		if pw := r.PostFormValue("password"); pw != "" {
 			h, herr := w.cfg.Auth.Hasher.Hash(pw)
 			if herr != nil {

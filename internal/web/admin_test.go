@@ -615,3 +615,45 @@ func TestSavedRepliesPages(t *testing.T) {
 		}
 	})
 }
+
+// TestAdminAgentPreferences: the admin sets another agent's desk language
+// and time zone on its page; a zone that is not one is refused beside the
+// field with what was picked kept, and nothing changes; an edit without
+// the fields keeps them.
+func TestAdminAgentPreferences(t *testing.T) {
+	servertest.Run(t, func(t *testing.T, e *servertest.Env) {
+		ctx := context.Background()
+		c := newClient(t, e.URL)
+		c.login(e.Admin.Email, servertest.Password)
+		tok := c.csrf()
+		ana, _ := e.Agent(desk.NewAgent{Name: "Ana Agent", Email: "ana@acme.test", Role: desk.RoleAgent, Capacity: 3})
+		page := "/admin/agents/" + ana.ID
+		if p := c.get(page); !strings.Contains(p.Body, `id="a-lang"`) || !strings.Contains(p.Body, `<option value="Asia/Jakarta">`) {
+			t.Fatalf("the agent page lacks the language and zone pickers: %s", p.Body)
+		}
+		form := url.Values{"csrf": {tok}, "name": {"Ana Agent"}, "role": {"agent"}, "capacity": {"3"},
+			"language": {"id"}, "time_zone": {"Mars/Olympus_Mons"}}
+		p := c.post(page, form)
+		if p.Status != http.StatusUnprocessableEntity || !strings.Contains(p.Body, `id="a-tz-err"`) ||
+			!strings.Contains(p.Body, `<option value="id" selected>`) {
+			t.Fatalf("a bad zone: %d %s", p.Status, p.Body)
+		}
+		if a, _ := e.Store.Agent(ctx, e.Workspace.ID, ana.ID); a.Language != "" || a.TimeZone != "" {
+			t.Fatalf("a refused edit stored %q %q", a.Language, a.TimeZone)
+		}
+		form.Set("time_zone", "Asia/Jakarta")
+		if p := c.post(page, form); p.Status != http.StatusSeeOther {
+			t.Fatalf("edit: %d %s", p.Status, p.Body)
+		}
+		if a, _ := e.Store.Agent(ctx, e.Workspace.ID, ana.ID); a.Language != "id" || a.TimeZone != "Asia/Jakarta" {
+			t.Fatalf("after the edit: %q %q", a.Language, a.TimeZone)
+		}
+		// An edit without the pickers (an older form, a script) keeps them.
+		if p := c.post(page, url.Values{"csrf": {tok}, "name": {"Ana A."}, "role": {"agent"}, "capacity": {"3"}}); p.Status != http.StatusSeeOther {
+			t.Fatalf("edit without prefs: %d %s", p.Status, p.Body)
+		}
+		if a, _ := e.Store.Agent(ctx, e.Workspace.ID, ana.ID); a.Name != "Ana A." || a.Language != "id" || a.TimeZone != "Asia/Jakarta" {
+			t.Fatalf("an edit without the pickers: %+v", a)
+		}
+	})
+}
