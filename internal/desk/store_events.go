@@ -19,7 +19,7 @@ type EventReader interface {
 	// none). No event at or below it commits later, so a reader that starts
 	// "from now" resumes from it and misses nothing after.
 	LastEventSeq(ctx context.Context, ws string) (int64, error)
-	// DirectoryVersion returns a number that changes whenever ws's agents
+	// DirectoryVersion returns a number that changes whenever ws itself, its agents
 	// (or their groups), groups, field definitions, macros, saved replies
 	// or SLA policies change, on any node; 0 if none ever did. Pages keep
 	// those lists while it stays the same.

@@ -8,10 +8,11 @@ import (
 	"github.com/ticketd/ticketd/internal/desk"
 )
 
-// The directory: what pages show beside the tickets (agents, groups,
-// ticket field definitions, each agent's macros and saved replies). A
-// ticket page read all of it per request, five queries that were a fifth
-// of the page's CPU at 1,000,000 tickets, though it changes seldom.
+// The directory: what pages show beside the tickets (the workspace, its
+// agents, groups, ticket field definitions, each agent's macros and saved
+// replies). A ticket page read all of it per request, seven queries that
+// were a fifth of the page's CPU at 1,000,000 tickets, though it changes
+// seldom.
 // Triggers bump a workspace's directory version on every write to those
 // tables (migration 0035), so a request reads the version (one row) and
 // reuses what was read at that version: nothing goes stale, on one node or
@@ -24,6 +25,7 @@ const maxDirectories = 1024
 // modify them.
 type directory struct {
 	version int64
+	ws      *desk.Workspace
 	agents  []desk.Agent // every agent, as Store.Agents lists them
 	byID    map[string]*desk.Agent
 	groups  []desk.Group
@@ -69,35 +71,48 @@ func (w *Web) dir(ctx context.Context, v *visit) (*directory, error) {
 	if v.dir != nil {
 		return v.dir, nil
 	}
+	d, err := w.dirOf(ctx, v.ws.ID)
+	if err != nil {
+		return nil, err
+	}
+	v.dir = d
+	return d, nil
+}
+
+// dirOf returns workspace ws's directory, read from the store only when
+// its version moved.
+func (w *Web) dirOf(ctx context.Context, ws string) (*directory, error) {
 	st := w.cfg.Desk.Store
-	ver, err := st.DirectoryVersion(ctx, v.ws.ID)
+	ver, err := st.DirectoryVersion(ctx, ws)
 	if err != nil {
 		return nil, fmt.Errorf("directory: %w", err)
 	}
-	s := w.dirs.slot(v.ws.ID)
+	s := w.dirs.slot(ws)
 	s.load.Lock()
 	defer s.load.Unlock()
 	if d := s.cur; d != nil && d.version >= ver {
-		v.dir = d
 		return d, nil
 	}
 	// Read after the version: the lists hold every write up to it (maybe
 	// later ones too, which the next version's readers read again).
 	d := &directory{version: ver, macros: map[string][]desk.Macro{}, replies: map[string][]desk.SavedReply{}}
-	if d.agents, err = st.Agents(ctx, v.ws.ID, desk.AgentFilter{}); err != nil {
+	if d.ws, err = st.Workspace(ctx, ws); err != nil {
+		return nil, fmt.Errorf("directory workspace: %w", err)
+	}
+	if d.agents, err = st.Agents(ctx, ws, desk.AgentFilter{}); err != nil {
 		return nil, fmt.Errorf("directory agents: %w", err)
 	}
-	if d.groups, err = st.Groups(ctx, v.ws.ID); err != nil {
+	if d.groups, err = st.Groups(ctx, ws); err != nil {
 		return nil, fmt.Errorf("directory groups: %w", err)
 	}
-	if d.fields, err = st.FieldDefs(ctx, v.ws.ID, "ticket"); err != nil {
+	if d.fields, err = st.FieldDefs(ctx, ws, "ticket"); err != nil {
 		return nil, fmt.Errorf("directory fields: %w", err)
 	}
 	d.byID = make(map[string]*desk.Agent, len(d.agents))
 	for i := range d.agents {
 		d.byID[d.agents[i].ID] = &d.agents[i]
 	}
-	s.cur, v.dir = d, d
+	s.cur = d
 	return d, nil
 }
 

@@ -145,19 +145,20 @@ func (w *Web) visitOf(r *http.Request) (*visit, error) {
 	if err != nil || s == nil {
 		return nil, err
 	}
-	ctx := r.Context()
-	a, err := w.cfg.Desk.Store.Agent(ctx, s.WorkspaceID, s.AgentID)
-	if errors.Is(err, desk.ErrNotFound) {
+	// The agent and workspace come from the directory, exact at its
+	// version (directory.go); the session's own read above already
+	// checked the agent is active and its password unchanged.
+	d, err := w.dirOf(r.Context(), s.WorkspaceID)
+	if err != nil {
+		return nil, err
+	}
+	cached := d.byID[s.AgentID]
+	if cached == nil {
 		return nil, nil
 	}
-	if err != nil {
-		return nil, err
-	}
-	ws, err := w.cfg.Desk.Store.Workspace(ctx, s.WorkspaceID)
-	if err != nil {
-		return nil, err
-	}
-	return &visit{sess: s, agent: a, ws: ws, loc: agentZone(a, ws), lang: agentLang(r, a, ws),
+	// Copies: handlers may change their visit's agent and workspace.
+	a, ws := *cached, *d.ws
+	return &visit{sess: s, agent: &a, ws: &ws, loc: agentZone(&a, &ws), lang: agentLang(r, &a, &ws), dir: d,
 		p: &auth.Principal{WorkspaceID: a.WorkspaceID, AgentID: a.ID, Role: s.Role}}, nil
 }
 

@@ -874,7 +874,7 @@ func testTicketCounts(t *testing.T, st desk.Store) {
 }
 
 // testDirectoryVersion holds DirectoryVersion to its contract: every write
-// to what sits beside the tickets (agents, their presence, groups, field
+// to what sits beside the tickets (the workspace, agents, their presence, groups, field
 // definitions, macros, saved replies, SLA policies) moves it, tickets do
 // not, and one workspace's writes leave another's alone.
 func testDirectoryVersion(t *testing.T, st desk.Store) {
@@ -896,6 +896,9 @@ func testDirectoryVersion(t *testing.T, st desk.Store) {
 		what string
 		do   func() error
 	}{
+		{"workspace rename", func() error {
+			return st.Update(ctx, func(tx desk.Tx) error { return tx.UpdateWorkspace(ctx, a.ws.ID, "acme2", "UTC") })
+		}},
 		{"presence", func() error {
 			_, err := a.svc.SetPresence(ctx, a.ws.ID, a.admin.ID, desk.PresenceOnline, desk.Actor{Kind: desk.ActorAgent, ID: a.admin.ID})
 			return err

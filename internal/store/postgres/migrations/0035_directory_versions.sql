@@ -1,7 +1,7 @@
 -- A workspace's directory version: a number that changes with every
--- write to what the desk's pages show beside the tickets (agents and
--- their groups, groups, field definitions, macros, saved replies, SLA
--- policies). The desk keeps those lists in memory per workspace and reads
+-- write to what the desk's pages show beside the tickets (the workspace
+-- itself, agents and their groups, groups, field definitions, macros,
+-- saved replies, SLA policies). The desk keeps those lists in memory per workspace and reads
 -- this one row per page to know whether they still hold; kept by triggers,
 -- so no write path can forget it and every node sees it (internal/web
 -- directory.go). Tickets, messages and events never touch it.
@@ -17,11 +17,15 @@ INSERT INTO directory_versions (workspace_id, version) SELECT id, 0 FROM workspa
 
 CREATE FUNCTION directory_workspace() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    INSERT INTO directory_versions (workspace_id, version) VALUES (NEW.id, 0);
+    IF TG_OP = 'INSERT' THEN
+        INSERT INTO directory_versions (workspace_id, version) VALUES (NEW.id, 0);
+    ELSE
+        UPDATE directory_versions SET version = version + 1 WHERE workspace_id = NEW.id;
+    END IF;
     RETURN NULL;
 END $$;
 
-CREATE TRIGGER workspaces_directory AFTER INSERT ON workspaces
+CREATE TRIGGER workspaces_directory AFTER INSERT OR UPDATE ON workspaces
     FOR EACH ROW EXECUTE FUNCTION directory_workspace();
 
 CREATE FUNCTION directory_bump() RETURNS trigger LANGUAGE plpgsql AS $$

@@ -1,7 +1,7 @@
 -- A workspace's directory version: a number that changes with every
--- write to what the desk's pages show beside the tickets (agents and
--- their groups, groups, field definitions, macros, saved replies, SLA
--- policies). The desk keeps those lists in memory per workspace and reads
+-- write to what the desk's pages show beside the tickets (the workspace
+-- itself, agents and their groups, groups, field definitions, macros,
+-- saved replies, SLA policies). The desk keeps those lists in memory per workspace and reads
 -- this one row per page to know whether they still hold; kept by triggers,
 -- so no write path can forget it and every node sees it (internal/web
 -- directory.go). Tickets, messages and events never touch it.
@@ -18,6 +18,11 @@ INSERT INTO directory_versions (workspace_id, version) SELECT id, 0 FROM workspa
 CREATE TRIGGER workspaces_directory_insert AFTER INSERT ON workspaces
 BEGIN
     INSERT INTO directory_versions (workspace_id, version) VALUES (NEW.id, 0);
+END;
+
+CREATE TRIGGER workspaces_directory_update AFTER UPDATE ON workspaces
+BEGIN
+    UPDATE directory_versions SET version = version + 1 WHERE workspace_id = NEW.id;
 END;
 
 CREATE TRIGGER agents_directory_insert AFTER INSERT ON agents
