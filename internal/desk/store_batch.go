@@ -22,3 +22,31 @@ type BatchReader interface {
 	// EventsByTicket reads each ticket's event log as Events does.
 	EventsByTicket(ctx context.Context, ws string, ticketIDs []string) (map[string][]Event, error)
 }
+
+// FillByID reads into cache, in one call of read (a BatchReader method
+// bound to its workspace), the entries of ids that cache does not hold
+// yet; empty and repeated ids are skipped, and an id that names nothing is
+// cached as nil, as one-at-a-time reads would leave it. Doors that render
+// pages keep such caches per request.
+func FillByID[T any](cache map[string]*T, ids []string, read func(ids []string) (map[string]*T, error)) error {
+	var todo []string
+	seen := map[string]bool{}
+	for _, id := range ids {
+		if _, ok := cache[id]; ok || id == "" || seen[id] {
+			continue
+		}
+		seen[id] = true
+		todo = append(todo, id)
+	}
+	if len(todo) == 0 {
+		return nil
+	}
+	got, err := read(todo)
+	if err != nil {
+		return err
+	}
+	for _, id := range todo {
+		cache[id] = got[id]
+	}
+	return nil
+}

@@ -390,48 +390,19 @@ func (v *view) preload(ts []desk.Ticket) error {
 // channel accounts and agents of these ids it does not hold yet; an id
 // that names nothing is cached as nil, as the one-at-a-time reads do.
 func (v *view) fill(contacts, accounts, agents []string) error {
-	if ids := missing(v.contacts, contacts); len(ids) > 0 {
-		got, err := v.st.ContactsByID(v.ctx, v.ws.ID, ids)
-		if err != nil {
-			return err
-		}
-		for _, id := range ids {
-			v.contacts[id] = got[id]
-		}
+	if err := desk.FillByID(v.contacts, contacts, func(ids []string) (map[string]*desk.Contact, error) {
+		return v.st.ContactsByID(v.ctx, v.ws.ID, ids)
+	}); err != nil {
+		return err
 	}
-	if ids := missing(v.accounts, accounts); len(ids) > 0 {
-		got, err := v.st.ChannelAccountsByID(v.ctx, v.ws.ID, ids)
-		if err != nil {
-			return err
-		}
-		for _, id := range ids {
-			v.accounts[id] = got[id]
-		}
+	if err := desk.FillByID(v.accounts, accounts, func(ids []string) (map[string]*desk.ChannelAccount, error) {
+		return v.st.ChannelAccountsByID(v.ctx, v.ws.ID, ids)
+	}); err != nil {
+		return err
 	}
-	if ids := missing(v.agents, agents); len(ids) > 0 {
-		got, err := v.st.AgentsByID(v.ctx, v.ws.ID, ids)
-		if err != nil {
-			return err
-		}
-		for _, id := range ids {
-			v.agents[id] = got[id]
-		}
-	}
-	return nil
-}
-
-// missing is the distinct non-empty ids that cache does not hold.
-func missing[T any](cache map[string]*T, ids []string) []string {
-	var out []string
-	seen := map[string]bool{}
-	for _, id := range ids {
-		if _, ok := cache[id]; ok || id == "" || seen[id] {
-			continue
-		}
-		seen[id] = true
-		out = append(out, id)
-	}
-	return out
+	return desk.FillByID(v.agents, agents, func(ids []string) (map[string]*desk.Agent, error) {
+		return v.st.AgentsByID(v.ctx, v.ws.ID, ids)
+	})
 }
 
 // root renders a ticket's root document.

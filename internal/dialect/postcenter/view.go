@@ -178,39 +178,14 @@ func (v *view) fill(msgs []desk.Message, agents []string) error {
 			agents = append(agents, a.ID)
 		}
 	}
-	if ids := missing(v.contacts, contacts); len(ids) > 0 {
-		got, err := v.store.ContactsByID(v.ctx, v.ws, ids)
-		if err != nil {
-			return err
-		}
-		for _, id := range ids {
-			v.contacts[id] = got[id]
-		}
+	if err := desk.FillByID(v.contacts, contacts, func(ids []string) (map[string]*desk.Contact, error) {
+		return v.store.ContactsByID(v.ctx, v.ws, ids)
+	}); err != nil {
+		return err
 	}
-	if ids := missing(v.agents, agents); len(ids) > 0 {
-		got, err := v.store.AgentsByID(v.ctx, v.ws, ids)
-		if err != nil {
-			return err
-		}
-		for _, id := range ids {
-			v.agents[id] = got[id]
-		}
-	}
-	return nil
-}
-
-// missing is the distinct non-empty ids that cache does not hold.
-func missing[T any](cache map[string]*T, ids []string) []string {
-	var out []string
-	seen := map[string]bool{}
-	for _, id := range ids {
-		if _, ok := cache[id]; ok || id == "" || seen[id] {
-			continue
-		}
-		seen[id] = true
-		out = append(out, id)
-	}
-	return out
+	return desk.FillByID(v.agents, agents, func(ids []string) (map[string]*desk.Agent, error) {
+		return v.store.AgentsByID(v.ctx, v.ws, ids)
+	})
 }
 
 // author names a message's author the way MessageResponse does: the
