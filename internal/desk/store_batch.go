@@ -1,6 +1,9 @@
 package desk
 
-import "context"
+import (
+	"context"
+	"errors"
+)
 
 // BatchReader reads what a page of tickets refers to — contacts, agents,
 // channel accounts, messages, events — in one query per kind instead of one
@@ -49,4 +52,25 @@ func FillByID[T any](cache map[string]*T, ids []string, read func(ids []string) 
 		cache[id] = got[id]
 	}
 	return nil
+}
+
+// CachedByID answers cache[id], reading it with read (a Reader method
+// bound to its workspace) when cache lacks it. An empty id answers nil; an
+// id that names nothing (ErrNotFound) answers nil and is cached so.
+func CachedByID[T any](cache map[string]*T, id string, read func(id string) (*T, error)) (*T, error) {
+	if id == "" {
+		return nil, nil
+	}
+	if x, ok := cache[id]; ok {
+		return x, nil
+	}
+	x, err := read(id)
+	if errors.Is(err, ErrNotFound) {
+		x, err = nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	cache[id] = x
+	return x, nil
 }

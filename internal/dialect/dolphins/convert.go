@@ -3,7 +3,6 @@ package dolphins
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"strconv"
 	"strings"
 	"time"
@@ -53,57 +52,15 @@ func (v *view) clock(t *desk.Ticket, evs []desk.Event) (routing.SLA, error) {
 
 // agent reads an agent once per view; a missing agent is nil.
 func (v *view) agent(id string) (*desk.Agent, error) {
-	if id == "" {
-		return nil, nil
-	}
-	if a, ok := v.agents[id]; ok {
-		return a, nil
-	}
-	a, err := v.st.Agent(v.ctx, v.ws.ID, id)
-	if errors.Is(err, desk.ErrNotFound) {
-		a, err = nil, nil
-	}
-	if err != nil {
-		return nil, err
-	}
-	v.agents[id] = a
-	return a, nil
+	return desk.CachedByID(v.agents, id, func(id string) (*desk.Agent, error) { return v.st.Agent(v.ctx, v.ws.ID, id) })
 }
 
 func (v *view) contact(id string) (*desk.Contact, error) {
-	if id == "" {
-		return nil, nil
-	}
-	if c, ok := v.contacts[id]; ok {
-		return c, nil
-	}
-	c, err := v.st.Contact(v.ctx, v.ws.ID, id)
-	if errors.Is(err, desk.ErrNotFound) {
-		c, err = nil, nil
-	}
-	if err != nil {
-		return nil, err
-	}
-	v.contacts[id] = c
-	return c, nil
+	return desk.CachedByID(v.contacts, id, func(id string) (*desk.Contact, error) { return v.st.Contact(v.ctx, v.ws.ID, id) })
 }
 
 func (v *view) account(id string) (*desk.ChannelAccount, error) {
-	if id == "" {
-		return nil, nil
-	}
-	if a, ok := v.accounts[id]; ok {
-		return a, nil
-	}
-	a, err := v.st.ChannelAccount(v.ctx, v.ws.ID, id)
-	if errors.Is(err, desk.ErrNotFound) {
-		a, err = nil, nil
-	}
-	if err != nil {
-		return nil, err
-	}
-	v.accounts[id] = a
-	return a, nil
+	return desk.CachedByID(v.accounts, id, func(id string) (*desk.ChannelAccount, error) { return v.st.ChannelAccount(v.ctx, v.ws.ID, id) })
 }
 
 // agentRef renders an agent id: "Bot" for a bot (the vendor's literal,

@@ -2,7 +2,6 @@ package postcenter
 
 import (
 	"context"
-	"errors"
 	"net/http"
 	"strings"
 
@@ -48,39 +47,11 @@ func (v *view) account(id string) (*desk.ChannelAccount, error) {
 
 // agent is an agent of the workspace, nil when id is empty or gone.
 func (v *view) agent(id string) (*desk.Agent, error) {
-	if id == "" {
-		return nil, nil
-	}
-	if a, ok := v.agents[id]; ok {
-		return a, nil
-	}
-	a, err := v.store.Agent(v.ctx, v.ws, id)
-	if errors.Is(err, desk.ErrNotFound) {
-		a, err = nil, nil
-	}
-	if err != nil {
-		return nil, err
-	}
-	v.agents[id] = a
-	return a, nil
+	return desk.CachedByID(v.agents, id, func(id string) (*desk.Agent, error) { return v.store.Agent(v.ctx, v.ws, id) })
 }
 
 func (v *view) contact(id string) (*desk.Contact, error) {
-	if id == "" {
-		return nil, nil
-	}
-	if c, ok := v.contacts[id]; ok {
-		return c, nil
-	}
-	c, err := v.store.Contact(v.ctx, v.ws, id)
-	if errors.Is(err, desk.ErrNotFound) {
-		c, err = nil, nil
-	}
-	if err != nil {
-		return nil, err
-	}
-	v.contacts[id] = c
-	return c, nil
+	return desk.CachedByID(v.contacts, id, func(id string) (*desk.Contact, error) { return v.store.Contact(v.ctx, v.ws, id) })
 }
 
 // network is t's social_network.
