@@ -78,7 +78,7 @@ func TestDemoteLastAdmin(t *testing.T) {
 	servertest.Run(t, func(t *testing.T, e *servertest.Env) {
 		tok := e.AdminToken
 		self := "/api/v1/agents/" + e.Admin.ID
-		cy, cyTok := e.Agent(desk.NewAgent{Name: "Cy", Email: "cy@acme.test"})
+		cy, _ := e.Agent(desk.NewAgent{Name: "Cy", Email: "cy@acme.test"})
 		for _, s := range []scenario{
 			{name: "last admin to supervisor", method: "PATCH", path: self, body: map[string]any{"role": "supervisor"}, status: 409,
 				want: []string{`"rule":"last_admin"`, `"field":"role"`}},
@@ -101,7 +101,7 @@ func TestDemoteLastAdmin(t *testing.T) {
 			s.run(t, e)
 		}
 		// Cy is now the last active admin; its own token agrees.
-		cyTok = scenario{name: "cy signs in", method: "POST", path: "/api/v1/tokens", body: map[string]any{"email": "cy@acme.test", "password": servertest.Password}, status: 201}.run(t, e).Map(t)["token"].(string)
+		cyTok := scenario{name: "cy signs in", method: "POST", path: "/api/v1/tokens", body: map[string]any{"email": "cy@acme.test", "password": servertest.Password}, status: 201}.run(t, e).Map(t)["token"].(string)
 		scenario{name: "the new last admin", method: "PATCH", path: "/api/v1/agents/" + cy.ID, token: cyTok, body: map[string]any{"role": "agent"}, status: 409,
 			want: []string{`"rule":"last_admin"`}}.run(t, e)
 		scenario{name: "no longer admin", method: "PATCH", path: "/api/v1/agents/" + cy.ID, token: tok, body: map[string]any{"role": "agent"}, status: 403}.run(t, e)
