@@ -148,7 +148,10 @@ func startRelayWith(t testing.TB, r *relay, insecureAuth bool) *relay {
 	t.Helper()
 	srv := smtp.NewServer(r)
 	srv.Domain, srv.AllowInsecureAuth = "relay.test", insecureAuth
-	srv.ReadTimeout, srv.WriteTimeout = 10*time.Second, 10*time.Second
+	// Long enough that a stall of a loaded machine never makes the relay
+	// drop a connection a test means to reuse; a test of the drop sets
+	// r.idle.
+	srv.ReadTimeout, srv.WriteTimeout = 2*time.Minute, 2*time.Minute
 	if r.idle > 0 {
 		srv.ReadTimeout = r.idle
 	}
