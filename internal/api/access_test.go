@@ -70,6 +70,44 @@ func TestDeactivateAgent(t *testing.T) {
 	})
 }
 
+// TestDemoteLastAdmin: a lower role for the workspace's last active admin
+// is refused as its deactivation is (409 last_admin, on the role field); a
+// deactivated admin does not count, and with a second active admin either
+// may step down.
+func TestDemoteLastAdmin(t *testing.T) {
+	servertest.Run(t, func(t *testing.T, e *servertest.Env) {
+		tok := e.AdminToken
+		self := "/api/v1/agents/" + e.Admin.ID
+		cy, _ := e.Agent(desk.NewAgent{Name: "Cy", Email: "cy@acme.test"})
+		for _, s := range []scenario{
+			{name: "last admin to supervisor", method: "PATCH", path: self, body: map[string]any{"role": "supervisor"}, status: 409,
+				want: []string{`"rule":"last_admin"`, `"field":"role"`}},
+			{name: "last admin to agent", method: "PATCH", path: self, body: map[string]any{"role": "agent"}, status: 409, want: []string{`"rule":"last_admin"`}},
+			{name: "last admin to bot", method: "PATCH", path: self, body: map[string]any{"role": "bot", "name": "Renamed"}, status: 409, want: []string{`"rule":"last_admin"`}},
+			{name: "still admin, unchanged", method: "GET", path: self, status: 200, want: []string{`"role":"admin"`, `"name":"` + e.Admin.Name + `"`}},
+			{name: "admin stays admin", method: "PATCH", path: self, body: map[string]any{"role": "admin", "capacity": 3}, status: 200, want: []string{`"role":"admin"`}},
+			{name: "other changes pass", method: "PATCH", path: self, body: map[string]any{"capacity": 4}, status: 200},
+			{name: "an agent's role changes", method: "PATCH", path: "/api/v1/agents/" + cy.ID, body: map[string]any{"role": "supervisor"}, status: 200, want: []string{`"role":"supervisor"`}},
+			// A second admin, deactivated, does not count.
+			{name: "cy admin", method: "PATCH", path: "/api/v1/agents/" + cy.ID, body: map[string]any{"role": "admin"}, status: 200},
+			{name: "cy deactivated", method: "POST", path: "/api/v1/agents/" + cy.ID + "/deactivate", status: 200},
+			{name: "still the last active", method: "PATCH", path: self, body: map[string]any{"role": "agent"}, status: 409, want: []string{`"rule":"last_admin"`}},
+			{name: "a deactivated admin may be demoted", method: "PATCH", path: "/api/v1/agents/" + cy.ID, body: map[string]any{"role": "agent"}, status: 200},
+			{name: "cy admin again", method: "PATCH", path: "/api/v1/agents/" + cy.ID, body: map[string]any{"role": "admin"}, status: 200},
+			{name: "cy active", method: "POST", path: "/api/v1/agents/" + cy.ID + "/activate", status: 200},
+			{name: "not last: steps down", method: "PATCH", path: self, body: map[string]any{"role": "supervisor"}, status: 200, want: []string{`"role":"supervisor"`}},
+		} {
+			s.token = tok
+			s.run(t, e)
+		}
+		// Cy is now the last active admin; its own token agrees.
+		cyTok := scenario{name: "cy signs in", method: "POST", path: "/api/v1/tokens", body: map[string]any{"email": "cy@acme.test", "password": servertest.Password}, status: 201}.run(t, e).Map(t)["token"].(string)
+		scenario{name: "the new last admin", method: "PATCH", path: "/api/v1/agents/" + cy.ID, token: cyTok, body: map[string]any{"role": "agent"}, status: 409,
+			want: []string{`"rule":"last_admin"`}}.run(t, e)
+		scenario{name: "no longer admin", method: "PATCH", path: "/api/v1/agents/" + cy.ID, token: tok, body: map[string]any{"role": "agent"}, status: 403}.run(t, e)
+	})
+}
+
 // TestTokens: an agent lists and revokes its own tokens, never others'; an
 // admin lists every token and issues named ones for an agent or bot, whose
 // secret is answered once and listed by prefix after.

@@ -138,6 +138,10 @@ func TestForgetLocally(t *testing.T) {
 			if _, err := s.Password(ctx, "a@x.io", "pw"); err != nil {
 				t.Fatal(err)
 			}
+			// Another admin, so the first may step down (the last may not).
+			if _, err := d.CreateAgent(ctx, ws.ID, desk.NewAgent{Name: "B", Email: "b@x.io", Role: desk.RoleAdmin}); err != nil {
+				t.Fatal(err)
+			}
 			role := desk.RoleSupervisor
 			if _, err := s.UpdateAgent(ctx, ws.ID, admin.ID, desk.AgentPatch{Role: &role}); err != nil {
 				t.Fatal(err)

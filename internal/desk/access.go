@@ -33,20 +33,8 @@ func (s *Service) DeactivateAgent(ctx context.Context, ws, id string, actor Acto
 		if !a.Active() {
 			return nil
 		}
-		if a.Role == RoleAdmin {
-			admins, err := tx.Agents(ctx, ws, AgentFilter{Role: RoleAdmin})
-			if err != nil {
-				return err
-			}
-			others := 0
-			for i := range admins {
-				if admins[i].ID != a.ID && admins[i].Active() {
-					others++
-				}
-			}
-			if others == 0 {
-				return &FieldError{Err: ErrConflict, Code: CodeLastAdmin, Params: Params{Ref: a.ID}}
-			}
+		if err := s.keepAnAdmin(ctx, tx, ws, a, ""); err != nil {
+			return err
 		}
 		now := s.now()
 		a.DeactivatedAt, a.UpdatedAt = now, now
@@ -109,4 +97,30 @@ func CheckActive(field string, a *Agent) error {
 		return nil
 	}
 	return &FieldError{Err: ErrConflict, Field: field, Code: CodeDeactivated, Params: Params{Ref: a.ID, Number: a.Number}}
+}
+
+// keepAnAdmin refuses to take away a's admin access (deactivating it, or
+// giving it a lower role: field names the input, "" for none) when a is
+// the workspace's last active admin (CodeLastAdmin, ErrConflict). Agents
+// that are not active admins pass. The workspace's routing lock is held
+// first, so two transactions that each take away one of two admins cannot
+// both see the other still there (on PostgreSQL; SQLite runs writes one
+// at a time).
+func (s *Service) keepAnAdmin(ctx context.Context, tx Tx, ws string, a *Agent, field string) error {
+	if a.Role != RoleAdmin || !a.Active() {
+		return nil
+	}
+	if err := tx.LockRouting(ctx, ws); err != nil { // held once per transaction
+		return err
+	}
+	admins, err := tx.Agents(ctx, ws, AgentFilter{Role: RoleAdmin})
+	if err != nil {
+		return err
+	}
+	for i := range admins {
+		if admins[i].ID != a.ID && admins[i].Active() {
+			return nil
+		}
+	}
+	return &FieldError{Err: ErrConflict, Field: field, Code: CodeLastAdmin, Params: Params{Ref: a.ID}}
 }

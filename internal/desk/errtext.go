@@ -69,7 +69,8 @@ const (
 	CodeAdminOnly       Code = "admin_only"
 	CodeBotOrSupervisor Code = "bot_or_supervisor"
 	// CodeLastAdmin: agent Params.Ref is the workspace's last active admin;
-	// deactivating it would leave nobody to administer it (ErrConflict).
+	// deactivating it or giving it a lower role would leave nobody to
+	// administer it (ErrConflict).
 	CodeLastAdmin Code = "last_admin"
 	// CodeDeactivated: agent Params.Ref (#Params.Number) is deactivated;
 	// it can be given no ticket and no presence (ErrConflict).
@@ -198,7 +199,7 @@ func Text(c Code, field string, p Params) string {
 	case CodeBotOrSupervisor:
 		return "only supervisors, admins and bots may " + actionWords(p.Action)
 	case CodeLastAdmin:
-		return "the workspace's last active admin cannot be deactivated; make another agent admin first"
+		return "the workspace's last active admin cannot be deactivated or demoted; make another agent admin first"
 	case CodeDeactivated:
 		return fmt.Sprintf("agent #%d is deactivated", p.Number)
 	case CodeNotEmpty:

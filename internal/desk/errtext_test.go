@@ -60,7 +60,7 @@ func TestCatalog(t *testing.T) {
 		{desk.CodeAdminOnly, "", desk.Params{Action: desk.ActDelete}, "only admins may delete tickets"},
 		{desk.CodeBotOrSupervisor, "", desk.Params{Action: desk.ActActFor}, "only supervisors, admins and bots may act for another agent"},
 		{desk.CodeSupervisorOnly, "", desk.Params{Action: desk.ActShareReply}, "only supervisors and admins may create, change or delete shared saved replies"},
-		{desk.CodeLastAdmin, "", desk.Params{Ref: "a1"}, "the workspace's last active admin cannot be deactivated; make another agent admin first"},
+		{desk.CodeLastAdmin, "", desk.Params{Ref: "a1"}, "the workspace's last active admin cannot be deactivated or demoted; make another agent admin first"},
 		{desk.CodeNotEmpty, "", desk.Params{Entity: "group", Ref: "g1", Count: 3}, "the group still holds 3 tickets; it cannot be deleted (rename it instead)"},
 		{desk.CodeDeactivated, "assignee_id", desk.Params{Ref: "a1", Number: 4}, "agent #4 is deactivated"},
 		{desk.CodeReserved, "shortcut", desk.Params{Value: "jx", Allowed: []string{"j", "k"}}, `shortcut "jx" is taken by the desk's built-in keys (j k); choose another`},

@@ -2,9 +2,7 @@ package desk
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"strconv"
 	"strings"
 	"time"
 
@@ -73,10 +71,10 @@ type MacroFilter struct {
 	Limit   int
 }
 
-// checkMacro checks m; was is the shortcut it had before (an update), which
-// is kept even if a later rule refuses it: a macro saved before the
-// reserved keys were refused can still be edited.
-func checkMacro(m *Macro, was string) error {
+// checkMacro checks m; before is m as stored (an update) or nil: a
+// shortcut that collides with the desk's keys is refused when it is set or
+// changed, so a macro saved before the rule can still be edited.
+func checkMacro(m, before *Macro) error {
 	m.Name, m.Shortcut = strings.TrimSpace(m.Name), strings.TrimSpace(m.Shortcut)
 	a := &m.Actions
 	switch {
@@ -86,10 +84,15 @@ func checkMacro(m *Macro, was string) error {
 		return TooLong("name", MaxReplyName)
 	case len(m.Reply) > MaxReplyTextSize:
 		return TooLong("reply", MaxReplyTextSize)
-	case len(m.Shortcut) > MaxShortcut:
-		return TooLong("shortcut", MaxShortcut)
-	case strings.ContainsFunc(m.Shortcut, func(c rune) bool { return c <= ' ' }):
-		return Invalid("shortcut", CodeFormat, Params{Value: m.Shortcut, Format: "one word without spaces"})
+	}
+	if err := checkShortcut(m.Shortcut); err != nil {
+		return err
+	}
+	was := ""
+	if before != nil {
+		was = before.Shortcut
+	}
+	switch {
 	case m.Shortcut != was && reservedShortcut(m.Shortcut):
 		return Invalid("shortcut", CodeReserved, Params{Value: m.Shortcut, Allowed: MacroReservedKeys})
 	case a.empty() && strings.TrimSpace(m.Reply) == "":
@@ -137,14 +140,17 @@ func reservedShortcut(sc string) bool {
 	return false
 }
 
-func mayManageMacro(c Caller, m *Macro) error {
-	if m.Shared() {
-		return CallerMay(c, ActShareReply)
-	}
-	if m.OwnerID != c.AgentID {
-		return ErrNotFound
-	}
-	return nil
+// macroKind is how macros are owned, read and written (owned.go).
+var macroKind = ownedKind[Macro]{
+	noun:   "macro",
+	owner:  func(m *Macro) string { return m.OwnerID },
+	name:   func(m *Macro) string { return m.Name },
+	check:  checkMacro,
+	touch:  func(m *Macro, now time.Time) { m.UpdatedAt = now },
+	read:   func(ctx context.Context, rd Reader, ws, id string) (*Macro, error) { return rd.Macro(ctx, ws, id) },
+	create: func(ctx context.Context, tx Tx, m *Macro) error { return tx.CreateMacro(ctx, m) },
+	update: func(ctx context.Context, tx Tx, m *Macro) error { return tx.UpdateMacro(ctx, m) },
+	delete: func(ctx context.Context, tx Tx, ws, id string) error { return tx.DeleteMacro(ctx, ws, id) },
 }
 
 // CreateMacro adds a personal macro of the caller, or a shared one
@@ -153,45 +159,27 @@ func (s *Service) CreateMacro(ctx context.Context, ws string, c Caller, in NewMa
 	now := s.now()
 	m := &Macro{ID: objectid.New(now), WorkspaceID: ws, Name: in.Name, Shortcut: in.Shortcut, Reply: in.Reply, Note: in.Note,
 		Actions: in.Actions, CreatedBy: c.AgentID, CreatedAt: now, UpdatedAt: now}
-	if in.Shared {
-		if err := CallerMay(c, ActShareReply); err != nil {
-			return nil, err
-		}
-	} else {
-		if c.AgentID == "" {
-			return nil, Required("owner")
-		}
-		m.OwnerID = c.AgentID
-	}
-	if err := checkMacro(m, ""); err != nil {
+	owner, err := ownerFor(c, in.Shared)
+	if err != nil {
 		return nil, err
 	}
-	if err := s.Store.Update(ctx, func(tx Tx) error { return tx.CreateMacro(ctx, m) }); err != nil {
-		return nil, fmt.Errorf("create macro %q: %w", m.Name, err)
+	m.OwnerID = owner
+	if err := macroKind.createOwned(ctx, s, m); err != nil {
+		return nil, err
 	}
 	return m, nil
 }
 
 // Macro reads a macro the caller may see: shared, or its own.
 func (s *Service) Macro(ctx context.Context, ws string, c Caller, id string) (*Macro, error) {
-	if !objectid.Valid(id) {
-		return nil, fmt.Errorf("macro %q: %w", id, ErrNotFound)
-	}
-	m, err := s.Store.Macro(ctx, ws, id)
-	if err != nil {
-		return nil, err
-	}
-	if !m.Shared() && m.OwnerID != c.AgentID {
-		return nil, fmt.Errorf("macro %s: %w", id, ErrNotFound)
-	}
-	return m, nil
+	return macroKind.readOwned(ctx, s, ws, c, id)
 }
 
 // Macros lists the macros the caller sees by id, after the last one seen;
 // limit is at most MaxMacros and one more.
 func (s *Service) Macros(ctx context.Context, ws string, c Caller, after string, limit int) ([]Macro, error) {
-	if limit <= 0 || limit > MaxMacros+1 {
-		return nil, Invalid("limit", CodeRange, Params{Min: 1, Max: MaxMacros})
+	if err := checkOwnedLimit(limit, MaxMacros); err != nil {
+		return nil, err
 	}
 	ms, err := s.Store.Macros(ctx, ws, MacroFilter{Visible: c.AgentID, After: after, Limit: limit})
 	if err != nil {
@@ -202,60 +190,18 @@ func (s *Service) Macros(ctx context.Context, ws string, c Caller, after string,
 
 // UpdateMacro changes a macro the caller may manage.
 func (s *Service) UpdateMacro(ctx context.Context, ws string, c Caller, id string, p MacroPatch) (*Macro, error) {
-	var out *Macro
-	err := s.Store.Update(ctx, func(tx Tx) error {
-		m, err := tx.Macro(ctx, ws, id)
-		if err != nil {
-			return err
-		}
-		if err := mayManageMacro(c, m); err != nil {
-			return err
-		}
-		was := m.Shortcut
-		if p.Name != nil {
-			m.Name = *p.Name
-		}
-		if p.Shortcut != nil {
-			m.Shortcut = *p.Shortcut
-		}
-		if p.Reply != nil {
-			m.Reply = *p.Reply
-		}
-		if p.Note != nil {
-			m.Note = *p.Note
-		}
-		if p.Actions != nil {
-			m.Actions = *p.Actions
-		}
-		if err := checkMacro(m, was); err != nil {
-			return err
-		}
-		m.UpdatedAt = s.now()
-		out = m
-		return tx.UpdateMacro(ctx, m)
+	return macroKind.updateOwned(ctx, s, ws, c, id, func(m *Macro) {
+		setIf(&m.Name, p.Name)
+		setIf(&m.Shortcut, p.Shortcut)
+		setIf(&m.Reply, p.Reply)
+		setIf(&m.Note, p.Note)
+		setIf(&m.Actions, p.Actions)
 	})
-	if err != nil {
-		return nil, fmt.Errorf("update macro %s: %w", id, err)
-	}
-	return out, nil
 }
 
 // DeleteMacro removes a macro the caller may manage.
 func (s *Service) DeleteMacro(ctx context.Context, ws string, c Caller, id string) error {
-	err := s.Store.Update(ctx, func(tx Tx) error {
-		m, err := tx.Macro(ctx, ws, id)
-		if err != nil {
-			return err
-		}
-		if err := mayManageMacro(c, m); err != nil {
-			return err
-		}
-		return tx.DeleteMacro(ctx, ws, id)
-	})
-	if err != nil {
-		return fmt.Errorf("delete macro %s: %w", id, err)
-	}
-	return nil
+	return macroKind.deleteOwned(ctx, s, ws, c, id)
 }
 
 // ApplyMacro applies a macro the caller sees to a ticket in one
@@ -277,7 +223,7 @@ func (s *Service) ApplyMacro(ctx context.Context, ws string, c Caller, actor Act
 		if err := s.Authorize(ctx, c, t, ActView); err != nil {
 			return nil, nil, err
 		}
-		if text, err = s.fillFor(ctx, ws, c, t, m.Reply); err != nil {
+		if text, _, err = s.fillFor(ctx, ws, c, t, m.Reply); err != nil {
 			return nil, nil, err
 		}
 	}
@@ -352,43 +298,4 @@ func addRemove(tags, add, remove []string) []string {
 		}
 	}
 	return out
-}
-
-// fillFor fills text's placeholders for t as caller c (RenderSavedReply's
-// values).
-func (s *Service) fillFor(ctx context.Context, ws string, c Caller, t *Ticket, text string) (string, error) {
-	vals := map[string]string{"ticket.number": strconv.FormatInt(t.Number, 10), "ticket.subject": t.Subject, "ticket.id": t.ID}
-	if t.ContactID != "" {
-		ct, err := s.Store.Contact(ctx, ws, t.ContactID)
-		if err != nil && !errors.Is(err, ErrNotFound) {
-			return "", err
-		}
-		if err == nil {
-			vals["contact.name"], vals["contact.first_name"], vals["contact.last_name"] = ct.Name, ct.FirstName, ct.LastName
-			vals["contact.email"], vals["contact.phone"] = ct.Email, ct.Phone
-		}
-	}
-	if c.AgentID != "" {
-		a, err := s.Store.Agent(ctx, ws, c.AgentID)
-		if err != nil && !errors.Is(err, ErrNotFound) {
-			return "", err
-		}
-		if err == nil {
-			vals["agent.name"], vals["agent.email"] = a.Name, a.Email
-		}
-	}
-	w, err := s.Store.Workspace(ctx, ws)
-	if err != nil {
-		return "", err
-	}
-	vals["workspace.name"] = w.Name
-	out, _ := FillPlaceholders(text, func(name string) (string, bool) {
-		for _, p := range Placeholders {
-			if p == name {
-				return vals[name], true
-			}
-		}
-		return "", false
-	})
-	return out, nil
 }

@@ -177,6 +177,13 @@ func (s *Service) UpdateAgent(ctx context.Context, ws, id string, p AgentPatch) 
 			if _, err := ParseRole(string(*p.Role)); err != nil {
 				return err
 			}
+			if *p.Role != RoleAdmin {
+				// Demoting the last active admin would leave the
+				// workspace with nobody to administer it.
+				if err := s.keepAnAdmin(ctx, tx, ws, a, "role"); err != nil {
+					return err
+				}
+			}
 			a.Role = *p.Role
 		}
 		raised := false

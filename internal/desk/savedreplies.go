@@ -61,25 +61,35 @@ func checkSavedReply(r *SavedReply) error {
 		return Required("text")
 	case len(r.Text) > MaxReplyTextSize:
 		return TooLong("text", MaxReplyTextSize)
-	case len(r.Shortcut) > MaxShortcut:
+	}
+	return checkShortcut(r.Shortcut)
+}
+
+// checkShortcut checks an optional keyboard shortcut (of a saved reply or
+// a macro): one short word.
+func checkShortcut(sc string) error {
+	switch {
+	case len(sc) > MaxShortcut:
 		return TooLong("shortcut", MaxShortcut)
-	case strings.ContainsFunc(r.Shortcut, func(c rune) bool { return c <= ' ' }):
-		return Invalid("shortcut", CodeFormat, Params{Value: r.Shortcut, Format: "one word without spaces"})
+	case strings.ContainsFunc(sc, func(c rune) bool { return c <= ' ' }):
+		return Invalid("shortcut", CodeFormat, Params{Value: sc, Format: "one word without spaces"})
 	}
 	return nil
 }
 
-// mayManage decides whether c may change or delete r: its owner, or for a
-// shared reply a supervisor or admin. A personal reply of someone else is
-// not found, as if it did not exist.
-func mayManage(c Caller, r *SavedReply) error {
-	if r.Shared() {
-		return CallerMay(c, ActShareReply)
-	}
-	if r.OwnerID != c.AgentID {
-		return ErrNotFound
-	}
-	return nil
+// savedReplyKind is how saved replies are owned, read and written (owned.go).
+var savedReplyKind = ownedKind[SavedReply]{
+	noun:  "saved reply",
+	owner: func(r *SavedReply) string { return r.OwnerID },
+	name:  func(r *SavedReply) string { return r.Name },
+	check: func(r, _ *SavedReply) error { return checkSavedReply(r) },
+	touch: func(r *SavedReply, now time.Time) { r.UpdatedAt = now },
+	read: func(ctx context.Context, rd Reader, ws, id string) (*SavedReply, error) {
+		return rd.SavedReply(ctx, ws, id)
+	},
+	create: func(ctx context.Context, tx Tx, r *SavedReply) error { return tx.CreateSavedReply(ctx, r) },
+	update: func(ctx context.Context, tx Tx, r *SavedReply) error { return tx.UpdateSavedReply(ctx, r) },
+	delete: func(ctx context.Context, tx Tx, ws, id string) error { return tx.DeleteSavedReply(ctx, ws, id) },
 }
 
 // CreateSavedReply adds a personal reply of the caller, or a shared one
@@ -88,46 +98,28 @@ func (s *Service) CreateSavedReply(ctx context.Context, ws string, c Caller, in 
 	now := s.now()
 	r := &SavedReply{ID: objectid.New(now), WorkspaceID: ws, Name: in.Name, Text: in.Text, Shortcut: in.Shortcut,
 		CreatedBy: c.AgentID, CreatedAt: now, UpdatedAt: now}
-	if in.Shared {
-		if err := CallerMay(c, ActShareReply); err != nil {
-			return nil, err
-		}
-	} else {
-		if c.AgentID == "" {
-			return nil, Required("owner")
-		}
-		r.OwnerID = c.AgentID
-	}
-	if err := checkSavedReply(r); err != nil {
+	owner, err := ownerFor(c, in.Shared)
+	if err != nil {
 		return nil, err
 	}
-	if err := s.Store.Update(ctx, func(tx Tx) error { return tx.CreateSavedReply(ctx, r) }); err != nil {
-		return nil, fmt.Errorf("create saved reply %q: %w", r.Name, err)
+	r.OwnerID = owner
+	if err := savedReplyKind.createOwned(ctx, s, r); err != nil {
+		return nil, err
 	}
 	return r, nil
 }
 
 // SavedReply reads a reply the caller may see: shared, or its own.
 func (s *Service) SavedReply(ctx context.Context, ws string, c Caller, id string) (*SavedReply, error) {
-	if !objectid.Valid(id) {
-		return nil, fmt.Errorf("saved reply %q: %w", id, ErrNotFound)
-	}
-	r, err := s.Store.SavedReply(ctx, ws, id)
-	if err != nil {
-		return nil, err
-	}
-	if !r.Shared() && r.OwnerID != c.AgentID {
-		return nil, fmt.Errorf("saved reply %s: %w", id, ErrNotFound)
-	}
-	return r, nil
+	return savedReplyKind.readOwned(ctx, s, ws, c, id)
 }
 
 // SavedReplies lists the replies the caller sees (shared and its own) by
 // id, after the id of the last one seen; limit is at most MaxSavedReplies
 // and one more (which tells a door whether a next page exists).
 func (s *Service) SavedReplies(ctx context.Context, ws string, c Caller, after string, limit int) ([]SavedReply, error) {
-	if limit <= 0 || limit > MaxSavedReplies+1 {
-		return nil, Invalid("limit", CodeRange, Params{Min: 1, Max: MaxSavedReplies})
+	if err := checkOwnedLimit(limit, MaxSavedReplies); err != nil {
+		return nil, err
 	}
 	rs, err := s.Store.SavedReplies(ctx, ws, SavedReplyFilter{Visible: c.AgentID, After: after, Limit: limit})
 	if err != nil {
@@ -138,53 +130,16 @@ func (s *Service) SavedReplies(ctx context.Context, ws string, c Caller, after s
 
 // UpdateSavedReply changes a reply the caller may manage.
 func (s *Service) UpdateSavedReply(ctx context.Context, ws string, c Caller, id string, p SavedReplyPatch) (*SavedReply, error) {
-	var out *SavedReply
-	err := s.Store.Update(ctx, func(tx Tx) error {
-		r, err := tx.SavedReply(ctx, ws, id)
-		if err != nil {
-			return err
-		}
-		if err := mayManage(c, r); err != nil {
-			return err
-		}
-		if p.Name != nil {
-			r.Name = *p.Name
-		}
-		if p.Text != nil {
-			r.Text = *p.Text
-		}
-		if p.Shortcut != nil {
-			r.Shortcut = *p.Shortcut
-		}
-		if err := checkSavedReply(r); err != nil {
-			return err
-		}
-		r.UpdatedAt = s.now()
-		out = r
-		return tx.UpdateSavedReply(ctx, r)
+	return savedReplyKind.updateOwned(ctx, s, ws, c, id, func(r *SavedReply) {
+		setIf(&r.Name, p.Name)
+		setIf(&r.Text, p.Text)
+		setIf(&r.Shortcut, p.Shortcut)
 	})
-	if err != nil {
-		return nil, fmt.Errorf("update saved reply %s: %w", id, err)
-	}
-	return out, nil
 }
 
 // DeleteSavedReply removes a reply the caller may manage.
 func (s *Service) DeleteSavedReply(ctx context.Context, ws string, c Caller, id string) error {
-	err := s.Store.Update(ctx, func(tx Tx) error {
-		r, err := tx.SavedReply(ctx, ws, id)
-		if err != nil {
-			return err
-		}
-		if err := mayManage(c, r); err != nil {
-			return err
-		}
-		return tx.DeleteSavedReply(ctx, ws, id)
-	})
-	if err != nil {
-		return fmt.Errorf("delete saved reply %s: %w", id, err)
-	}
-	return nil
+	return savedReplyKind.deleteOwned(ctx, s, ws, c, id)
 }
 
 // RenderedReply is a saved reply's text filled for one ticket.
@@ -215,11 +170,24 @@ func (s *Service) RenderSavedReply(ctx context.Context, ws string, c Caller, id,
 	if err := s.Authorize(ctx, c, t, ActView); err != nil {
 		return nil, err
 	}
+	text, unknown, err := s.fillFor(ctx, ws, c, t, r.Text)
+	if err != nil {
+		return nil, err
+	}
+	return &RenderedReply{Text: text, Unknown: unknown}, nil
+}
+
+// fillFor fills text's placeholders for ticket t as caller c (agent.* is
+// the caller): a value that is not there (a ticket without a contact)
+// becomes empty; unknown lists the names that are not Placeholders, left
+// as written. Rendering a saved reply and applying a macro's reply both
+// use it.
+func (s *Service) fillFor(ctx context.Context, ws string, c Caller, t *Ticket, text string) (out string, unknown []string, err error) {
 	vals := map[string]string{"ticket.number": strconv.FormatInt(t.Number, 10), "ticket.subject": t.Subject, "ticket.id": t.ID}
 	if t.ContactID != "" {
 		ct, err := s.Store.Contact(ctx, ws, t.ContactID)
 		if err != nil && !errors.Is(err, ErrNotFound) {
-			return nil, err
+			return "", nil, err
 		}
 		if err == nil {
 			vals["contact.name"], vals["contact.first_name"], vals["contact.last_name"] = ct.Name, ct.FirstName, ct.LastName
@@ -229,7 +197,7 @@ func (s *Service) RenderSavedReply(ctx context.Context, ws string, c Caller, id,
 	if c.AgentID != "" {
 		a, err := s.Store.Agent(ctx, ws, c.AgentID)
 		if err != nil && !errors.Is(err, ErrNotFound) {
-			return nil, err
+			return "", nil, err
 		}
 		if err == nil {
 			vals["agent.name"], vals["agent.email"] = a.Name, a.Email
@@ -237,10 +205,10 @@ func (s *Service) RenderSavedReply(ctx context.Context, ws string, c Caller, id,
 	}
 	w, err := s.Store.Workspace(ctx, ws)
 	if err != nil {
-		return nil, err
+		return "", nil, err
 	}
 	vals["workspace.name"] = w.Name
-	text, unknown := FillPlaceholders(r.Text, func(name string) (string, bool) {
+	out, unknown = FillPlaceholders(text, func(name string) (string, bool) {
 		for _, p := range Placeholders {
 			if p == name {
 				return vals[name], true
@@ -248,7 +216,7 @@ func (s *Service) RenderSavedReply(ctx context.Context, ws string, c Caller, id,
 		}
 		return "", false
 	})
-	return &RenderedReply{Text: text, Unknown: unknown}, nil
+	return out, unknown, nil
 }
 
 // FillPlaceholders replaces each {{name}} of text (spaces inside the

@@ -1,6 +1,9 @@
 package desk
 
-import "context"
+import (
+	"context"
+	"errors"
+)
 
 // BatchReader reads what a page of tickets refers to — contacts, agents,
 // channel accounts, messages, events — in one query per kind instead of one
@@ -21,4 +24,53 @@ type BatchReader interface {
 	MessagesByTicket(ctx context.Context, ws string, ticketIDs []string, f MessageFilter) (map[string][]Message, error)
 	// EventsByTicket reads each ticket's event log as Events does.
 	EventsByTicket(ctx context.Context, ws string, ticketIDs []string) (map[string][]Event, error)
+}
+
+// FillByID reads into cache, in one call of read (a BatchReader method
+// bound to its workspace), the entries of ids that cache does not hold
+// yet; empty and repeated ids are skipped, and an id that names nothing is
+// cached as nil, as one-at-a-time reads would leave it. Doors that render
+// pages keep such caches per request.
+func FillByID[T any](cache map[string]*T, ids []string, read func(ids []string) (map[string]*T, error)) error {
+	var todo []string
+	seen := map[string]bool{}
+	for _, id := range ids {
+		if _, ok := cache[id]; ok || id == "" || seen[id] {
+			continue
+		}
+		seen[id] = true
+		todo = append(todo, id)
+	}
+	if len(todo) == 0 {
+		return nil
+	}
+	got, err := read(todo)
+	if err != nil {
+		return err
+	}
+	for _, id := range todo {
+		cache[id] = got[id]
+	}
+	return nil
+}
+
+// CachedByID answers cache[id], reading it with read (a Reader method
+// bound to its workspace) when cache lacks it. An empty id answers nil; an
+// id that names nothing (ErrNotFound) answers nil and is cached so.
+func CachedByID[T any](cache map[string]*T, id string, read func(id string) (*T, error)) (*T, error) {
+	if id == "" {
+		return nil, nil
+	}
+	if x, ok := cache[id]; ok {
+		return x, nil
+	}
+	x, err := read(id)
+	if errors.Is(err, ErrNotFound) {
+		x, err = nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	cache[id] = x
+	return x, nil
 }

@@ -17,14 +17,14 @@ func BenchmarkDrain(b *testing.B) {
 			e := newEnv(b, be.Open(b))
 			e.s.fn = func(_ context.Context, m channel.Message, _ int) (string, error) { return "p", nil }
 			for i := 0; i < b.N; i++ {
-				e.reply(b, "hello")
+				e.Reply(b, "hello")
 			}
-			w := e.worker(e.d)
+			w := e.worker(e.Desk)
 			w.Concurrency = 8
 			b.ResetTimer()
 			sent := 0
 			for {
-				n, err := w.Round(e.ctx)
+				n, err := w.Round(e.Ctx)
 				if err != nil {
 					b.Fatal(err)
 				}

@@ -13,6 +13,7 @@ import (
 	"github.com/ticketd/ticketd/internal/channel"
 	"github.com/ticketd/ticketd/internal/desk"
 	"github.com/ticketd/ticketd/internal/outbox"
+	"github.com/ticketd/ticketd/internal/outbox/outboxtest"
 	"github.com/ticketd/ticketd/internal/store/postgres"
 	"github.com/ticketd/ticketd/internal/store/storetest"
 )
@@ -45,98 +46,38 @@ func (s *sender) count(id string) int {
 	return s.calls[id]
 }
 
-// clock is a test clock the workers and the desk share.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-func (c *clock) Add(d time.Duration) {
-	c.mu.Lock()
-	c.t = c.t.Add(d)
-	c.mu.Unlock()
-}
-
 // env is a workspace with an agent and a WhatsApp account whose sender is s,
 // and one ticket a customer opened on it.
 type env struct {
-	ctx    context.Context
-	st     desk.Store
-	d      *desk.Service
-	reg    *channel.Registry
-	clk    *clock
-	ws     string
-	agent  desk.Actor
-	ticket *desk.Ticket
-	s      *sender
+	*outboxtest.Env
+	s *sender
 }
 
 func newEnv(t testing.TB, st desk.Store) *env {
 	t.Helper()
-	ctx := context.Background()
-	clk := &clock{t: time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)}
-	d := desk.NewService(st)
-	d.Now = clk.Now
 	s := &sender{}
-	reg := channel.NewRegistry(map[desk.Channel]channel.Sender{desk.ChannelWhatsApp: s})
-	d.Outbox = reg
-	ws, _, err := d.NewWorkspace(ctx, "acme", "UTC", "Admin", "admin@acme.test", "x")
-	if err != nil {
-		t.Fatal(err)
-	}
-	a, err := d.CreateAgent(ctx, ws.ID, desk.NewAgent{Name: "Ana", Email: "ana@acme.test", Capacity: 10})
-	if err != nil {
-		t.Fatal(err)
-	}
-	acct, err := d.CreateChannelAccount(ctx, ws.ID, desk.NewChannelAccount{Channel: desk.ChannelWhatsApp, UID: "56900000000"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	in, err := d.Receive(ctx, ws.ID, desk.Inbound{AccountID: acct.ID, ProviderID: "wamid.in1", Text: "hola",
-		From: desk.Party{Identity: desk.Identity{ExternalID: "56911111111"}, Phone: "56911111111"}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return &env{ctx: ctx, st: st, d: d, reg: reg, clk: clk, ws: ws.ID, agent: desk.Actor{Kind: desk.ActorAgent, ID: a.ID},
-		ticket: in.Ticket, s: s}
+	base := outboxtest.New(t, st, outboxtest.Options{
+		Start: time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC),
+		Senders: func(*desk.Service) map[desk.Channel]channel.Sender {
+			return map[desk.Channel]channel.Sender{desk.ChannelWhatsApp: s}
+		},
+		Account: desk.NewChannelAccount{Channel: desk.ChannelWhatsApp, UID: "56900000000"},
+		Inbound: desk.Inbound{ProviderID: "wamid.in1", Text: "hola",
+			From: desk.Party{Identity: desk.Identity{ExternalID: "56911111111"}, Phone: "56911111111"}},
+	})
+	return &env{Env: base, s: s}
 }
 
 func (e *env) worker(d *desk.Service) *outbox.Worker {
-	return &outbox.Worker{Desk: d, Senders: e.reg, Now: e.clk.Now, Backoff: time.Minute, MaxAge: time.Hour,
+	return &outbox.Worker{Desk: d, Senders: e.Registry, Now: e.Clock.Now, Backoff: time.Minute, MaxAge: time.Hour,
 		Lease: 2 * time.Minute, Concurrency: 4}
-}
-
-func (e *env) reply(t testing.TB, text string) *desk.Message {
-	t.Helper()
-	m, _, err := e.d.AddMessage(e.ctx, e.ws, e.ticket.ID, desk.NewMessage{Author: e.agent, Text: text})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return m
-}
-
-// delivery reads m's delivery as the API does, through the ticket's messages.
-func (e *env) delivery(t testing.TB, id string) *desk.Delivery {
-	t.Helper()
-	ms, err := e.st.Messages(e.ctx, e.ws, e.ticket.ID, desk.MessageFilter{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, m := range ms {
-		if m.ID == id {
-			return m.Delivery
-		}
-	}
-	t.Fatalf("no message %s", id)
-	return nil
 }
 
 func (e *env) rows(t testing.TB) int {
 	t.Helper()
 	var n int
-	db := e.st.(interface{ DB() *sql.DB }).DB()
-	if err := db.QueryRowContext(e.ctx, `SELECT COUNT(*) FROM outbox`).Scan(&n); err != nil {
+	db := e.Store.(interface{ DB() *sql.DB }).DB()
+	if err := db.QueryRowContext(e.Ctx, `SELECT COUNT(*) FROM outbox`).Scan(&n); err != nil {
 		t.Fatal(err)
 	}
 	return n
@@ -145,7 +86,7 @@ func (e *env) rows(t testing.TB) int {
 // deliveryEvents lists the ticket's delivery events as "from>to".
 func (e *env) deliveryEvents(t testing.TB) []string {
 	t.Helper()
-	evs, err := e.st.Events(e.ctx, e.ws, e.ticket.ID)
+	evs, err := e.Store.Events(e.Ctx, e.WS, e.Ticket.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -160,7 +101,7 @@ func (e *env) deliveryEvents(t testing.TB) []string {
 
 func (e *env) round(t testing.TB, w *outbox.Worker) int {
 	t.Helper()
-	n, err := w.Round(e.ctx)
+	n, err := w.Round(e.Ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -178,30 +119,30 @@ func TestQueuedInTheMessageTransaction(t *testing.T) {
 		e := newEnv(t, st)
 		// A reply that fails late (an attachment that does not exist)
 		// rolls back with its outbox row.
-		_, _, err := e.d.AddMessage(e.ctx, e.ws, e.ticket.ID, desk.NewMessage{Author: e.agent, Text: "x", Attachments: []string{"nope"}})
+		_, _, err := e.Desk.AddMessage(e.Ctx, e.WS, e.Ticket.ID, desk.NewMessage{Author: e.Agent, Text: "x", Attachments: []string{"nope"}})
 		if err == nil {
 			t.Fatal("want an error for a missing attachment")
 		}
 		if n := e.rows(t); n != 0 {
 			t.Fatalf("outbox rows after a rolled-back reply = %d, want 0", n)
 		}
-		m := e.reply(t, "hello")
+		m := e.Reply(t, "hello")
 		if m.Delivery == nil || m.Delivery.Status != desk.DeliveryQueued || m.ChannelAccountID == "" {
 			t.Fatalf("reply delivery = %+v (account %q), want queued", m.Delivery, m.ChannelAccountID)
 		}
 		// Notes and the customer's own messages go nowhere.
 		no := false
-		note, _, err := e.d.AddMessage(e.ctx, e.ws, e.ticket.ID, desk.NewMessage{Author: e.agent, Text: "note", Public: &no})
+		note, _, err := e.Desk.AddMessage(e.Ctx, e.WS, e.Ticket.ID, desk.NewMessage{Author: e.Agent, Text: "note", Public: &no})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if note.Delivery != nil || e.delivery(t, note.ID) != nil {
+		if note.Delivery != nil || e.Delivery(t, note.ID) != nil {
 			t.Fatalf("note delivery = %+v, want none", note.Delivery)
 		}
 		if n := e.rows(t); n != 1 {
 			t.Fatalf("outbox rows = %d, want 1", n)
 		}
-		if got := e.delivery(t, m.ID); got == nil || got.Status != desk.DeliveryQueued {
+		if got := e.Delivery(t, m.ID); got == nil || got.Status != desk.DeliveryQueued {
 			t.Fatalf("stored delivery = %+v, want queued", got)
 		}
 		// Stored and acknowledged before anything was sent.
@@ -220,13 +161,13 @@ func TestTemporaryFailureThenSent(t *testing.T) {
 			}
 			return "wamid.out", nil
 		}
-		w := e.worker(e.d)
-		m := e.reply(t, "hello")
+		w := e.worker(e.Desk)
+		m := e.Reply(t, "hello")
 		if n := e.round(t, w); n != 1 {
 			t.Fatalf("claimed %d, want 1", n)
 		}
-		d := e.delivery(t, m.ID)
-		start := e.clk.Now()
+		d := e.Delivery(t, m.ID)
+		start := e.Clock.Now()
 		if d.Status != desk.DeliveryQueued || d.Attempts != 1 || d.LastError != "503 service unavailable" ||
 			d.NextAttemptAt.Before(start.Add(30*time.Second)) || d.NextAttemptAt.After(start.Add(time.Minute)) {
 			t.Fatalf("after attempt 1: %+v", d)
@@ -234,18 +175,18 @@ func TestTemporaryFailureThenSent(t *testing.T) {
 		if n := e.round(t, w); n != 0 {
 			t.Fatalf("claimed %d before the backoff ran out, want 0", n)
 		}
-		e.clk.Add(time.Minute)
+		e.Clock.Add(time.Minute)
 		e.round(t, w)
-		d = e.delivery(t, m.ID)
-		now := e.clk.Now()
+		d = e.Delivery(t, m.ID)
+		now := e.Clock.Now()
 		if d.Status != desk.DeliveryQueued || d.Attempts != 2 ||
 			d.NextAttemptAt.Before(now.Add(time.Minute)) || d.NextAttemptAt.After(now.Add(2*time.Minute)) {
 			t.Fatalf("after attempt 2 (backoff doubles): %+v", d)
 		}
-		e.clk.Add(2 * time.Minute)
+		e.Clock.Add(2 * time.Minute)
 		e.round(t, w)
-		d = e.delivery(t, m.ID)
-		if d.Status != desk.DeliverySent || d.Attempts != 3 || d.ProviderID != "wamid.out" || !d.SentAt.Equal(e.clk.Now()) || d.LastError != "" {
+		d = e.Delivery(t, m.ID)
+		if d.Status != desk.DeliverySent || d.Attempts != 3 || d.ProviderID != "wamid.out" || !d.SentAt.Equal(e.Clock.Now()) || d.LastError != "" {
 			t.Fatalf("after attempt 3: %+v", d)
 		}
 		if got, want := fmt.Sprint(e.deliveryEvents(t)), "[>queued queued>queued queued>queued queued>sent]"; got != want {
@@ -263,14 +204,14 @@ func TestPermanentFailure(t *testing.T) {
 		e.s.fn = func(context.Context, channel.Message, int) (string, error) {
 			return "", fmt.Errorf("%w: template not approved", desk.ErrInvalid)
 		}
-		w := e.worker(e.d)
-		m := e.reply(t, "hello")
+		w := e.worker(e.Desk)
+		m := e.Reply(t, "hello")
 		e.round(t, w)
-		d := e.delivery(t, m.ID)
+		d := e.Delivery(t, m.ID)
 		if d.Status != desk.DeliveryFailed || d.Attempts != 1 || d.LastError == "" {
 			t.Fatalf("delivery = %+v, want failed after 1 attempt", d)
 		}
-		e.clk.Add(time.Hour)
+		e.Clock.Add(time.Hour)
 		if n := e.round(t, w); n != 0 {
 			t.Fatalf("failed row claimed again")
 		}
@@ -284,11 +225,11 @@ func TestTooOldFails(t *testing.T) {
 	each(t, func(t *testing.T, st desk.Store) {
 		e := newEnv(t, st)
 		e.s.fn = func(context.Context, channel.Message, int) (string, error) { return "", errors.New("timeout") }
-		w := e.worker(e.d)
-		m := e.reply(t, "hello")
-		e.clk.Add(time.Hour) // MaxAge
+		w := e.worker(e.Desk)
+		m := e.Reply(t, "hello")
+		e.Clock.Add(time.Hour) // MaxAge
 		e.round(t, w)
-		if d := e.delivery(t, m.ID); d.Status != desk.DeliveryFailed || d.LastError != "gave up after 1 attempts: timeout" {
+		if d := e.Delivery(t, m.ID); d.Status != desk.DeliveryFailed || d.LastError != "gave up after 1 attempts: timeout" {
 			t.Fatalf("delivery = %+v, want failed", d)
 		}
 	})
@@ -309,23 +250,23 @@ func TestCrashedClaimIsResent(t *testing.T) {
 			}
 			return "wamid.again", nil
 		}
-		m := e.reply(t, "hello")
-		ctx, cancel := context.WithCancel(e.ctx)
+		m := e.Reply(t, "hello")
+		ctx, cancel := context.WithCancel(e.Ctx)
 		done := make(chan error)
-		a := e.worker(e.d)
+		a := e.worker(e.Desk)
 		go func() { _, err := a.Round(ctx); done <- err }()
 		<-sent
 		cancel()
 		if err := <-done; err != nil {
 			t.Fatal(err)
 		}
-		b := e.worker(e.d)
+		b := e.worker(e.Desk)
 		if n := e.round(t, b); n != 0 {
 			t.Fatalf("claimed a leased row")
 		}
-		e.clk.Add(2 * time.Minute)
+		e.Clock.Add(2 * time.Minute)
 		e.round(t, b)
-		d := e.delivery(t, m.ID)
+		d := e.Delivery(t, m.ID)
 		if d.Status != desk.DeliverySent || d.ProviderID != "wamid.again" || d.Attempts != 2 || e.s.count(m.ID) != 2 {
 			t.Fatalf("delivery = %+v after %d sends, want sent by the second worker", d, e.s.count(m.ID))
 		}
@@ -354,11 +295,11 @@ func TestTwoNodesSendEachOnce(t *testing.T) {
 	}
 	var ids []string
 	for i := range 200 {
-		ids = append(ids, e.reply(t, fmt.Sprintf("reply %d", i)).ID)
+		ids = append(ids, e.Reply(t, fmt.Sprintf("reply %d", i)).ID)
 	}
 	d2 := desk.NewService(st2)
-	d2.Now, d2.Outbox = e.clk.Now, e.reg
-	w1, w2 := e.worker(e.d), e.worker(d2)
+	d2.Now, d2.Outbox = e.Clock.Now, e.Registry
+	w1, w2 := e.worker(e.Desk), e.worker(d2)
 	w1.Batch, w2.Batch = 10, 10
 	var wg sync.WaitGroup
 	claimed := [2]int{}
@@ -367,7 +308,7 @@ func TestTwoNodesSendEachOnce(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			for {
-				n, err := w.Round(e.ctx)
+				n, err := w.Round(e.Ctx)
 				if err != nil {
 					t.Error(err)
 					return
@@ -387,7 +328,7 @@ func TestTwoNodesSendEachOnce(t *testing.T) {
 		if n := e.s.count(id); n != 1 {
 			t.Fatalf("message %s sent %d times", id, n)
 		}
-		if d := e.delivery(t, id); d.Status != desk.DeliverySent {
+		if d := e.Delivery(t, id); d.Status != desk.DeliverySent {
 			t.Fatalf("message %s: %+v", id, d)
 		}
 	}
@@ -409,23 +350,23 @@ func TestThreadHandedToSender(t *testing.T) {
 			mu.Unlock()
 			return "wamid." + m.ID, nil
 		}
-		w := e.worker(e.d)
-		r1 := e.reply(t, "one")
+		w := e.worker(e.Desk)
+		r1 := e.Reply(t, "one")
 		e.round(t, w)
-		if m, err := st.MessageByProvider(e.ctx, e.ws, r1.ChannelAccountID, "wamid."+r1.ID); err != nil || m.ID != r1.ID {
+		if m, err := st.MessageByProvider(e.Ctx, e.WS, r1.ChannelAccountID, "wamid."+r1.ID); err != nil || m.ID != r1.ID {
 			t.Fatalf("sent reply by provider id: %v, %v", m, err)
 		}
-		if _, err := e.d.Receive(e.ctx, e.ws, desk.Inbound{AccountID: r1.ChannelAccountID, ProviderID: "wamid.in2", Text: "two",
-			TicketID: e.ticket.ID, From: desk.Party{Identity: desk.Identity{ExternalID: "56911111111"}}}); err != nil {
+		if _, err := e.Desk.Receive(e.Ctx, e.WS, desk.Inbound{AccountID: r1.ChannelAccountID, ProviderID: "wamid.in2", Text: "two",
+			TicketID: e.Ticket.ID, From: desk.Party{Identity: desk.Identity{ExternalID: "56911111111"}}}); err != nil {
 			t.Fatal(err)
 		}
-		e.reply(t, "three")
+		e.Reply(t, "three")
 		e.round(t, w)
 		if len(got) != 2 {
 			t.Fatalf("sent %d", len(got))
 		}
 		if got[0].ReplyTo != "wamid.in1" || fmt.Sprint(got[0].References) != "[wamid.in1]" ||
-			got[0].TicketNumber != e.ticket.Number || got[0].Auto {
+			got[0].TicketNumber != e.Ticket.Number || got[0].Auto {
 			t.Fatalf("first reply: %+v", got[0])
 		}
 		if want := "[wamid.in1 wamid." + r1.ID + " wamid.in2]"; got[1].ReplyTo != "wamid.in2" || fmt.Sprint(got[1].References) != want {

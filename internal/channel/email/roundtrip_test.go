@@ -23,7 +23,7 @@ func TestEmailRoundTrip(t *testing.T) {
 	each(t, func(t *testing.T, st desk.Store) {
 		e := newEnv(t, st) // desk with the outbox, an account on help@acme.test relaying through e.r
 		log := slog.New(slog.NewTextHandler(io.Discard, nil))
-		srv := &email.Server{Ingester: &email.Ingester{Desk: e.d, Files: &files.Store{Blobs: files.Dir(t.TempDir())}, Log: log}, Log: log}
+		srv := &email.Server{Ingester: &email.Ingester{Desk: e.Desk, Files: &files.Store{Blobs: files.Dir(t.TempDir())}, Log: log}, Log: log}
 		ln, err := net.Listen("tcp", "127.0.0.1:0")
 		if err != nil {
 			t.Fatal(err)
@@ -39,7 +39,7 @@ func TestEmailRoundTrip(t *testing.T) {
 		}
 		ticketsOf := func() []desk.Ticket {
 			t.Helper()
-			ts, err := e.st.Tickets(e.ctx, e.ws, desk.TicketFilter{Limit: 10,
+			ts, err := e.Store.Tickets(e.Ctx, e.WS, desk.TicketFilter{Limit: 10,
 				ContactIdent: &desk.Identity{Channel: desk.ChannelEmail, ExternalID: "luis@customer.test"}})
 			if err != nil {
 				t.Fatal(err)
@@ -53,13 +53,13 @@ func TestEmailRoundTrip(t *testing.T) {
 			"Me cobraron dos veces.\n")
 		ts := ticketsOf()
 		if len(ts) != 1 || ts[0].Subject != "Factura duplicada" || ts[0].Channel != desk.ChannelEmail ||
-			ts[0].ChannelAccountID != e.acct.ID || (ts[0].Status != desk.StatusUnassigned && ts[0].AssigneeID == "") {
+			ts[0].ChannelAccountID != e.Account.ID || (ts[0].Status != desk.StatusUnassigned && ts[0].AssigneeID == "") {
 			t.Fatalf("after the first mail: %+v", ts)
 		}
 		tk := ts[0]
 
 		// 2. The agent replies: stored, then sent through the relay, threaded.
-		reply, _, err := e.d.AddMessage(e.ctx, e.ws, tk.ID, desk.NewMessage{Author: e.agent, Text: "Lo revisamos hoy."})
+		reply, _, err := e.Desk.AddMessage(e.Ctx, e.WS, tk.ID, desk.NewMessage{Author: e.Agent, Text: "Lo revisamos hoy."})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -84,7 +84,7 @@ func TestEmailRoundTrip(t *testing.T) {
 		// customer answers from a mail client that drops our subject token:
 		// In-Reply-To alone brings the answer back, and reopens the ticket.
 		solved := desk.StatusSolved
-		if _, err := e.d.UpdateTicket(e.ctx, e.ws, tk.ID, e.agent, desk.TicketPatch{Status: &solved}); err != nil {
+		if _, err := e.Desk.UpdateTicket(e.Ctx, e.WS, tk.ID, e.Agent, desk.TicketPatch{Status: &solved}); err != nil {
 			t.Fatal(err)
 		}
 		send("From: Luis Pérez <luis@customer.test>\nTo: help@acme.test\nSubject: Re: tu respuesta\n" +
@@ -98,7 +98,7 @@ func TestEmailRoundTrip(t *testing.T) {
 		if ts[0].Status != desk.StatusOpen {
 			t.Fatalf("the answered ticket is %s, want open again", ts[0].Status)
 		}
-		ms, err := e.st.Messages(e.ctx, e.ws, tk.ID, desk.MessageFilter{})
+		ms, err := e.Store.Messages(e.Ctx, e.WS, tk.ID, desk.MessageFilter{})
 		if err != nil {
 			t.Fatal(err)
 		}

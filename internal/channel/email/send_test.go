@@ -22,6 +22,7 @@ import (
 	"github.com/ticketd/ticketd/internal/desk"
 	"github.com/ticketd/ticketd/internal/files"
 	"github.com/ticketd/ticketd/internal/outbox"
+	"github.com/ticketd/ticketd/internal/outbox/outboxtest"
 	"github.com/ticketd/ticketd/internal/secretbox"
 	"github.com/ticketd/ticketd/internal/store/storetest"
 )
@@ -147,7 +148,10 @@ func startRelayWith(t testing.TB, r *relay, insecureAuth bool) *relay {
 	t.Helper()
 	srv := smtp.NewServer(r)
 	srv.Domain, srv.AllowInsecureAuth = "relay.test", insecureAuth
-	srv.ReadTimeout, srv.WriteTimeout = 10*time.Second, 10*time.Second
+	// Long enough that a stall of a loaded machine never makes the relay
+	// drop a connection a test means to reuse; a test of the drop sets
+	// r.idle.
+	srv.ReadTimeout, srv.WriteTimeout = 2*time.Minute, 2*time.Minute
 	if r.idle > 0 {
 		srv.ReadTimeout = r.idle
 	}
@@ -161,108 +165,48 @@ func startRelayWith(t testing.TB, r *relay, insecureAuth bool) *relay {
 	return r
 }
 
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-func (c *clock) Add(d time.Duration) {
-	c.mu.Lock()
-	c.t = c.t.Add(d)
-	c.mu.Unlock()
-}
-
 // env: a workspace with an agent, an e-mail account whose relay is r, and a
 // ticket a customer opened by mail.
 type env struct {
-	ctx    context.Context
-	st     desk.Store
-	d      *desk.Service
-	reg    *channel.Registry
-	snd    *email.Sender
-	clk    *clock
-	ws     string
-	agent  desk.Actor
-	acct   *desk.ChannelAccount
-	ticket *desk.Ticket
-	r      *relay
+	*outboxtest.Env
+	snd *email.Sender
+	r   *relay
 }
 
 func newEnv(t testing.TB, st desk.Store) *env {
 	t.Helper()
-	ctx := context.Background()
 	r := startRelay(t, "help@acme.test", "relay-Secret-1")
-	clk := &clock{t: time.Now().UTC().Truncate(time.Millisecond)}
-	d := desk.NewService(st)
-	d.Now = clk.Now
 	box, err := secretbox.New([]byte("a test secret of 32 characters!!"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	d.Secrets = box
-	snd := &email.Sender{Desk: d, AllowPrivate: true, Timeout: 10 * time.Second}
-	reg := channel.NewRegistry(map[desk.Channel]channel.Sender{desk.ChannelEmail: snd})
-	d.Outbox = reg
-	ws, _, err := d.NewWorkspace(ctx, "acme", "UTC", "Admin", "admin@acme.test", "x")
-	if err != nil {
-		t.Fatal(err)
-	}
-	a, err := d.CreateAgent(ctx, ws.ID, desk.NewAgent{Name: "Ana", Email: "ana@acme.test", Capacity: 10})
-	if err != nil {
-		t.Fatal(err)
-	}
+	var snd *email.Sender
 	settings, _ := json.Marshal(map[string]any{"inbound": "smtp", "smtp": map[string]any{
 		"host": "127.0.0.1", "port": r.port, "tls": "none", "username": "help@acme.test", "password": "relay-Secret-1"}})
-	acct, err := d.CreateChannelAccount(ctx, ws.ID, desk.NewChannelAccount{Channel: desk.ChannelEmail,
-		Name: "Soporte Acmé", UID: "help@acme.test", Settings: settings})
-	if err != nil {
-		t.Fatal(err)
-	}
-	in, err := d.Receive(ctx, ws.ID, desk.Inbound{AccountID: acct.ID, ProviderID: "c1@customer.test",
-		Subject: "Impresora en llamas", Text: "ayuda",
-		From: desk.Party{Identity: desk.Identity{ExternalID: "rosa@customer.test", DisplayName: "Rosa Núñez"}, Email: "rosa@customer.test"}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return &env{ctx: ctx, st: st, d: d, reg: reg, snd: snd, clk: clk, ws: ws.ID,
-		agent: desk.Actor{Kind: desk.ActorAgent, ID: a.ID}, acct: acct, ticket: in.Ticket, r: r}
+	base := outboxtest.New(t, st, outboxtest.Options{
+		Start:   time.Now().UTC().Truncate(time.Millisecond),
+		Prepare: func(d *desk.Service) { d.Secrets = box },
+		Senders: func(d *desk.Service) map[desk.Channel]channel.Sender {
+			snd = &email.Sender{Desk: d, AllowPrivate: true, Timeout: 10 * time.Second}
+			return map[desk.Channel]channel.Sender{desk.ChannelEmail: snd}
+		},
+		Account: desk.NewChannelAccount{Channel: desk.ChannelEmail, Name: "Soporte Acmé", UID: "help@acme.test", Settings: settings},
+		Inbound: desk.Inbound{ProviderID: "c1@customer.test", Subject: "Impresora en llamas", Text: "ayuda",
+			From: desk.Party{Identity: desk.Identity{ExternalID: "rosa@customer.test", DisplayName: "Rosa Núñez"}, Email: "rosa@customer.test"}},
+	})
+	return &env{Env: base, snd: snd, r: r}
 }
 
 func (e *env) worker() *outbox.Worker {
-	return &outbox.Worker{Desk: e.d, Senders: e.reg, Now: e.clk.Now, Backoff: time.Minute, MaxAge: time.Hour,
+	return &outbox.Worker{Desk: e.Desk, Senders: e.Registry, Now: e.Clock.Now, Backoff: time.Minute, MaxAge: time.Hour,
 		Lease: 20 * time.Second}
-}
-
-func (e *env) reply(t testing.TB, text string) *desk.Message {
-	t.Helper()
-	m, _, err := e.d.AddMessage(e.ctx, e.ws, e.ticket.ID, desk.NewMessage{Author: e.agent, Text: text})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return m
 }
 
 func (e *env) round(t testing.TB, w *outbox.Worker) {
 	t.Helper()
-	if _, err := w.Round(e.ctx); err != nil {
+	if _, err := w.Round(e.Ctx); err != nil {
 		t.Fatal(err)
 	}
-}
-
-func (e *env) delivery(t testing.TB, id string) *desk.Delivery {
-	t.Helper()
-	ms, err := e.st.Messages(e.ctx, e.ws, e.ticket.ID, desk.MessageFilter{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, m := range ms {
-		if m.ID == id {
-			return m.Delivery
-		}
-	}
-	t.Fatalf("no message %s", id)
-	return nil
 }
 
 func each(t *testing.T, f func(t *testing.T, st desk.Store)) {
@@ -275,7 +219,7 @@ func TestSendReplyThreaded(t *testing.T) {
 	each(t, func(t *testing.T, st desk.Store) {
 		e := newEnv(t, st)
 		w := e.worker()
-		r1 := e.reply(t, "Hola Rosa,\nya vamos.")
+		r1 := e.Reply(t, "Hola Rosa,\nya vamos.")
 		e.round(t, w)
 		mails := e.r.mails(t)
 		if len(mails) != 1 {
@@ -283,12 +227,12 @@ func TestSendReplyThreaded(t *testing.T) {
 		}
 		m := mails[0]
 		id1 := "ticketd." + r1.ID + "@acme.test"
-		tok := fmt.Sprintf("[#%d]", e.ticket.Number)
+		tok := fmt.Sprintf("[#%d]", e.Ticket.Number)
 		if m.From.Address != "help@acme.test" || m.From.Name != "Soporte Acmé" ||
 			len(m.To) != 1 || m.To[0].Address != "rosa@customer.test" ||
 			m.Subject != "Re: Impresora en llamas "+tok || m.MessageID != id1 ||
 			!slices.Equal(m.InReplyTo, []string{"c1@customer.test"}) || !slices.Equal(m.References, []string{"c1@customer.test"}) ||
-			m.Loop != e.acct.ID || m.Auto != "" {
+			m.Loop != e.Account.ID || m.Auto != "" {
 			t.Fatalf("mail = from %+v to %+v subject %q id %q in-reply-to %v refs %v loop %q auto %q",
 				m.From, m.To, m.Subject, m.MessageID, m.InReplyTo, m.References, m.Loop, m.Auto)
 		}
@@ -298,20 +242,20 @@ func TestSendReplyThreaded(t *testing.T) {
 		if e.r.from[0] != "help@acme.test" || e.r.rcpt[0] != "rosa@customer.test" {
 			t.Fatalf("envelope %v → %v", e.r.from, e.r.rcpt)
 		}
-		if d := e.delivery(t, r1.ID); d.Status != desk.DeliverySent || d.ProviderID != id1 || d.Attempts != 1 {
+		if d := e.Delivery(t, r1.ID); d.Status != desk.DeliverySent || d.ProviderID != id1 || d.Attempts != 1 {
 			t.Fatalf("delivery = %+v", d)
 		}
 		// The customer's answer finds our reply by its Message-ID.
-		if got, err := e.st.MessageByProvider(e.ctx, e.ws, e.acct.ID, id1); err != nil || got.ID != r1.ID {
+		if got, err := e.Store.MessageByProvider(e.Ctx, e.WS, e.Account.ID, id1); err != nil || got.ID != r1.ID {
 			t.Fatalf("MessageByProvider(%s) = %v, %v", id1, got, err)
 		}
-		if _, err := e.d.Receive(e.ctx, e.ws, desk.Inbound{AccountID: e.acct.ID, ProviderID: "c2@customer.test",
-			TicketID: e.ticket.ID, Text: "sigue <ardiendo>",
+		if _, err := e.Desk.Receive(e.Ctx, e.WS, desk.Inbound{AccountID: e.Account.ID, ProviderID: "c2@customer.test",
+			TicketID: e.Ticket.ID, Text: "sigue <ardiendo>",
 			From: desk.Party{Identity: desk.Identity{ExternalID: "rosa@customer.test"}}}); err != nil {
 			t.Fatal(err)
 		}
-		e.clk.Add(time.Second)
-		e.reply(t, "¿Probó <apagarla> & encenderla?")
+		e.Clock.Add(time.Second)
+		e.Reply(t, "¿Probó <apagarla> & encenderla?")
 		e.round(t, w)
 		m = e.r.mails(t)[1]
 		if !slices.Equal(m.InReplyTo, []string{"c2@customer.test"}) ||
@@ -334,14 +278,14 @@ func TestSendTemporaryThenSent(t *testing.T) {
 			return nil
 		}
 		w := e.worker()
-		r := e.reply(t, "hola")
+		r := e.Reply(t, "hola")
 		e.round(t, w)
-		if d := e.delivery(t, r.ID); d.Status != desk.DeliveryQueued || d.Attempts != 1 || !strings.Contains(d.LastError, "451") {
+		if d := e.Delivery(t, r.ID); d.Status != desk.DeliveryQueued || d.Attempts != 1 || !strings.Contains(d.LastError, "451") {
 			t.Fatalf("after a 451: %+v", d)
 		}
-		e.clk.Add(2 * time.Minute)
+		e.Clock.Add(2 * time.Minute)
 		e.round(t, w)
-		if d := e.delivery(t, r.ID); d.Status != desk.DeliverySent || d.Attempts != 2 || e.r.count() != 1 {
+		if d := e.Delivery(t, r.ID); d.Status != desk.DeliverySent || d.Attempts != 2 || e.r.count() != 1 {
 			t.Fatalf("after the retry: %+v, relay has %d", d, e.r.count())
 		}
 	})
@@ -357,9 +301,9 @@ func TestSendPermanentFailure(t *testing.T) {
 			return nil
 		}
 		w := e.worker()
-		r := e.reply(t, "hola")
+		r := e.Reply(t, "hola")
 		e.round(t, w)
-		d := e.delivery(t, r.ID)
+		d := e.Delivery(t, r.ID)
 		if d.Status != desk.DeliveryFailed || d.Attempts != 1 || !strings.Contains(d.LastError, "550") ||
 			!strings.Contains(d.LastError, "mailbox rosa unknown") {
 			t.Fatalf("after a 550: %+v", d)
@@ -378,7 +322,7 @@ func TestResendSameMessageID(t *testing.T) {
 	m := channel.Message{ID: "65f000000000000000000001", To: to, Subject: "x", Text: "y", TicketNumber: 7}
 	var ids []string
 	for range 2 {
-		id, err := e.snd.Send(e.ctx, e.acct, m)
+		id, err := e.snd.Send(e.Ctx, e.Account, m)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -396,23 +340,23 @@ func TestSendAuthRefused(t *testing.T) {
 	e := newEnv(t, storetest.OpenSQLite(t))
 	e.r.pass = "another"
 	to := desk.Identity{Channel: desk.ChannelEmail, ExternalID: "rosa@customer.test"}
-	_, err := e.snd.Send(e.ctx, e.acct, channel.Message{ID: "65f000000000000000000002", To: to, Text: "y"})
+	_, err := e.snd.Send(e.Ctx, e.Account, channel.Message{ID: "65f000000000000000000002", To: to, Text: "y"})
 	if !errors.Is(err, desk.ErrInvalid) || strings.Contains(err.Error(), "relay-Secret-1") {
 		t.Fatalf("err = %v", err)
 	}
 	// A closed port is weather: temporary.
 	e.r.port = 1
 	settings, _ := json.Marshal(map[string]any{"smtp": map[string]any{"host": "127.0.0.1", "port": 1, "tls": "none"}})
-	a2, err := e.d.CreateChannelAccount(e.ctx, e.ws, desk.NewChannelAccount{Channel: desk.ChannelEmail, UID: "b@acme.test", Settings: settings})
+	a2, err := e.Desk.CreateChannelAccount(e.Ctx, e.WS, desk.NewChannelAccount{Channel: desk.ChannelEmail, UID: "b@acme.test", Settings: settings})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := e.snd.Send(e.ctx, a2, channel.Message{ID: "65f000000000000000000003", To: to, Text: "y"}); err == nil || errors.Is(err, desk.ErrInvalid) {
+	if _, err := e.snd.Send(e.Ctx, a2, channel.Message{ID: "65f000000000000000000003", To: to, Text: "y"}); err == nil || errors.Is(err, desk.ErrInvalid) {
 		t.Fatalf("connection refused: %v, want a temporary error", err)
 	}
 	// Without --allow-private-hosts a loopback relay is refused for good.
-	strict := &email.Sender{Desk: e.d}
-	if _, err := strict.Send(e.ctx, e.acct, channel.Message{ID: "65f000000000000000000004", To: to, Text: "y"}); !errors.Is(err, desk.ErrInvalid) {
+	strict := &email.Sender{Desk: e.Desk}
+	if _, err := strict.Send(e.Ctx, e.Account, channel.Message{ID: "65f000000000000000000004", To: to, Text: "y"}); !errors.Is(err, desk.ErrInvalid) {
 		t.Fatalf("private relay: %v, want permanent", err)
 	}
 }
@@ -481,9 +425,9 @@ func TestWorkerStoppedMidwayAllArrive(t *testing.T) {
 		const n = 200
 		ids := map[string]bool{}
 		for i := range n {
-			ids["ticketd."+e.reply(t, fmt.Sprintf("reply %d", i)).ID+"@acme.test"] = true
+			ids["ticketd."+e.Reply(t, fmt.Sprintf("reply %d", i)).ID+"@acme.test"] = true
 		}
-		ctx, stop := context.WithCancel(e.ctx)
+		ctx, stop := context.WithCancel(e.Ctx)
 		w1 := e.worker()
 		done := make(chan error, 1)
 		go func() { done <- w1.Run(ctx) }()
@@ -499,8 +443,8 @@ func TestWorkerStoppedMidwayAllArrive(t *testing.T) {
 		}
 		t.Logf("first worker: %d of %d arrived", e.r.count(), n)
 		w2 := e.worker()
-		w2.Now = func() time.Time { return e.clk.Now().Add(w1.Lease + time.Second) } // its leases ran out
-		ctx2, stop2 := context.WithCancel(e.ctx)
+		w2.Now = func() time.Time { return e.Clock.Now().Add(w1.Lease + time.Second) } // its leases ran out
+		ctx2, stop2 := context.WithCancel(e.Ctx)
 		defer stop2()
 		go func() { _ = w2.Run(ctx2) }()
 		deadline := time.Now().Add(60 * time.Second)
@@ -533,14 +477,14 @@ func BenchmarkOutboxSMTP(b *testing.B) {
 		b.Run(be.Name, func(b *testing.B) {
 			e := newEnv(b, be.Open(b))
 			for i := range b.N {
-				e.reply(b, fmt.Sprintf("reply %d", i))
+				e.Reply(b, fmt.Sprintf("reply %d", i))
 			}
 			w := e.worker()
 			w.Lease = 2 * time.Minute
 			b.ResetTimer()
 			start := time.Now()
 			for e.r.count() < b.N {
-				if _, err := w.Round(e.ctx); err != nil {
+				if _, err := w.Round(e.Ctx); err != nil {
 					b.Fatal(err)
 				}
 			}
@@ -559,7 +503,7 @@ func TestSendReusesConnections(t *testing.T) {
 		sessions := func() int { e.r.mu.Lock(); defer e.r.mu.Unlock(); return e.r.sessions }
 		var ids []string
 		for i := range 20 {
-			ids = append(ids, e.reply(t, fmt.Sprintf("uno %d", i)).ID)
+			ids = append(ids, e.Reply(t, fmt.Sprintf("uno %d", i)).ID)
 		}
 		e.round(t, w)
 		first := sessions()
@@ -569,20 +513,20 @@ func TestSendReusesConnections(t *testing.T) {
 		// One at a time: each finds an idle connection (concurrent sends
 		// beyond the idle ones would dial).
 		for i := range 5 {
-			ids = append(ids, e.reply(t, fmt.Sprintf("dos %d", i)).ID)
+			ids = append(ids, e.Reply(t, fmt.Sprintf("dos %d", i)).ID)
 			e.round(t, w)
 		}
 		if e.r.count() != 25 || sessions() != first {
 			t.Fatalf("second batch: %d mails, %d connections (was %d): not reused", e.r.count(), sessions(), first)
 		}
 		e.snd.Close()
-		ids = append(ids, e.reply(t, "tres").ID)
+		ids = append(ids, e.Reply(t, "tres").ID)
 		e.round(t, w)
 		if e.r.count() != 26 || sessions() != first+1 {
 			t.Fatalf("after close: %d mails, %d connections", e.r.count(), sessions())
 		}
 		for _, id := range ids {
-			if d := e.delivery(t, id); d.Status != desk.DeliverySent || d.Attempts != 1 {
+			if d := e.Delivery(t, id); d.Status != desk.DeliverySent || d.Attempts != 1 {
 				t.Fatalf("delivery %s = %+v", id, d)
 			}
 		}
@@ -598,13 +542,13 @@ func TestSendRelayDroppedIdle(t *testing.T) {
 		r := startRelayWith(t, &relay{user: "help@acme.test", pass: "relay-Secret-1", idle: time.Second}, true)
 		settings, _ := json.Marshal(map[string]any{"inbound": "smtp", "smtp": map[string]any{
 			"host": "127.0.0.1", "port": r.port, "tls": "none", "username": "help@acme.test", "password": "relay-Secret-1"}})
-		if _, err := e.d.UpdateChannelAccount(e.ctx, e.ws, e.acct.ID, desk.ChannelAccountPatch{Settings: settings}); err != nil {
+		if _, err := e.Desk.UpdateChannelAccount(e.Ctx, e.WS, e.Account.ID, desk.ChannelAccountPatch{Settings: settings}); err != nil {
 			t.Fatal(err)
 		}
-		a := e.reply(t, "antes")
+		a := e.Reply(t, "antes")
 		e.round(t, w)
 		time.Sleep(1600 * time.Millisecond) // the relay drops the idle connection
-		b := e.reply(t, "después")
+		b := e.Reply(t, "después")
 		e.round(t, w)
 		r.mu.Lock()
 		n, got := r.sessions, len(r.got)
@@ -613,7 +557,7 @@ func TestSendRelayDroppedIdle(t *testing.T) {
 			t.Fatalf("relay got %d mails over %d connections, want 2 over 2", got, n)
 		}
 		for _, id := range []string{a.ID, b.ID} {
-			if d := e.delivery(t, id); d.Status != desk.DeliverySent || d.Attempts != 1 {
+			if d := e.Delivery(t, id); d.Status != desk.DeliverySent || d.Attempts != 1 {
 				t.Fatalf("delivery %s = %+v", id, d)
 			}
 		}

@@ -22,17 +22,7 @@ import (
 //	Status: 200 OK, Location: https://www.bangwo8.com/api/v1/tickets/{id}.json
 //	调用者权限: 管理员
 func (d *Door) createTicket(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
-	body, err := readBody(w, r)
-	if err != nil {
-		d.fail(w, r, err)
-		return
-	}
-	m, err := unwrap(body)
-	if err != nil {
-		d.fail(w, r, err)
-		return
-	}
-	in, err := parseTicket(m, true, false)
+	in, err := readTicket(w, r, true)
 	if err != nil {
 		d.fail(w, r, err)
 		return
@@ -42,12 +32,7 @@ func (d *Door) createTicket(w http.ResponseWriter, r *http.Request, p *auth.Prin
 		d.fail(w, r, err)
 		return
 	}
-	rd, err := d.renderer(r.Context(), d.base(r), p.WorkspaceID, true)
-	if err != nil {
-		d.fail(w, r, err)
-		return
-	}
-	tj, err := rd.ticket(t)
+	tj, err := d.renderTicket(r, p, t)
 	if err != nil {
 		d.fail(w, r, err)
 		return
@@ -242,4 +227,28 @@ func (d *Door) requiredFields(ctx context.Context, ws string, fs desk.Fields) er
 		}
 	}
 	return nil
+}
+
+// readTicket reads a {"ticket": {…}} request body: a creation's (every
+// required field) or an update's.
+func readTicket(w http.ResponseWriter, r *http.Request, create bool) (*ticketInput, error) {
+	body, err := readBody(w, r)
+	if err != nil {
+		return nil, err
+	}
+	m, err := unwrap(body)
+	if err != nil {
+		return nil, err
+	}
+	return parseTicket(m, create, false)
+}
+
+// renderTicket renders one ticket as the v1 ticket object (with its
+// fields), as a creation and an update answer it.
+func (d *Door) renderTicket(r *http.Request, p *auth.Principal, t *desk.Ticket) (ticketJSON, error) {
+	rd, err := d.renderer(r.Context(), d.base(r), p.WorkspaceID, true)
+	if err != nil {
+		return ticketJSON{}, err
+	}
+	return rd.ticket(t)
 }

@@ -28,17 +28,7 @@ func (d *Door) updateTicket(w http.ResponseWriter, r *http.Request, p *auth.Prin
 		notFound(w)
 		return
 	}
-	body, err := readBody(w, r)
-	if err != nil {
-		d.fail(w, r, err)
-		return
-	}
-	m, err := unwrap(body)
-	if err != nil {
-		d.fail(w, r, err)
-		return
-	}
-	in, err := parseTicket(m, false, false)
+	in, err := readTicket(w, r, false)
 	if err != nil {
 		d.fail(w, r, err)
 		return
@@ -48,12 +38,7 @@ func (d *Door) updateTicket(w http.ResponseWriter, r *http.Request, p *auth.Prin
 		d.fail(w, r, err)
 		return
 	}
-	rd, err := d.renderer(r.Context(), d.base(r), p.WorkspaceID, true)
-	if err != nil {
-		d.fail(w, r, err)
-		return
-	}
-	tj, err := rd.ticket(t)
+	tj, err := d.renderTicket(r, p, t)
 	if err != nil {
 		d.fail(w, r, err)
 		return

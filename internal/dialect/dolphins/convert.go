@@ -3,7 +3,6 @@ package dolphins
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"strconv"
 	"strings"
 	"time"
@@ -53,57 +52,15 @@ func (v *view) clock(t *desk.Ticket, evs []desk.Event) (routing.SLA, error) {
 
 // agent reads an agent once per view; a missing agent is nil.
 func (v *view) agent(id string) (*desk.Agent, error) {
-	if id == "" {
-		return nil, nil
-	}
-	if a, ok := v.agents[id]; ok {
-		return a, nil
-	}
-	a, err := v.st.Agent(v.ctx, v.ws.ID, id)
-	if errors.Is(err, desk.ErrNotFound) {
-		a, err = nil, nil
-	}
-	if err != nil {
-		return nil, err
-	}
-	v.agents[id] = a
-	return a, nil
+	return desk.CachedByID(v.agents, id, func(id string) (*desk.Agent, error) { return v.st.Agent(v.ctx, v.ws.ID, id) })
 }
 
 func (v *view) contact(id string) (*desk.Contact, error) {
-	if id == "" {
-		return nil, nil
-	}
-	if c, ok := v.contacts[id]; ok {
-		return c, nil
-	}
-	c, err := v.st.Contact(v.ctx, v.ws.ID, id)
-	if errors.Is(err, desk.ErrNotFound) {
-		c, err = nil, nil
-	}
-	if err != nil {
-		return nil, err
-	}
-	v.contacts[id] = c
-	return c, nil
+	return desk.CachedByID(v.contacts, id, func(id string) (*desk.Contact, error) { return v.st.Contact(v.ctx, v.ws.ID, id) })
 }
 
 func (v *view) account(id string) (*desk.ChannelAccount, error) {
-	if id == "" {
-		return nil, nil
-	}
-	if a, ok := v.accounts[id]; ok {
-		return a, nil
-	}
-	a, err := v.st.ChannelAccount(v.ctx, v.ws.ID, id)
-	if errors.Is(err, desk.ErrNotFound) {
-		a, err = nil, nil
-	}
-	if err != nil {
-		return nil, err
-	}
-	v.accounts[id] = a
-	return a, nil
+	return desk.CachedByID(v.accounts, id, func(id string) (*desk.ChannelAccount, error) { return v.st.ChannelAccount(v.ctx, v.ws.ID, id) })
 }
 
 // agentRef renders an agent id: "Bot" for a bot (the vendor's literal,
@@ -390,48 +347,19 @@ func (v *view) preload(ts []desk.Ticket) error {
 // channel accounts and agents of these ids it does not hold yet; an id
 // that names nothing is cached as nil, as the one-at-a-time reads do.
 func (v *view) fill(contacts, accounts, agents []string) error {
-	if ids := missing(v.contacts, contacts); len(ids) > 0 {
-		got, err := v.st.ContactsByID(v.ctx, v.ws.ID, ids)
-		if err != nil {
-			return err
-		}
-		for _, id := range ids {
-			v.contacts[id] = got[id]
-		}
+	if err := desk.FillByID(v.contacts, contacts, func(ids []string) (map[string]*desk.Contact, error) {
+		return v.st.ContactsByID(v.ctx, v.ws.ID, ids)
+	}); err != nil {
+		return err
 	}
-	if ids := missing(v.accounts, accounts); len(ids) > 0 {
-		got, err := v.st.ChannelAccountsByID(v.ctx, v.ws.ID, ids)
-		if err != nil {
-			return err
-		}
-		for _, id := range ids {
-			v.accounts[id] = got[id]
-		}
+	if err := desk.FillByID(v.accounts, accounts, func(ids []string) (map[string]*desk.ChannelAccount, error) {
+		return v.st.ChannelAccountsByID(v.ctx, v.ws.ID, ids)
+	}); err != nil {
+		return err
 	}
-	if ids := missing(v.agents, agents); len(ids) > 0 {
-		got, err := v.st.AgentsByID(v.ctx, v.ws.ID, ids)
-		if err != nil {
-			return err
-		}
-		for _, id := range ids {
-			v.agents[id] = got[id]
-		}
-	}
-	return nil
-}
-
-// missing is the distinct non-empty ids that cache does not hold.
-func missing[T any](cache map[string]*T, ids []string) []string {
-	var out []string
-	seen := map[string]bool{}
-	for _, id := range ids {
-		if _, ok := cache[id]; ok || id == "" || seen[id] {
-			continue
-		}
-		seen[id] = true
-		out = append(out, id)
-	}
-	return out
+	return desk.FillByID(v.agents, agents, func(ids []string) (map[string]*desk.Agent, error) {
+		return v.st.AgentsByID(v.ctx, v.ws.ID, ids)
+	})
 }
 
 // root renders a ticket's root document.

@@ -1,9 +1,7 @@
 package oneview_test
 
 import (
-	"context"
 	"fmt"
-	"sync/atomic"
 	"testing"
 
 	"github.com/ticketd/ticketd/internal/desk"
@@ -11,28 +9,11 @@ import (
 	"github.com/ticketd/ticketd/internal/store/storetest"
 )
 
-// countingStore is a real store that counts the one-at-a-time reads a
-// list must not repeat per ticket.
-type countingStore struct {
-	desk.Store
-	reads atomic.Int64
-}
-
-func (s *countingStore) Contact(ctx context.Context, ws, id string) (*desk.Contact, error) {
-	s.reads.Add(1)
-	return s.Store.Contact(ctx, ws, id)
-}
-
-func (s *countingStore) Messages(ctx context.Context, ws, ticketID string, f desk.MessageFilter) ([]desk.Message, error) {
-	s.reads.Add(1)
-	return s.Store.Messages(ctx, ws, ticketID, f)
-}
-
 // An agent's list costs the same reads for 2 tickets as for 12: contacts
 // and messages come a list at a time.
 func TestAgentTicketsReadsDoNotGrowWithTheList(t *testing.T) {
 	servertest.ForEachBackend(t, func(t *testing.T, open storetest.Opener) {
-		st := &countingStore{Store: open(t)}
+		st := &storetest.CountingStore{Store: open(t)}
 		e := servertest.New(t, st)
 		ws := e.Workspace.ID
 		ag, tok := e.Agent(desk.NewAgent{Name: "Ana", Email: "ana@acme.test"})
@@ -52,14 +33,14 @@ func TestAgentTicketsReadsDoNotGrowWithTheList(t *testing.T) {
 			}
 		}
 		reads := func(id, tok string, want int) int64 {
-			before := st.reads.Load()
+			before := st.Reads.Load()
 			res := e.Do("GET", "/chat-ticket/v1/"+id+"/tickets", nil, bearer(tok))
 			var list []map[string]any
 			decodeExact(t, res.Body, &list)
 			if res.Status != 200 || len(list) != want {
 				t.Fatalf("GET tickets: %d, %d tickets, want %d", res.Status, len(list), want)
 			}
-			return st.reads.Load() - before
+			return st.Reads.Load() - before
 		}
 		reads(other.ID, otherTok, 2) // warms what a request reads once (the caller)
 		reads(ag.ID, tok, 12)

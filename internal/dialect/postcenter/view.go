@@ -2,7 +2,6 @@ package postcenter
 
 import (
 	"context"
-	"errors"
 	"net/http"
 	"strings"
 
@@ -48,39 +47,11 @@ func (v *view) account(id string) (*desk.ChannelAccount, error) {
 
 // agent is an agent of the workspace, nil when id is empty or gone.
 func (v *view) agent(id string) (*desk.Agent, error) {
-	if id == "" {
-		return nil, nil
-	}
-	if a, ok := v.agents[id]; ok {
-		return a, nil
-	}
-	a, err := v.store.Agent(v.ctx, v.ws, id)
-	if errors.Is(err, desk.ErrNotFound) {
-		a, err = nil, nil
-	}
-	if err != nil {
-		return nil, err
-	}
-	v.agents[id] = a
-	return a, nil
+	return desk.CachedByID(v.agents, id, func(id string) (*desk.Agent, error) { return v.store.Agent(v.ctx, v.ws, id) })
 }
 
 func (v *view) contact(id string) (*desk.Contact, error) {
-	if id == "" {
-		return nil, nil
-	}
-	if c, ok := v.contacts[id]; ok {
-		return c, nil
-	}
-	c, err := v.store.Contact(v.ctx, v.ws, id)
-	if errors.Is(err, desk.ErrNotFound) {
-		c, err = nil, nil
-	}
-	if err != nil {
-		return nil, err
-	}
-	v.contacts[id] = c
-	return c, nil
+	return desk.CachedByID(v.contacts, id, func(id string) (*desk.Contact, error) { return v.store.Contact(v.ctx, v.ws, id) })
 }
 
 // network is t's social_network.
@@ -178,39 +149,14 @@ func (v *view) fill(msgs []desk.Message, agents []string) error {
 			agents = append(agents, a.ID)
 		}
 	}
-	if ids := missing(v.contacts, contacts); len(ids) > 0 {
-		got, err := v.store.ContactsByID(v.ctx, v.ws, ids)
-		if err != nil {
-			return err
-		}
-		for _, id := range ids {
-			v.contacts[id] = got[id]
-		}
+	if err := desk.FillByID(v.contacts, contacts, func(ids []string) (map[string]*desk.Contact, error) {
+		return v.store.ContactsByID(v.ctx, v.ws, ids)
+	}); err != nil {
+		return err
 	}
-	if ids := missing(v.agents, agents); len(ids) > 0 {
-		got, err := v.store.AgentsByID(v.ctx, v.ws, ids)
-		if err != nil {
-			return err
-		}
-		for _, id := range ids {
-			v.agents[id] = got[id]
-		}
-	}
-	return nil
-}
-
-// missing is the distinct non-empty ids that cache does not hold.
-func missing[T any](cache map[string]*T, ids []string) []string {
-	var out []string
-	seen := map[string]bool{}
-	for _, id := range ids {
-		if _, ok := cache[id]; ok || id == "" || seen[id] {
-			continue
-		}
-		seen[id] = true
-		out = append(out, id)
-	}
-	return out
+	return desk.FillByID(v.agents, agents, func(ids []string) (map[string]*desk.Agent, error) {
+		return v.store.AgentsByID(v.ctx, v.ws, ids)
+	})
 }
 
 // author names a message's author the way MessageResponse does: the

@@ -71,7 +71,11 @@ type conn struct {
 	// (a body is a few statements), so its statements do not watch the
 	// request's context. That saves the driver a goroutine per statement,
 	// and one client hanging up never interrupts the connection its batch
-	// shares. The writer still skips bodies whose context has ended.
+	// shares. The writer still skips bodies whose context has ended, and
+	// database/sql itself refuses a statement whose context has ended and
+	// closes its rows, so a body whose client left fails at its next
+	// statement and is rolled back: what noCancel spares is the driver's
+	// interrupt of a statement already running.
 	noCancel bool
 	byQuery  map[string]*list.Element // of *cached
 	lru      *list.List               // front = most recently used

@@ -44,6 +44,21 @@ func limitOr(n, def int) int {
 	return n
 }
 
+// ownedPage is the statement of a keyset page of a table of personal or
+// shared rows (saved replies, macros): by id after after, at most limit
+// (100 when 0); with visible set, only the shared ones (no owner) and
+// visible's own.
+func ownedPage(table, cols, ws, after, visible string, limit int) (string, []any) {
+	q := `SELECT ` + cols + ` FROM ` + table + ` WHERE workspace_id = $1 AND id > $2`
+	args := []any{ws, after}
+	if visible != "" {
+		args = append(args, visible)
+		q += fmt.Sprintf(` AND owner_id IN ('', $%d)`, len(args))
+	}
+	args = append(args, limitOr(limit, 100))
+	return q + fmt.Sprintf(` ORDER BY id LIMIT $%d`, len(args)), args
+}
+
 const savedReplyCols = `id, workspace_id, owner_id, name, body, shortcut, created_by, created_at, updated_at`
 
 func scanSavedReply(r rowScanner, s *desk.SavedReply) error {
@@ -60,14 +75,8 @@ func (c *conn) SavedReply(ctx context.Context, ws, id string) (*desk.SavedReply,
 }
 
 func (c *conn) SavedReplies(ctx context.Context, ws string, f desk.SavedReplyFilter) ([]desk.SavedReply, error) {
-	q := `SELECT ` + savedReplyCols + ` FROM saved_replies WHERE workspace_id = $1 AND id > $2`
-	args := []any{ws, f.After}
-	if f.Visible != "" {
-		args = append(args, f.Visible)
-		q += fmt.Sprintf(` AND owner_id IN ('', $%d)`, len(args))
-	}
-	args = append(args, limitOr(f.Limit, 100))
-	rows, err := c.q.QueryContext(ctx, q+fmt.Sprintf(` ORDER BY id LIMIT $%d`, len(args)), args...)
+	q, args := ownedPage("saved_replies", savedReplyCols, ws, f.After, f.Visible, f.Limit)
+	rows, err := c.q.QueryContext(ctx, q, args...)
 	out, err := collect(rows, err, func(r *sql.Rows, s *desk.SavedReply) error { return scanSavedReply(r, s) })
 	return out, c.mapErr(err, "saved replies")
 }

@@ -43,14 +43,8 @@ func (c *conn) Macro(ctx context.Context, ws, id string) (*desk.Macro, error) {
 }
 
 func (c *conn) Macros(ctx context.Context, ws string, f desk.MacroFilter) ([]desk.Macro, error) {
-	q := `SELECT ` + macroCols + ` FROM macros WHERE workspace_id = $1 AND id > $2`
-	args := []any{ws, f.After}
-	if f.Visible != "" {
-		args = append(args, f.Visible)
-		q += fmt.Sprintf(` AND owner_id IN ('', $%d)`, len(args))
-	}
-	args = append(args, limitOr(f.Limit, 100))
-	rows, err := c.q.QueryContext(ctx, q+fmt.Sprintf(` ORDER BY id LIMIT $%d`, len(args)), args...)
+	q, args := ownedPage("macros", macroCols, ws, f.After, f.Visible, f.Limit)
+	rows, err := c.q.QueryContext(ctx, q, args...)
 	out, err := collect(rows, err, func(r *sql.Rows, m *desk.Macro) error { return scanMacro(r, m) })
 	return out, c.mapErr(err, "macros")
 }

@@ -572,13 +572,19 @@ func TestSearchEquivalence(t *testing.T) {
 	}
 }
 
+// equivalenceBudget bounds each search of the equivalence test. The test
+// compares answers, not speed: under the default budget (3 s) a loaded
+// machine failed PostgreSQL's searches, which take several round trips
+// each, with desk.ErrTimeout. TestSearchLimits tests the budget.
+const equivalenceBudget = 2 * time.Minute
+
 // runAll fetches every page of q through desk.Service.Search, by cursor,
 // and checks one offset page against it.
 func runAll(t *testing.T, svc *desk.Service, w *world, q *search.Query, limit int) ([]int64, int64) {
 	t.Helper()
 	ctx := context.Background()
 	var got []int64
-	page := desk.SearchPage{Limit: limit, Count: true}
+	page := desk.SearchPage{Limit: limit, Count: true, Budget: equivalenceBudget}
 	total := int64(-1)
 	for n := 0; ; n++ {
 		res, err := svc.Search(ctx, w.ws.ID, w.me.ID, q, page)
@@ -603,7 +609,7 @@ func runAll(t *testing.T, svc *desk.Service, w *world, q *search.Query, limit in
 		}
 	}
 	if len(got) > limit && q.Sort != search.SortRelevance {
-		res, err := svc.Search(ctx, w.ws.ID, w.me.ID, q, desk.SearchPage{Offset: limit, Limit: limit})
+		res, err := svc.Search(ctx, w.ws.ID, w.me.ID, q, desk.SearchPage{Offset: limit, Limit: limit, Budget: equivalenceBudget})
 		if err != nil {
 			t.Fatal(err)
 		}
