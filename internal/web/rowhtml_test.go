@@ -280,3 +280,56 @@ func TestListsHTMLEscape(t *testing.T) {
 		}
 	}
 }
+
+// TestPeopleHTML checks the people panel written by code: names and the
+// refusal escaped, every form carrying the session's token, the actions
+// the ticket's state allows.
+func TestPeopleHTML(t *testing.T) {
+	h := `"><script>alert(1)</script>`
+	for _, c := range []struct {
+		status        desk.Status
+		assignee      string
+		bot           bool
+		forms         int // one-button forms plus the assign and transfer forms
+		want, notWant []string
+	}{
+		{desk.StatusOpen, "a1", false, 6, []string{`value="unassign"`, `value="solved"`}, []string{`value="handoff"`, `value="open"`}},
+		{desk.StatusSolved, "", false, 6, []string{`value="open"`, `value="closed"`}, []string{`value="unassign"`, `value="solved"`}},
+		{desk.StatusClosed, "bot", true, 6, []string{`value="handoff"`}, []string{`value="solved"`, `value="open"`}},
+	} {
+		name := ""
+		if c.assignee != "" {
+			name = h
+		}
+		d := &ticketData{T: &desk.Ticket{Number: 42, Status: c.status, AssigneeID: c.assignee, GroupID: "g1"}, Assignee: name, Group: h, BotHeld: c.bot,
+			Agents: []desk.Agent{{ID: "a1", Name: h}}, Groups: []desk.Group{{ID: "g1", Name: "G"}},
+			Form: &form{Errors: map[string]string{"agent_id": h, "actions": h}}}
+		p := &pageData{Lang: "en", CSRF: `tok"en`, Ticket: d}
+		out := string(p.PeopleHTML())
+		if strings.Contains(out, "<script>") {
+			t.Fatalf("%s: markup from data:\n%s", c.status, out)
+		}
+		if n := strings.Count(out, `<form method="post" action="/tickets/42/`); n != c.forms {
+			t.Errorf("%s: %d forms, want %d:\n%s", c.status, n, c.forms, out)
+		}
+		if n := strings.Count(out, `name="csrf" value="tok&#34;en"`); n != c.forms {
+			t.Errorf("%s: %d forms carry the token, want %d", c.status, n, c.forms)
+		}
+		for _, w := range append(c.want, `<option value="a1"`, `data-assign-me`, `id="f-group"`) {
+			if !strings.Contains(out, w) {
+				t.Errorf("%s: lacks %q", c.status, w)
+			}
+		}
+		for _, w := range c.notWant {
+			if strings.Contains(out, w) {
+				t.Errorf("%s: has %q", c.status, w)
+			}
+		}
+		if strings.Count(out, `<p class="error" role="alert">&#34;&gt;&lt;script&gt;`) != 2 {
+			t.Errorf("%s: the refusals beside the assign form and the actions are not both shown, escaped", c.status)
+		}
+		if (c.assignee == "" && !c.bot) != strings.Contains(out, ">"+T("en", "ticket.unassigned")+"<") {
+			t.Errorf("%s: unassigned shown wrongly", c.status)
+		}
+	}
+}
