@@ -49,12 +49,14 @@ type sla struct {
 }
 
 type inboxData struct {
-	View  string
-	Sort  string
-	Rows  []row
-	Next  string // query of the next page, "" on the last
-	First bool
-	Empty string // the empty state's key
+	View string
+	// Heading is the view's name (its label in the left column).
+	Heading string
+	Sort    string
+	Rows    []row
+	Next    string // query of the next page, "" on the last
+	First   bool
+	Empty   string // the empty state's key
 	// FirstHref is the first page; Here this page (a bulk action returns
 	// to it).
 	FirstHref, Here string
@@ -161,6 +163,13 @@ func (w *Web) list(rw http.ResponseWriter, r *http.Request, v *visit, q url.Valu
 		return err
 	}
 	d := &inboxData{View: vid, Sort: q.Get("sort"), First: f.After == nil, Bulk: bulk}
+	for _, vs := range [][]view{nav.Views, nav.Groups} {
+		for _, x := range vs {
+			if x.ID == vid {
+				d.Heading = x.Label
+			}
+		}
+	}
 	first := url.Values{"view": {vid}}
 	if d.Sort != "" {
 		first.Set("sort", d.Sort)

@@ -333,3 +333,76 @@ func TestPeopleHTML(t *testing.T) {
 		}
 	}
 }
+
+// chromeTemplate is the layout's header and left column as they were
+// written as a template before ChromeHTML: the reference it must match.
+const chromeTemplate = `<header class="top">
+  <a class="brand" href="/">{{.Workspace.Name}}</a>
+  <form class="presence" method="post" action="/presence" data-autosubmit>
+    <input type="hidden" name="csrf" value="{{.CSRF}}">
+    <input type="hidden" name="next" value="">
+    <label class="dot {{.Agent.Presence}}"><span class="vh">{{.T "presence.label"}}</span>
+      <select name="presence" aria-label="{{.T "presence.label"}}">
+        {{.OptionsT "presence." (print .Agent.Presence) "online" "away" "offline"}}
+      </select>
+    </label>
+    <button class="small nojs">{{.T "action.set"}}</button>
+  </form>
+  <span class="capacity" title="{{.T "capacity.title"}}">{{if .Agent.Capacity}}{{.T "capacity.of" "n" (print .Nav.Active) "max" (print .Agent.Capacity)}}{{else}}{{.T "capacity.open" "n" (print .Nav.Active)}}{{end}}</span>
+  {{if .Agent.Capacity}}<meter class="load" min="0" max="{{.Agent.Capacity}}" value="{{.Nav.Active}}" aria-label="{{.T "capacity.title"}}"></meter>{{end}}
+  <span class="spacer"></span>
+  <a class="me" href="/settings/profile" title="{{.T "prefs.title"}} · {{.Agent.Email}}">{{.Agent.Name}}</a>
+  <form method="post" action="/logout"><input type="hidden" name="csrf" value="{{.CSRF}}"><button class="link">{{.T "nav.logout"}}</button></form>
+</header>
+<nav class="views" aria-label="{{.T "nav.views"}}">
+  <ul>
+  {{.ViewsHTML .Nav.Views}}
+  </ul>
+  {{if .Nav.Groups}}<h2>{{.T "nav.groups"}}</h2><ul>
+  {{.ViewsHTML .Nav.Groups}}
+  </ul>{{end}}
+  {{if .Supervises}}<ul><li><a href="/supervisor"{{if eq "supervisor" $.Nav.Current}} aria-current="page"{{end}}><span>{{.T "sup.nav"}}</span></a></li></ul>{{end}}
+  <ul class="adminlink"><li><a href="/settings/profile"{{if eq .Nav.Current "profile"}} aria-current="page"{{end}}><span>{{.T "prefs.title"}}</span></a></li><li><a href="/settings/replies"{{if eq .Nav.Current "replies"}} aria-current="page"{{end}}><span>{{.T "admin.replies"}}</span></a></li><li><a href="/settings/macros"{{if eq .Nav.Current "macros"}} aria-current="page"{{end}}><span>{{.T "admin.macros"}}</span></a></li>{{if .IsAdmin}}<li><a href="/admin"{{if eq .Nav.Current "admin"}} aria-current="page"{{end}}><span>{{.T "admin.link"}}</span></a></li>{{end}}</ul>
+  <form class="lang" method="post" action="/language" data-autosubmit>
+    <input type="hidden" name="csrf" value="{{.CSRF}}">
+    <input type="hidden" name="next" value="">
+    <label>{{.T "nav.language"}} <select name="lang">{{.OptionsT "lang." .Lang "en" "es" "zh-Hans" "id"}}</select></label>
+    <button class="small nojs">{{.T "action.set"}}</button>
+  </form>
+  <p class="hint">{{.T "nav.shortcuts_hint"}}</p>
+</nav>`
+
+// TestChromeHTML renders the header and left column by code and by the
+// template they replaced, for each role, capacity, language and current
+// view, and compares the bytes; hostile names stay text.
+func TestChromeHTML(t *testing.T) {
+	ref := template.Must(template.New("chrome").Parse(chromeTemplate))
+	views := []view{{ID: "mine", Label: "Mine", Count: 3, Href: "/?view=mine"}, {ID: "open", Label: "All open", Count: 10, Href: "/?view=open"}}
+	groups := []view{{ID: "group:g1", Label: "Billing", Count: 4, Href: "/?view=group%3Ag1"}}
+	for _, lang := range Languages {
+		for _, role := range []desk.Role{desk.RoleAgent, desk.RoleSupervisor, desk.RoleAdmin} {
+			for _, capacity := range []int{0, 5} {
+				for _, cur := range []string{"mine", "group:g1", "supervisor", "profile", "replies", "macros", "admin", ""} {
+					for _, gs := range [][]view{nil, groups} {
+						p := &pageData{Lang: lang, CSRF: "tok", Workspace: &desk.Workspace{Name: "Acme & Co"},
+							Agent: &desk.Agent{ID: "a1", Name: "Ana Pérez", Email: "ana@acme.test", Role: role, Capacity: capacity, Presence: desk.PresenceAway},
+							Nav:   &navData{Views: views, Groups: gs, Current: cur, Active: 2}}
+						var want strings.Builder
+						if err := ref.Execute(&want, p); err != nil {
+							t.Fatal(err)
+						}
+						if got := string(p.ChromeHTML()); got != want.String() {
+							t.Fatalf("%s %s cap %d current %q groups %d:\n got %s\nwant %s", lang, role, capacity, cur, len(gs), got, want.String())
+						}
+					}
+				}
+			}
+		}
+	}
+	h := `"><script>alert(1)</script>`
+	p := &pageData{Lang: "en", CSRF: h, Workspace: &desk.Workspace{Name: h}, Agent: &desk.Agent{Name: h, Email: h, Presence: desk.Presence(h)},
+		Nav: &navData{Views: []view{{Label: h, Href: h}}}}
+	if out := string(p.ChromeHTML()); strings.Contains(out, "<script>") {
+		t.Fatalf("markup from data:\n%s", out)
+	}
+}
