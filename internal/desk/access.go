@@ -25,7 +25,7 @@ func (s *Service) DeactivateAgent(ctx context.Context, ws, id string, actor Acto
 				return err
 			}
 		}
-		a, err := tx.Agent(ctx, ws, id)
+		a, err := tx.LockAgent(ctx, ws, id)
 		if err != nil {
 			return err
 		}
@@ -73,7 +73,7 @@ func (s *Service) DeactivateAgent(ctx context.Context, ws, id string, actor Acto
 func (s *Service) ActivateAgent(ctx context.Context, ws, id string) (*Agent, error) {
 	var out *Agent
 	err := s.Store.Update(ctx, func(tx Tx) error {
-		a, err := tx.Agent(ctx, ws, id)
+		a, err := tx.LockAgent(ctx, ws, id)
 		if err != nil {
 			return err
 		}

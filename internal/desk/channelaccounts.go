@@ -131,7 +131,7 @@ type ChannelAccountPatch struct {
 func (s *Service) UpdateChannelAccount(ctx context.Context, ws, id string, p ChannelAccountPatch) (*ChannelAccount, error) {
 	var out *ChannelAccount
 	err := s.Store.Update(ctx, func(tx Tx) error {
-		a, err := tx.ChannelAccount(ctx, ws, id)
+		a, err := tx.LockChannelAccount(ctx, ws, id)
 		if err != nil {
 			return err
 		}
@@ -177,7 +177,7 @@ func (s *Service) UpdateChannelAccount(ctx context.Context, ws, id string, p Cha
 // nothing more, and PATCH {"active": true} brings it back.
 func (s *Service) DeleteChannelAccount(ctx context.Context, ws, id string) (deactivated bool, err error) {
 	err = s.Store.Update(ctx, func(tx Tx) error {
-		a, err := tx.ChannelAccount(ctx, ws, id)
+		a, err := tx.LockChannelAccount(ctx, ws, id)
 		if err != nil {
 			return err
 		}

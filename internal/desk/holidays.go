@@ -66,7 +66,7 @@ func (s *Service) SetHolidays(ctx context.Context, ws string, hs []Holiday) ([]H
 		return nil, err
 	}
 	err = s.Store.Update(ctx, func(tx Tx) error {
-		w, err := tx.Workspace(ctx, ws)
+		w, err := tx.LockWorkspace(ctx, ws)
 		if err != nil {
 			return err
 		}

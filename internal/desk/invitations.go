@@ -275,7 +275,7 @@ func (s *Service) AcceptInvitation(ctx context.Context, token, name, passwordHas
 			return err
 		}
 		now := s.now()
-		if a, err = tx.Agent(ctx, inv.WorkspaceID, inv.AgentID); err != nil {
+		if a, err = tx.LockAgent(ctx, inv.WorkspaceID, inv.AgentID); err != nil {
 			return err
 		}
 		if !inv.Pending(now) || invitable(a) != nil {

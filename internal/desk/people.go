@@ -163,7 +163,7 @@ func (s *Service) UpdateAgent(ctx context.Context, ws, id string, p AgentPatch) 
 				return err
 			}
 		}
-		a, err := tx.Agent(ctx, ws, id)
+		a, err := tx.LockAgent(ctx, ws, id)
 		if err != nil {
 			return err
 		}
@@ -234,7 +234,7 @@ func (s *Service) UpdateAgent(ctx context.Context, ws, id string, p AgentPatch) 
 // RecordLogin stamps an agent's last login time.
 func (s *Service) RecordLogin(ctx context.Context, ws, id string) error {
 	return s.Store.Update(ctx, func(tx Tx) error {
-		a, err := tx.Agent(ctx, ws, id)
+		a, err := tx.LockAgent(ctx, ws, id)
 		if err != nil {
 			return err
 		}

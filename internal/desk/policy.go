@@ -283,7 +283,7 @@ func (s *Service) SetTicketAccess(ctx context.Context, ws string, a TicketAccess
 		return out, err
 	}
 	err := s.Store.Update(ctx, func(tx Tx) error {
-		w, err := tx.Workspace(ctx, ws)
+		w, err := tx.LockWorkspace(ctx, ws)
 		if err != nil {
 			return err
 		}

@@ -21,7 +21,7 @@ func (s *Service) SetPresence(ctx context.Context, ws, agentID string, p Presenc
 				return err
 			}
 		}
-		a, err := tx.Agent(ctx, ws, agentID)
+		a, err := tx.LockAgent(ctx, ws, agentID)
 		if err != nil {
 			return err
 		}

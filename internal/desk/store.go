@@ -89,6 +89,9 @@ type Tx interface {
 	CreateWorkspace(ctx context.Context, w *Workspace) error
 	CreateAgent(ctx context.Context, a *Agent) error
 	UpdateAgent(ctx context.Context, a *Agent) error
+	// LockAgent reads an agent and holds it against concurrent writers
+	// until the transaction ends; read with it before UpdateAgent.
+	LockAgent(ctx context.Context, ws, id string) (*Agent, error)
 	CreateGroup(ctx context.Context, g *Group) error
 	UpdateGroup(ctx context.Context, g *Group) error
 	CreateContact(ctx context.Context, c *Contact) error
@@ -97,6 +100,9 @@ type Tx interface {
 	// UpdateChannelAccount writes every field of a but its number and
 	// creation time.
 	UpdateChannelAccount(ctx context.Context, a *ChannelAccount) error
+	// LockChannelAccount reads an account and holds it against concurrent
+	// writers until the transaction ends.
+	LockChannelAccount(ctx context.Context, ws, id string) (*ChannelAccount, error)
 	// ChannelAccountInUse reports whether a ticket, message or outbox row
 	// names the account.
 	ChannelAccountInUse(ctx context.Context, ws, id string) (bool, error)

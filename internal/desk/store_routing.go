@@ -47,7 +47,12 @@ type RoutingWriter interface {
 	// SetAssignableAccounts replaces the channel accounts an agent takes
 	// routed tickets from; an empty list means every account.
 	SetAssignableAccounts(ctx context.Context, ws, agentID string, accountIDs []string) error
-	// UpdateWorkspaceSettings replaces a workspace's settings.
+	// LockWorkspace reads a workspace and holds it against concurrent
+	// writers until the transaction ends: settings are one JSON value, so
+	// two admins changing different keys must not read the same old value.
+	LockWorkspace(ctx context.Context, ws string) (*Workspace, error)
+	// UpdateWorkspaceSettings replaces a workspace's settings; read them
+	// with LockWorkspace in the same transaction.
 	UpdateWorkspaceSettings(ctx context.Context, ws string, s WorkspaceSettings) error
 }
 

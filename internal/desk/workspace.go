@@ -57,7 +57,7 @@ func (s *Service) UpdateWorkspace(ctx context.Context, ws string, p WorkspacePat
 	}
 	var out *Workspace
 	err := s.Store.Update(ctx, func(tx Tx) error {
-		w, err := tx.Workspace(ctx, ws)
+		w, err := tx.LockWorkspace(ctx, ws)
 		if err != nil {
 			return err
 		}

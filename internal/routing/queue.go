@@ -134,7 +134,7 @@ func (e *Engine) Settings(ctx context.Context, ws string) (desk.WorkspaceSetting
 func (e *Engine) SetRequeueOnOffline(ctx context.Context, ws string, on bool) (desk.WorkspaceSettings, error) {
 	var out desk.WorkspaceSettings
 	err := e.Desk.Store.Update(ctx, func(tx desk.Tx) error {
-		w, err := tx.Workspace(ctx, ws)
+		w, err := tx.LockWorkspace(ctx, ws)
 		if err != nil {
 			return err
 		}

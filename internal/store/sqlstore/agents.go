@@ -42,6 +42,15 @@ func (c *conn) Agent(ctx context.Context, ws, id string) (*desk.Agent, error) {
 	return &a, c.mapErr(err, "agent "+id)
 }
 
+// LockAgent reads an agent and holds its row against concurrent writers
+// (FOR UPDATE on PostgreSQL; SQLite's single writer serializes): every
+// agent write replaces the whole row.
+func (t *tx) LockAgent(ctx context.Context, ws, id string) (*desk.Agent, error) {
+	var a desk.Agent
+	err := scanAgent(t.q.QueryRowContext(ctx, `SELECT `+agentCols+` FROM agents a WHERE a.workspace_id = $1 AND a.id = $2`+t.fl.ForUpdate, ws, id), &a)
+	return &a, t.mapErr(err, "lock agent "+id)
+}
+
 func (c *conn) AgentByNumber(ctx context.Context, ws string, number int64) (*desk.Agent, error) {
 	var a desk.Agent
 	err := scanAgent(c.q.QueryRowContext(ctx, `SELECT `+agentCols+` FROM agents a WHERE a.workspace_id = $1 AND a.number = $2`, ws, number), &a)

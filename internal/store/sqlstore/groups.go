@@ -99,6 +99,14 @@ func (c *conn) ChannelAccount(ctx context.Context, ws, id string) (*desk.Channel
 	return &a, c.mapErr(err, "channel account "+id)
 }
 
+// LockChannelAccount reads a channel account and holds its row against
+// concurrent writers: a patch merges into the stored settings.
+func (t *tx) LockChannelAccount(ctx context.Context, ws, id string) (*desk.ChannelAccount, error) {
+	var a desk.ChannelAccount
+	err := scanChannelAccount(t.q.QueryRowContext(ctx, `SELECT `+channelAccountCols+` FROM channel_accounts WHERE workspace_id = $1 AND id = $2`+t.fl.ForUpdate, ws, id), &a)
+	return &a, t.mapErr(err, "lock channel account "+id)
+}
+
 func (c *conn) ChannelAccounts(ctx context.Context, ws string) ([]desk.ChannelAccount, error) {
 	rows, err := c.q.QueryContext(ctx, `SELECT `+channelAccountCols+` FROM channel_accounts WHERE workspace_id = $1 ORDER BY number`, ws)
 	out, err := collect(rows, err, func(r *sql.Rows, a *desk.ChannelAccount) error { return scanChannelAccount(r, a) })

@@ -22,6 +22,14 @@ func (c *conn) Workspace(ctx context.Context, id string) (*desk.Workspace, error
 	return &w, c.mapErr(err, "workspace "+id)
 }
 
+// LockWorkspace reads a workspace FOR UPDATE where the flavor has row
+// locks (PostgreSQL); SQLite's single writer already serializes.
+func (t *tx) LockWorkspace(ctx context.Context, id string) (*desk.Workspace, error) {
+	var w desk.Workspace
+	err := scanWorkspace(t.q.QueryRowContext(ctx, `SELECT `+workspaceCols+` FROM workspaces WHERE id = $1`+t.fl.ForUpdate, id), &w)
+	return &w, t.mapErr(err, "lock workspace "+id)
+}
+
 func (c *conn) WorkspaceByName(ctx context.Context, name string) (*desk.Workspace, error) {
 	var w desk.Workspace
 	err := scanWorkspace(c.q.QueryRowContext(ctx, `SELECT `+workspaceCols+` FROM workspaces WHERE name = $1`, name), &w)

@@ -37,6 +37,7 @@ func Run(t *testing.T, open Opener) {
 		{"RollbackLeavesNothing", testRollback},
 		{"FailingWriteSparesNeighbours", testFailingWriteSparesNeighbours},
 		{"ParallelNumbers", testParallelNumbers},
+		{"ParallelSettings", testParallelSettings},
 		{"WorkspaceIsolation", testIsolation},
 		{"NotFound", testNotFound},
 		{"Batch", testBatch},
@@ -773,6 +774,96 @@ func testParallelNumbers(t *testing.T, st desk.Store) {
 	all, err := st.Tickets(ctx, f.ws.ID, desk.TicketFilter{})
 	if err != nil || len(all) != n {
 		t.Fatalf("Tickets = %d, %v", len(all), err)
+	}
+}
+
+// testParallelSettings has concurrent transactions each add one holiday
+// to the workspace's settings (one JSON value) through LockWorkspace, and
+// raise an agent's capacity through LockAgent: none may be lost, as READ
+// COMMITTED without the locks would lose them.
+func testParallelSettings(t *testing.T, st desk.Store) {
+	f := newFixture(t, st, "acme")
+	const n = 16
+	var wg sync.WaitGroup
+	errs := make([]error, n)
+	start := make(chan struct{})
+	for i := 0; i < n; i++ {
+		wg.Add(1)
+		go func(i int) {
+			defer wg.Done()
+			<-start
+			errs[i] = st.Update(ctx, func(tx desk.Tx) error {
+				w, err := tx.LockWorkspace(ctx, f.ws.ID)
+				if err != nil {
+					return err
+				}
+				// Widen the window between read and write.
+				if _, err := tx.Agents(ctx, f.ws.ID, desk.AgentFilter{}); err != nil {
+					return err
+				}
+				w.Settings.Holidays = append(w.Settings.Holidays, desk.Holiday{Date: fmt.Sprintf("2027-01-%02d", i+1)})
+				return tx.UpdateWorkspaceSettings(ctx, f.ws.ID, w.Settings)
+			})
+		}(i)
+	}
+	close(start)
+	wg.Wait()
+	for i, err := range errs {
+		if err != nil {
+			t.Fatalf("update %d: %v", i, err)
+		}
+	}
+	w, err := st.Workspace(ctx, f.ws.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(w.Settings.Holidays) != n {
+		t.Fatalf("holidays after %d concurrent additions = %d: %v", n, len(w.Settings.Holidays), w.Settings.Holidays)
+	}
+	if err := st.Update(ctx, func(tx desk.Tx) error { _, err := tx.LockWorkspace(ctx, "no-such-workspace"); return err }); !errors.Is(err, desk.ErrNotFound) {
+		t.Fatalf("LockWorkspace(missing) = %v, want ErrNotFound", err)
+	}
+
+	// An agent row, the same way: each transaction raises its capacity
+	// by one (every agent write replaces the whole row).
+	before := f.admin.Capacity
+	for i := range errs {
+		wg.Add(1)
+		go func(i int) {
+			defer wg.Done()
+			errs[i] = st.Update(ctx, func(tx desk.Tx) error {
+				a, err := tx.LockAgent(ctx, f.ws.ID, f.admin.ID)
+				if err != nil {
+					return err
+				}
+				if _, err := tx.Agents(ctx, f.ws.ID, desk.AgentFilter{}); err != nil {
+					return err
+				}
+				a.Capacity++
+				return tx.UpdateAgent(ctx, a)
+			})
+		}(i)
+	}
+	wg.Wait()
+	for i, err := range errs {
+		if err != nil {
+			t.Fatalf("agent update %d: %v", i, err)
+		}
+	}
+	a, err := st.Agent(ctx, f.ws.ID, f.admin.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.Capacity != before+n {
+		t.Fatalf("capacity after %d concurrent raises = %d, want %d", n, a.Capacity, before+n)
+	}
+	for name, lock := range map[string]func(desk.Tx) error{
+		"LockAgent":          func(tx desk.Tx) error { _, err := tx.LockAgent(ctx, f.ws.ID, "no-such-agent"); return err },
+		"LockChannelAccount": func(tx desk.Tx) error { _, err := tx.LockChannelAccount(ctx, f.ws.ID, "no-such-account"); return err },
+	} {
+		if err := st.Update(ctx, lock); !errors.Is(err, desk.ErrNotFound) {
+			t.Fatalf("%s(missing) = %v, want ErrNotFound", name, err)
+		}
 	}
 }
 
