@@ -140,6 +140,31 @@ func reservedShortcut(sc string) bool {
 	return false
 }
 
+// ShadowShortcuts returns the macros one agent sees (its own and the
+// shared ones) as its ticket page binds their keys: a shared macro whose
+// shortcut one of the agent's own macros also has loses it there, so the
+// agent's own macro wins. Shortcuts are unique per owner only, so an
+// admin adding a shared macro never fails on an agent's personal keys.
+// ms is not changed.
+func ShadowShortcuts(ms []Macro) []Macro {
+	own := map[string]bool{}
+	for i := range ms {
+		if !ms[i].Shared() && ms[i].Shortcut != "" {
+			own[ms[i].Shortcut] = true
+		}
+	}
+	out := ms
+	for i := range ms {
+		if ms[i].Shared() && own[ms[i].Shortcut] {
+			if &out[0] == &ms[0] {
+				out = append([]Macro(nil), ms...)
+			}
+			out[i].Shortcut = ""
+		}
+	}
+	return out
+}
+
 // macroKind is how macros are owned, read and written (owned.go).
 var macroKind = ownedKind[Macro]{
 	noun:   "macro",

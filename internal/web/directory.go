@@ -136,6 +136,7 @@ func (d *directory) macrosFor(ctx context.Context, w *Web, v *visit) ([]desk.Mac
 	if err != nil {
 		return nil, fmt.Errorf("macros: %w", err)
 	}
+	ms = desk.ShadowShortcuts(ms) // the page binds each key once
 	d.macros[k] = ms
 	return ms, nil
 }

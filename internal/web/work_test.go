@@ -376,7 +376,23 @@ func TestMacroMenu(t *testing.T) {
 		if p := c.get(path); !strings.Contains(p.Body, `data-shortcut="g1">Refund approved (g1)</option>`) {
 			t.Fatalf("no macro menu: %s", p.Body)
 		}
-		p := c.post(path+"/macros", url.Values{"csrf": {tok}, "macro_id": {m.ID}})
+		// The agent's own macro with the same keys wins on its page; the
+		// other agent's page keeps the shared one's.
+		own, err := e.Deps.Desk.CreateMacro(ctx, e.Workspace.ID, desk.Caller{AgentID: agent.ID, Role: agent.Role}, desk.NewMacro{Name: "My refund", Shortcut: "g1", Reply: "Mine."})
+		if err != nil {
+			t.Fatal(err)
+		}
+		p := c.get(path)
+		if !strings.Contains(p.Body, `value="`+own.ID+`" data-shortcut="g1">My refund (g1)`) || !strings.Contains(p.Body, `value="`+m.ID+`" data-shortcut="">Refund approved</option>`) {
+			t.Fatalf("own shortcut does not shadow the shared one: %s", p.Body)
+		}
+		if err := e.Deps.Desk.DeleteMacro(ctx, e.Workspace.ID, desk.Caller{AgentID: agent.ID, Role: agent.Role}, own.ID); err != nil {
+			t.Fatal(err)
+		}
+		if p := c.get(path); !strings.Contains(p.Body, `data-shortcut="g1">Refund approved (g1)</option>`) {
+			t.Fatalf("shared shortcut not back after the own macro went: %s", p.Body)
+		}
+		p = c.post(path+"/macros", url.Values{"csrf": {tok}, "macro_id": {m.ID}})
 		if p.Status != http.StatusOK || !strings.Contains(p.Body, "“Refund approved” applied: Status: Pending · Priority: Normal · Tags: refund · reply sent") {
 			t.Fatalf("apply: %d %s", p.Status, p.Body)
 		}
