@@ -53,11 +53,15 @@ func TestBrowserLive(t *testing.T) {
 			t.Fatal(err)
 		}
 		waitFor(t, b, "the customer's new message", `[...document.querySelectorAll(".msg")].some(m => m.innerText.includes("¿Alguna novedad?"))`)
-		// The admin assigns the ticket to Bruno and sets it pending, in the UI.
-		run(t, a, chromedp.SetValue(chromedp.CSS(`#f-agent`), bruno.ID), chromedp.Click(chromedp.CSS(`form:has(#f-agent) button`)))
+		// The admin assigns the ticket to Bruno and sets it pending, in the
+		// UI. The admin's page takes the same live updates, which may swap
+		// the side panel between finding a control and using it: wait for
+		// them, and pick and press in one step in the page.
+		waitFor(t, a, "the customer's new message", `[...document.querySelectorAll(".msg")].some(m => m.innerText.includes("¿Alguna novedad?"))`)
+		eval[any](t, a, fmt.Sprintf(`document.querySelector("#f-agent").value = %q; document.querySelector("form:has(#f-agent) button").click(); 1`, bruno.ID))
 		waitFor(t, b, "Bruno as assignee", `document.querySelector("#assignee").innerText.includes("Bruno Díaz")`)
-		waitFor(t, a, "the page back", `!!document.querySelector("form.props")`)
-		run(t, a, chromedp.SetValue(chromedp.CSS(`#f-status`), "pending"), chromedp.Click(chromedp.CSS(`form.props button`)))
+		waitFor(t, a, "the page back", `!!document.querySelector("form.props") && document.querySelector("#assignee").innerText.includes("Bruno Díaz")`)
+		eval[any](t, a, `document.querySelector("#f-status").value = "pending"; document.querySelector("form.props button").click(); 1`)
 		waitFor(t, b, "pending in the header", `document.querySelector(".thead .meta").innerText.includes("Pending")`)
 		if !eval[bool](t, b, `window.__noReload === true`) {
 			t.Fatal("Bruno's page reloaded")
