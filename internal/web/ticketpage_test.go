@@ -117,3 +117,56 @@ func tail(s string, i int) string {
 	lo, hi := max(0, i-80), min(len(s), i+80)
 	return s[lo:hi]
 }
+
+// TestInboxHTML holds the code-written inbox to the templates it replaced
+// (testdata/inbox_ref.html), byte for byte.
+func TestInboxHTML(t *testing.T) {
+	ref := template.Must(template.New("ref").Funcs(template.FuncMap{"icon": channelIcon}).ParseFiles("testdata/inbox_ref.html"))
+	h := `"><script>alert(1)</script>&'+`
+	now := time.Date(2026, 12, 7, 10, 0, 0, 0, time.UTC)
+	rows := []row{
+		{T: &desk.Ticket{ID: "t1", Number: 42, Subject: "Refund " + h, Channel: desk.ChannelEmail, Status: desk.StatusOpen, Priority: desk.PriorityHigh, UpdatedAt: now.Add(-time.Hour)}, Contact: "Wei " + h, Assignee: "Ana", Initials: "A"},
+		{T: &desk.Ticket{ID: "t2", Number: 43, Channel: desk.ChannelTelegram, Status: desk.StatusPending, UpdatedAt: now.Add(-30 * time.Hour)}},
+	}
+	qerrs := []*queryErr{nil, {Pos: 4, Before: "sta" + h, At: ":", After: "x" + h, Detail: "unexpected " + h}, {Pos: 9, Before: "status:", Detail: "end"}}
+	bulks := []*bulkData{nil, {Err: "pick one " + h, Values: map[string]string{"assignee": "me", "status": "solved", "add_tags": h}},
+		{Changed: 1, Failed: 2, Items: []bulkItem{{Number: 42, Label: "Refund " + h}, {Number: 43, Label: "x", Err: "closed " + h}, {ID: "zz", Err: "not found"}},
+			Values: map[string]string{"assignee": "a1", "priority": "urgent", "remove_tags": "old"}},
+		{Values: map[string]string{"assignee": "none"}}}
+	n := 0
+	for _, lang := range Languages {
+		for qi, qe := range qerrs {
+			for bi, bk := range bulks {
+				for vi, view := range []string{"mine", "search", "group:g1"} {
+					k := qi + bi + vi
+					d := &inboxData{View: view, Heading: "Mine " + h, Sort: []string{"", "priority", "sla"}[k%3], Query: "q " + h, QueryErr: qe,
+						Agents: []desk.Agent{{ID: "a1", Name: "Ana " + h}}, Bulk: bk, Here: "/?view=" + view + "&q=" + h,
+						First: k%2 == 0, FirstHref: "/?view=mine&sort=priority", Empty: []string{"", "empty.mine"}[k%2]}
+					if k%4 != 3 {
+						d.Rows = rows
+					}
+					if k%3 != 0 {
+						d.Next = "/?view=mine&cursor=123.42&q=a+b%22"
+					}
+					p := &pageData{Lang: lang, CSRF: "tok" + h, Inbox: d, loc: time.UTC, now: now}
+					var want strings.Builder
+					if err := ref.ExecuteTemplate(&want, "content", p); err != nil {
+						t.Fatal(err)
+					}
+					got := string(p.InboxHTML())
+					if got != want.String() {
+						i := firstDiff(got, want.String())
+						t.Fatalf("%s q%d b%d %s: differs at byte %d:\n got %q\nwant %q", lang, qi, bi, view, i, tail(got, i), tail(want.String(), i))
+					}
+					if strings.Contains(got, "<script>") {
+						t.Fatalf("markup from data: %s", got)
+					}
+					n++
+				}
+			}
+		}
+	}
+	if n != 4*3*4*3 {
+		t.Fatalf("%d cases", n)
+	}
+}
