@@ -31,9 +31,10 @@ var pageNames = []string{"login", "inbox", "ticket", "error", "supervisor", "adm
 // through pageData.T.
 func parsePages(a *assetSet) (map[string]map[string]*template.Template, error) {
 	funcs := template.FuncMap{
-		"asset": a.URL,
-		"icon":  channelIcon,
-		"list":  func(s ...string) []string { return s },
+		"asset":  a.URL,
+		"icon":   channelIcon,
+		"list":   func(s ...string) []string { return s },
+		"sprite": sprite,
 	}
 	parts, err := fs.Glob(templateFiles, "templates/part.*.html")
 	if err != nil {
@@ -196,7 +197,9 @@ func (w *Web) render(rw http.ResponseWriter, r *http.Request, status int, name s
 	if pages == nil {
 		pages = w.pages[Languages[0]]
 	}
-	if err := pages[name].Execute(buf, d); err != nil {
+	if content := codeContent[name]; content != nil && d.Nav != nil && d.Agent != nil {
+		d.writeDocument(buf, w.assets, content(d))
+	} else if err := pages[name].Execute(buf, d); err != nil {
 		w.log.Error("desk: render page", slog.String("page", name), slog.Any("err", err))
 		http.Error(rw, "internal error", http.StatusInternalServerError)
 		return

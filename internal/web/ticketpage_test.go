@@ -1,6 +1,7 @@
 package web
 
 import (
+	"bytes"
 	"fmt"
 	"html/template"
 	"strings"
@@ -168,5 +169,60 @@ func TestInboxHTML(t *testing.T) {
 	}
 	if n != 4*3*4*3 {
 		t.Fatalf("%d cases", n)
+	}
+}
+
+// TestDocument holds the code-written signed-in document (document.go) to
+// the layout template it replaced (testdata/layout_ref.html) and to the
+// layout the other pages still execute, for the inbox and the ticket page,
+// with and without macro shortcuts in the help.
+func TestDocument(t *testing.T) {
+	assets, err := loadAssets()
+	if err != nil {
+		t.Fatal(err)
+	}
+	pages, err := parsePages(assets)
+	if err != nil {
+		t.Fatal(err)
+	}
+	funcs := template.FuncMap{"icon": channelIcon, "asset": assets.URL}
+	h := `"><script>alert(1)</script>&'+`
+	now := time.Date(2026, 12, 7, 10, 0, 0, 0, time.UTC)
+	tk := &desk.Ticket{ID: "t1", Number: 42, Subject: "Refund " + h, Channel: desk.ChannelEmail, Status: desk.StatusOpen, CreatedAt: now}
+	for _, name := range []string{"inbox", "ticket"} {
+		old := template.Must(template.New("layout_ref.html").Funcs(funcs).ParseFiles("testdata/layout_ref.html", "testdata/"+name+"_ref.html"))
+		for _, lang := range Languages {
+			for _, macros := range [][]desk.Macro{nil, {{ID: "m1", Name: "Close " + h, Shortcut: "g" + h}, {ID: "m2", Name: "No keys"}}} {
+				p := &pageData{Lang: lang, Title: "nav.inbox", CSRF: "tok" + h, loc: time.UTC, now: now,
+					Workspace: &desk.Workspace{Name: "Acme " + h}, Agent: &desk.Agent{ID: "a1" + h, Name: "Ana", Role: desk.RoleAdmin, Capacity: 5},
+					Nav: &navData{Views: []view{{ID: "mine", Label: "Mine", Count: 3, Href: "/?view=mine"}}, Current: "mine"}}
+				if name == "inbox" {
+					p.Inbox = &inboxData{View: "mine", Heading: "Mine", First: true, Empty: "empty.mine"}
+				} else {
+					p.TitleText = tk.Subject
+					p.Ticket = &ticketData{T: tk, Form: &form{}, Macros: macros}
+				}
+				var got, cur, ref bytes.Buffer
+				p.writeDocument(&got, assets, codeContent[name](p))
+				if err := pages[lang][name].Execute(&cur, p); err != nil {
+					t.Fatal(err)
+				}
+				if err := old.Execute(&ref, p); err != nil {
+					t.Fatal(err)
+				}
+				for _, want := range []struct {
+					what string
+					b    *bytes.Buffer
+				}{{"the layout template", &cur}, {"the old layout", &ref}} {
+					if g, w := got.String(), want.b.String(); g != w {
+						i := firstDiff(g, w)
+						t.Fatalf("%s %s, %d macros: differs from %s at byte %d:\n got %q\nwant %q", name, lang, len(macros), want.what, i, tail(g, i), tail(w, i))
+					}
+				}
+				if strings.Contains(got.String(), "<script>") {
+					t.Fatalf("markup from data")
+				}
+			}
+		}
 	}
 }
