@@ -90,12 +90,12 @@ func (w *Web) dirOf(ctx context.Context, ws string) (*directory, error) {
 	s := w.dirs.slot(ws)
 	s.load.Lock()
 	defer s.load.Unlock()
-	if d := s.cur; d != nil && d.version >= ver {
+	if d := s.cur; d != nil && d.version >= ver.Directory {
 		return d, nil
 	}
 	// Read after the version: the lists hold every write up to it (maybe
 	// later ones too, which the next version's readers read again).
-	d := &directory{version: ver, macros: map[string][]desk.Macro{}, replies: map[string][]desk.SavedReply{}}
+	d := &directory{version: ver.Directory, macros: map[string][]desk.Macro{}, replies: map[string][]desk.SavedReply{}}
 	if d.ws, err = st.Workspace(ctx, ws); err != nil {
 		return nil, fmt.Errorf("directory workspace: %w", err)
 	}
