@@ -19,11 +19,24 @@ type EventReader interface {
 	// none). No event at or below it commits later, so a reader that starts
 	// "from now" resumes from it and misses nothing after.
 	LastEventSeq(ctx context.Context, ws string) (int64, error)
-	// DirectoryVersion returns a number that changes whenever ws itself, its agents
-	// (or their groups), groups, field definitions, macros, saved replies
-	// or SLA policies change, on any node; 0 if none ever did. Pages keep
-	// those lists while it stays the same.
-	DirectoryVersion(ctx context.Context, ws string) (int64, error)
+	// DirectoryVersion returns ws's directory version (both numbers, in
+	// one read), moved on any node; zeros if nothing ever moved it.
+	DirectoryVersion(ctx context.Context, ws string) (DirectoryVersion, error)
+}
+
+// DirectoryVersion is a workspace's pair of change counters for what pages
+// show beside the tickets. Each only grows, and grows in the transaction
+// of the change, so a page keeps what it read while the number it depends
+// on stays the same.
+type DirectoryVersion struct {
+	// Directory moves whenever the workspace itself, its agents (or their
+	// groups), groups, field definitions, macros, saved replies or SLA
+	// policies change.
+	Directory int64
+	// Contacts moves whenever a contact's name, e-mail, phone or number
+	// changes or a contact is deleted; not when one is created, nor when
+	// only its other details change.
+	Contacts int64
 }
 
 // MaxFeedPage bounds one page of the event feed.

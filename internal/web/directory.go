@@ -66,33 +66,43 @@ func (ds *directories) slot(ws string) *dirSlot {
 }
 
 // dir returns the directory of v's workspace as of this request: read once
-// per request (kept on v), read from the store only when the version moved.
+// per request (kept on v with the contacts version read beside it), read
+// from the store only when the version moved.
 func (w *Web) dir(ctx context.Context, v *visit) (*directory, error) {
 	if v.dir != nil {
 		return v.dir, nil
 	}
-	d, err := w.dirOf(ctx, v.ws.ID)
+	d, ver, err := w.dirOf(ctx, v.ws.ID)
 	if err != nil {
 		return nil, err
 	}
-	v.dir = d
+	v.dir, v.contactsVersion = d, ver.Contacts
 	return d, nil
 }
 
 // dirOf returns workspace ws's directory, read from the store only when
-// its version moved.
-func (w *Web) dirOf(ctx context.Context, ws string) (*directory, error) {
+// its version moved, and the versions it read (the contacts version is
+// for contactcache.go: one row serves both).
+func (w *Web) dirOf(ctx context.Context, ws string) (*directory, desk.DirectoryVersion, error) {
 	st := w.cfg.Desk.Store
 	ver, err := st.DirectoryVersion(ctx, ws)
 	if err != nil {
-		return nil, fmt.Errorf("directory: %w", err)
+		return nil, ver, fmt.Errorf("directory: %w", err)
 	}
+	d, err := w.loadDir(ctx, ws, ver.Directory)
+	return d, ver, err
+}
+
+// loadDir returns ws's directory at version ver or later.
+func (w *Web) loadDir(ctx context.Context, ws string, ver int64) (*directory, error) {
+	st := w.cfg.Desk.Store
 	s := w.dirs.slot(ws)
 	s.load.Lock()
 	defer s.load.Unlock()
 	if d := s.cur; d != nil && d.version >= ver {
 		return d, nil
 	}
+	var err error
 	// Read after the version: the lists hold every write up to it (maybe
 	// later ones too, which the next version's readers read again).
 	d := &directory{version: ver, macros: map[string][]desk.Macro{}, replies: map[string][]desk.SavedReply{}}

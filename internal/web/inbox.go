@@ -206,7 +206,7 @@ func (w *Web) rows(ctx context.Context, v *visit, ts []desk.Ticket) ([]row, erro
 			cids = append(cids, ts[i].ContactID)
 		}
 	}
-	contacts, err := w.contactNames(ctx, v.ws.ID, cids) // contactnames.go: names only
+	contacts, err := w.contactNames(ctx, v, cids) // contactnames.go: cached names
 	if err != nil {
 		return nil, err
 	}
@@ -220,8 +220,8 @@ func (w *Web) rows(ctx context.Context, v *visit, ts []desk.Ticket) ([]row, erro
 	for i := range ts {
 		t := &ts[i]
 		out[i] = row{T: t, SLA: slaOf(t, now)}
-		if c := contacts[t.ContactID]; c != nil {
-			out[i].Contact = contactName(c)
+		if c, ok := contacts[t.ContactID]; ok {
+			out[i].Contact = c.label()
 		}
 		if a := agents[t.AssigneeID]; a != nil {
 			out[i].Assignee, out[i].Initials = a.Name, initials(a.Name)
@@ -249,17 +249,8 @@ func slaOf(t *desk.Ticket, now time.Time) sla {
 	return s
 }
 
-func contactName(c *desk.Contact) string {
-	switch {
-	case c.Name != "":
-		return c.Name
-	case c.Email != "":
-		return c.Email
-	case c.Phone != "":
-		return c.Phone
-	}
-	return "#" + strconv.FormatInt(c.Number, 10)
-}
+// contactName names c as a list row does.
+func contactName(c *desk.Contact) string { return lineOf(c).label() }
 
 func initials(name string) string {
 	var out []rune

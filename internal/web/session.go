@@ -31,6 +31,9 @@ type visit struct {
 	lang  string
 	p     *auth.Principal
 	dir   *directory // this request's directory (directory.go), once read
+	// contactsVersion is the workspace's contacts version, read with dir
+	// (contactcache.go).
+	contactsVersion int64
 }
 
 func (v *visit) caller() *desk.Caller { return v.p.Caller() }
@@ -148,7 +151,7 @@ func (w *Web) visitOf(r *http.Request) (*visit, error) {
 	// The agent and workspace come from the directory, exact at its
 	// version (directory.go); the session's own read above already
 	// checked the agent is active and its password unchanged.
-	d, err := w.dirOf(r.Context(), s.WorkspaceID)
+	d, ver, err := w.dirOf(r.Context(), s.WorkspaceID)
 	if err != nil {
 		return nil, err
 	}
@@ -159,7 +162,7 @@ func (w *Web) visitOf(r *http.Request) (*visit, error) {
 	// Copies: handlers may change their visit's agent and workspace.
 	a, ws := *cached, *d.ws
 	return &visit{sess: s, agent: &a, ws: &ws, loc: agentZone(&a, &ws), lang: agentLang(r, &a, &ws), dir: d,
-		p: &auth.Principal{WorkspaceID: a.WorkspaceID, AgentID: a.ID, Role: s.Role}}, nil
+		contactsVersion: ver.Contacts, p: &auth.Principal{WorkspaceID: a.WorkspaceID, AgentID: a.ID, Role: s.Role}}, nil
 }
 
 // page wraps a GET handler: without a session it sends the browser to

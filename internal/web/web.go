@@ -58,6 +58,8 @@ type Web struct {
 	secure bool        // cookies Secure whatever the request
 	counts viewCounts  // the inbox's view counts (counts.go)
 	dirs   directories // agents, groups, fields… per workspace (directory.go)
+	// contacts' names in lists, per workspace (contactcache.go)
+	contacts contactCache
 }
 
 // New parses the templates and hashes the assets.

@@ -966,11 +966,13 @@ func testTicketCounts(t *testing.T, st desk.Store) {
 
 // testDirectoryVersion holds DirectoryVersion to its contract: every write
 // to what sits beside the tickets (the workspace, agents, their presence, groups, field
-// definitions, macros, saved replies, SLA policies) moves it, tickets do
-// not, and one workspace's writes leave another's alone.
+// definitions, macros, saved replies, SLA policies) moves Directory, tickets do
+// not; what a list shows of a contact (name, e-mail, phone) and deleting
+// one move Contacts and nothing else, other details and new contacts do
+// not; one workspace's writes leave another's alone.
 func testDirectoryVersion(t *testing.T, st desk.Store) {
 	a, b := newFixture(t, st, "acme"), newFixture(t, st, "globex")
-	ver := func(f *fixture) int64 {
+	ver := func(f *fixture) desk.DirectoryVersion {
 		t.Helper()
 		v, err := st.DirectoryVersion(ctx, f.ws.ID)
 		if err != nil {
@@ -978,8 +980,8 @@ func testDirectoryVersion(t *testing.T, st desk.Store) {
 		}
 		return v
 	}
-	if v, err := st.DirectoryVersion(ctx, "0123456789abcdef01234567"); err != nil || v != 0 {
-		t.Fatalf("DirectoryVersion of no workspace = %d, %v; want 0", v, err)
+	if v, err := st.DirectoryVersion(ctx, "0123456789abcdef01234567"); err != nil || v != (desk.DirectoryVersion{}) {
+		t.Fatalf("DirectoryVersion of no workspace = %+v, %v; want zeros", v, err)
 	}
 	caller := desk.Caller{AgentID: a.admin.ID, Role: desk.RoleAdmin}
 	name := "Billing"
@@ -1002,6 +1004,10 @@ func testDirectoryVersion(t *testing.T, st desk.Store) {
 			_, err := a.svc.PutFieldDef(ctx, a.ws.ID, desk.FieldDef{Key: "order", Scope: "ticket", Label: "Order", Type: "text"})
 			return err
 		}},
+		{"contact field definition", func() error {
+			_, err := a.svc.PutFieldDef(ctx, a.ws.ID, desk.FieldDef{Key: "tier", Scope: "contact", Label: "Tier", Type: "text"})
+			return err
+		}},
 		{"macro", func() error {
 			_, err := a.svc.CreateMacro(ctx, a.ws.ID, caller, desk.NewMacro{Name: "Thanks", Reply: "Thank you", Shared: true})
 			return err
@@ -1022,16 +1028,75 @@ func testDirectoryVersion(t *testing.T, st desk.Store) {
 		if err := s.do(); err != nil {
 			t.Fatalf("%s: %v", s.what, err)
 		}
-		if after := ver(a); after == before {
-			t.Errorf("%s left the directory version at %d", s.what, after)
+		if after := ver(a); after.Directory == before.Directory || after.Contacts != before.Contacts {
+			t.Errorf("%s: version %+v → %+v; want Directory moved, Contacts not", s.what, before, after)
 		}
 	}
 	before := ver(a)
 	a.ticket(t, desk.NewTicket{Subject: "Where is my order?", Channel: desk.ChannelEmail})
 	if after := ver(a); after != before {
-		t.Errorf("a new ticket moved the directory version %d → %d", before, after)
+		t.Errorf("a new ticket moved the directory version %+v → %+v", before, after)
+	}
+
+	// Contacts: what a list row shows of one (contactName in internal/web).
+	str := func(s string) *string { return &s }
+	patch := func(p desk.ContactPatch) func() error {
+		return func() error { _, err := a.svc.UpdateContact(ctx, a.ws.ID, a.contact.ID, p); return err }
+	}
+	var bea *desk.Contact
+	contactSteps := []struct {
+		what  string
+		do    func() error
+		moves bool
+	}{
+		{"new contact", func() (err error) {
+			bea, err = a.svc.CreateContact(ctx, a.ws.ID, desk.NewContact{Name: "Bea", Email: "bea@example.com", Phone: "+56933334444"})
+			return err
+		}, false},
+		{"rename", patch(desk.ContactPatch{Name: str("Ana María Pérez")}), true},
+		{"new e-mail", patch(desk.ContactPatch{Email: str("ana.maria@example.com")}), true},
+		{"new phone", patch(desk.ContactPatch{Phone: str("+56955556666")}), true},
+		{"phone cleared", patch(desk.ContactPatch{Phone: str("")}), true},
+		{"the same name again", patch(desk.ContactPatch{Name: str("Ana María Pérez")}), false},
+		{"first and last name, national id", patch(desk.ContactPatch{FirstName: str("Ana"), LastName: str("Pérez"),
+			NationalID: str("11.111.111-1")}), false},
+		{"custom field", patch(desk.ContactPatch{CustomFields: desk.Fields{{Key: "tier", Value: json.RawMessage(`"gold"`)}}}), false},
+		{"identities", patch(desk.ContactPatch{Identities: &[]desk.Identity{{Channel: desk.ChannelWhatsApp, ExternalID: "+56955556666"}}}), false},
+		{"door meta", func() error {
+			return st.Update(ctx, func(tx desk.Tx) error {
+				c, err := tx.Contact(ctx, a.ws.ID, a.contact.ID)
+				if err != nil {
+					return err
+				}
+				c.Meta = map[string]map[string]json.RawMessage{"door": {"handle": json.RawMessage(`"ana2"`)}}
+				c.UpdatedAt = time.Now()
+				return tx.UpdateContact(ctx, c)
+			})
+		}, false},
+		// Bea has a name, an e-mail and a phone: the merge changes none of
+		// Ana's, so only Bea's deletion moves the number.
+		{"merge (a delete)", func() error {
+			_, _, err := a.svc.MergeContacts(ctx, a.ws.ID, caller, desk.Actor{Kind: desk.ActorAgent, ID: a.admin.ID}, bea.ID, a.contact.ID)
+			return err
+		}, true},
+	}
+	for _, s := range contactSteps {
+		before := ver(a)
+		if err := s.do(); err != nil {
+			t.Fatalf("%s: %v", s.what, err)
+		}
+		after := ver(a)
+		if after.Directory != before.Directory {
+			t.Errorf("%s moved the Directory number %d → %d", s.what, before.Directory, after.Directory)
+		}
+		if moved := after.Contacts != before.Contacts; moved != s.moves {
+			t.Errorf("%s: Contacts %d → %d; want moved %v", s.what, before.Contacts, after.Contacts, s.moves)
+		}
+	}
+	if _, err := st.Contact(ctx, a.ws.ID, a.contact.ID); !errors.Is(err, desk.ErrNotFound) {
+		t.Errorf("the merged contact is still there: %v", err)
 	}
 	if got := ver(b); got != other {
-		t.Errorf("acme's writes moved globex's version %d → %d", other, got)
+		t.Errorf("acme's writes moved globex's version %+v → %+v", other, got)
 	}
 }
