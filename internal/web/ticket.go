@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"errors"
 	"html/template"
 	"net/http"
@@ -83,6 +84,22 @@ type ticketData struct {
 	MaxFile string
 }
 
+// timelineReader is a store that reads a ticket's events without some
+// types (sqlstore does).
+type timelineReader interface {
+	EventsBut(ctx context.Context, ws, ticketID string, skip ...string) ([]desk.Event, error)
+}
+
+// timeline reads the events the ticket page uses: its timeline, which
+// leaves message_added to the conversation, and the SLA clocks, which
+// read status changes. On a busy ticket most events are messages.
+func (w *Web) timeline(ctx context.Context, ws, ticketID string) ([]desk.Event, error) {
+	if r, ok := w.cfg.Desk.Store.(timelineReader); ok {
+		return r.EventsBut(ctx, ws, ticketID, desk.EventMessageAdded)
+	}
+	return w.cfg.Desk.Store.Events(ctx, ws, ticketID)
+}
+
 func (w *Web) ticketOf(r *http.Request, v *visit) (*desk.Ticket, error) {
 	n, err := strconv.ParseInt(r.PathValue("number"), 10, 64)
 	if err != nil || n <= 0 {
@@ -122,7 +139,7 @@ func (w *Web) showTicket(rw http.ResponseWriter, r *http.Request, v *visit, t *d
 	if err != nil {
 		return err
 	}
-	evs, err := st.Events(ctx, v.ws.ID, t.ID)
+	evs, err := w.timeline(ctx, v.ws.ID, t.ID)
 	if err != nil {
 		return err
 	}

@@ -302,6 +302,31 @@ func (c *conn) Events(ctx context.Context, ws, ticketID string) ([]desk.Event, e
 	return out, c.mapErr(err, "events of "+ticketID)
 }
 
+// EventsBut reads a ticket's events as Events does, without those of the
+// given types: the desk's timeline skips message_added (the conversation
+// shows it), which is most of a busy ticket's events, so they are not
+// scanned only to be dropped (internal/web).
+func (c *conn) EventsBut(ctx context.Context, ws, ticketID string, skip ...string) ([]desk.Event, error) {
+	if len(skip) == 0 {
+		return c.Events(ctx, ws, ticketID)
+	}
+	if err := c.flushEvents(ctx); err != nil {
+		return nil, err
+	}
+	args := []any{ws, ticketID}
+	var not strings.Builder
+	for i, t := range skip {
+		if i > 0 {
+			not.WriteString(", ")
+		}
+		args = append(args, t)
+		fmt.Fprintf(&not, "$%d", len(args))
+	}
+	rows, err := c.q.QueryContext(ctx, `SELECT `+eventCols+` FROM events WHERE workspace_id = $1 AND ticket_id = $2 AND type NOT IN (`+not.String()+`) ORDER BY at, id`, args...)
+	out, err := collect(rows, err, scanEvent)
+	return out, c.mapErr(err, "events of "+ticketID)
+}
+
 // EventsAfter reads ws's events numbered above after, in seq order. Its
 // one statement reads one snapshot, which holds a prefix of the
 // workspace's numbers (sendEvents): the page has no gap a later commit
