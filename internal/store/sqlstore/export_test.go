@@ -12,8 +12,14 @@ func SetLeadCap(n int) (restore func()) {
 
 // TicketsSQL is the statement Tickets runs for f, for plan tests.
 func TicketsSQL(ws string, f desk.TicketFilter) (string, []any) {
-	where, args := ticketWhere(ws, &f)
-	return `SELECT ` + ticketCols + ` FROM tickets t WHERE ` + where + ` ORDER BY ` + orders[f.Order].sql + ` LIMIT 25`, args
+	if f.Limit == 0 {
+		f.Limit = 25
+	}
+	q, args, err := ticketsSQL(ws, &f)
+	if err != nil {
+		panic(err)
+	}
+	return q, args
 }
 
 // SetWindows makes PostgreSQL's first tries for words walk recent newest

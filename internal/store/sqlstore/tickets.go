@@ -403,18 +403,34 @@ func ticketWhere(ws string, f *desk.TicketFilter) (string, []any) {
 	return b.String(), args
 }
 
+// oneContact reports whether f keeps one contact's tickets only.
+func oneContact(f *desk.TicketFilter) bool {
+	return f.ContactID != "" || f.ContactIdent != nil || f.NationalID != ""
+}
+
 // MaxPage bounds every list query.
 const MaxPage = 1000
 
 func (c *conn) Tickets(ctx context.Context, ws string, f desk.TicketFilter) ([]desk.Ticket, error) {
+	q, args, err := ticketsSQL(ws, &f)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := c.q.QueryContext(ctx, q, args...)
+	out, err := collect(rows, err, func(r *sql.Rows, t *desk.Ticket) error { return scanTicket(r, t) })
+	return out, c.mapErr(err, "tickets")
+}
+
+// ticketsSQL is the statement Tickets runs for f.
+func ticketsSQL(ws string, f *desk.TicketFilter) (string, []any, error) {
 	spec, ok := orders[f.Order]
 	if !ok {
-		return nil, fmt.Errorf("%w: unknown order %q", desk.ErrInvalid, f.Order)
+		return "", nil, fmt.Errorf("%w: unknown order %q", desk.ErrInvalid, f.Order)
 	}
-	where, args := ticketWhere(ws, &f)
+	where, args := ticketWhere(ws, f)
 	if f.After != nil {
 		if spec.key == "" {
-			return nil, fmt.Errorf("%w: order %q pages by offset, not cursor", desk.ErrInvalid, f.Order)
+			return "", nil, fmt.Errorf("%w: order %q pages by offset, not cursor", desk.ErrInvalid, f.Order)
 		}
 		cmp := ">"
 		if spec.desc {
@@ -432,13 +448,21 @@ func (c *conn) Tickets(ctx context.Context, ws string, f desk.TicketFilter) ([]d
 	if limit <= 0 || limit > MaxPage {
 		limit = MaxPage
 	}
-	q := fmt.Sprintf(`SELECT %s FROM tickets t WHERE %s ORDER BY %s LIMIT %d`, ticketCols, where, spec.sql, limit)
+	order := spec.sql
+	if oneContact(f) && spec.key != "t.number" {
+		// A contact has a handful of tickets, found through
+		// tickets_contact and sorted. Left to itself, a planner facing
+		// ORDER BY … LIMIT walks the order's index over the whole
+		// workspace instead, filtering for the contact: 0.8-1.6 s at
+		// 1,000,000 tickets against 60 µs. The unary plus keeps any
+		// index from providing the order (TestHotReadPlans).
+		order = "+" + order
+	}
+	q := fmt.Sprintf(`SELECT %s FROM tickets t WHERE %s ORDER BY %s LIMIT %d`, ticketCols, where, order, limit)
 	if f.Offset > 0 {
 		q += fmt.Sprintf(" OFFSET %d", f.Offset)
 	}
-	rows, err := c.q.QueryContext(ctx, q, args...)
-	out, err := collect(rows, err, func(r *sql.Rows, t *desk.Ticket) error { return scanTicket(r, t) })
-	return out, c.mapErr(err, "tickets")
+	return q, args, nil
 }
 
 func (c *conn) CountTickets(ctx context.Context, ws string, f desk.TicketFilter) (int64, error) {

@@ -398,6 +398,65 @@ func testTicketFilters(t *testing.T, st desk.Store) {
 		}
 	}
 	_ = t2
+
+	// One contact's tickets in every order, paged by cursor where the
+	// order has one: the whole list's order with the others left out
+	// (the store sorts a contact's few tickets itself, sqlstore's
+	// oneContact).
+	for i := 0; i < 4; i++ {
+		f.ticket(t, desk.NewTicket{Subject: fmt.Sprint("more ", i), ContactID: other.ID, Priority: []desk.Priority{desk.PriorityLow, desk.PriorityUrgent}[i%2]})
+		if i == 1 {
+			again := "two again" // t2 updated between the others
+			if _, err := f.svc.UpdateTicket(ctx, f.ws.ID, t2.ID, desk.System, desk.TicketPatch{Subject: &again}); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	for _, o := range []desk.TicketOrder{desk.OrderNumberDesc, desk.OrderNumberAsc, desk.OrderUpdatedDesc, desk.OrderUpdatedAsc, desk.OrderCreatedDesc,
+		desk.OrderCreatedAsc, desk.OrderPriority, desk.OrderSLADue, desk.OrderStatusAsc, desk.OrderStatusDesc, desk.OrderQueue} {
+		all, err := st.Tickets(ctx, f.ws.ID, desk.TicketFilter{Order: o})
+		if err != nil {
+			t.Fatalf("order %q: %v", o, err)
+		}
+		var want []int64
+		for _, tk := range all {
+			if tk.ContactID == other.ID {
+				want = append(want, tk.Number)
+			}
+		}
+		got, err := st.Tickets(ctx, f.ws.ID, desk.TicketFilter{Order: o, ContactID: other.ID})
+		if err != nil {
+			t.Fatalf("contact, order %q: %v", o, err)
+		}
+		var nums []int64
+		for _, tk := range got {
+			nums = append(nums, tk.Number)
+		}
+		if len(want) != 5 || fmt.Sprint(nums) != fmt.Sprint(want) {
+			t.Errorf("contact's tickets, order %q: got %v, want %v", o, nums, want)
+		}
+		if o != desk.OrderStatusAsc && o != desk.OrderStatusDesc && o != desk.OrderQueue { // those page by offset
+			var paged []int64
+			var after *desk.Cursor
+			for range 10 {
+				page, err := st.Tickets(ctx, f.ws.ID, desk.TicketFilter{Order: o, ContactID: other.ID, Limit: 2, After: after})
+				if err != nil {
+					t.Fatalf("contact, order %q, paged: %v", o, err)
+				}
+				for _, tk := range page {
+					paged = append(paged, tk.Number)
+				}
+				if len(page) < 2 {
+					break
+				}
+				c := page[len(page)-1].CursorIn(o)
+				after = &c
+			}
+			if fmt.Sprint(paged) != fmt.Sprint(want) {
+				t.Errorf("contact's tickets, order %q, by pages of 2: got %v, want %v", o, paged, want)
+			}
+		}
+	}
 }
 
 func testKeysetPagination(t *testing.T, st desk.Store) {
