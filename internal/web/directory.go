@@ -30,6 +30,8 @@ type directory struct {
 	byID    map[string]*desk.Agent
 	groups  []desk.Group
 	fields  []desk.FieldDef // ticket fields
+	// policies are the SLA policies (the ticket page's clocks).
+	policies []desk.SLAPolicy
 
 	mu      sync.Mutex // guards the per-caller lists
 	macros  map[string][]desk.Macro
@@ -117,6 +119,9 @@ func (w *Web) loadDir(ctx context.Context, ws string, ver int64) (*directory, er
 	}
 	if d.fields, err = st.FieldDefs(ctx, ws, "ticket"); err != nil {
 		return nil, fmt.Errorf("directory fields: %w", err)
+	}
+	if d.policies, err = st.SLAPolicies(ctx, ws); err != nil {
+		return nil, fmt.Errorf("directory SLA policies: %w", err)
 	}
 	d.byID = make(map[string]*desk.Agent, len(d.agents))
 	for i := range d.agents {

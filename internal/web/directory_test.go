@@ -36,7 +36,7 @@ func TestDirectoryFollowsChanges(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if body := show(page); strings.Contains(body, "Late Deliveries") || strings.Contains(body, "Nadia Newcomer") {
+		if body := show(page); strings.Contains(body, "Late Deliveries") || strings.Contains(body, "Nadia Newcomer") || strings.Contains(body, `class="clock`) {
 			t.Fatal("the page shows what was not made yet")
 		}
 
@@ -50,8 +50,11 @@ func TestDirectoryFollowsChanges(t *testing.T) {
 		if r := other.Do("POST", "/api/v1/macros", map[string]any{"name": "Parcel apology", "reply": "Sorry!", "scope": "shared"}, auth); r.Status != http.StatusCreated {
 			t.Fatalf("create macro: %d %s", r.Status, r.Body)
 		}
+		if r := other.Do("PUT", "/api/v1/sla/policies/default", map[string]any{"first_reply_seconds": 3600, "resolve_seconds": 86400}, auth); r.Status != http.StatusOK {
+			t.Fatalf("set SLA policy: %d %s", r.Status, r.Body)
+		}
 		body := show(page)
-		for _, want := range []string{"Late Deliveries", "Nadia Newcomer", "Parcel apology"} {
+		for _, want := range []string{"Late Deliveries", "Nadia Newcomer", "Parcel apology", `<p class="clock"><span class="muted">First reply:</span>`} {
 			if !strings.Contains(body, want) {
 				t.Errorf("the ticket page does not show %q made on another node", want)
 			}

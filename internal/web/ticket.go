@@ -199,9 +199,15 @@ func (w *Web) showTicket(rw http.ResponseWriter, r *http.Request, v *visit, t *d
 		return err
 	}
 	if w.cfg.Routing != nil {
-		if d.SLA, err = w.cfg.Routing.SLAFrom(ctx, v.ws.ID, t, evs); err != nil {
-			return err
+		// routing.SLAFrom's clocks, from the directory's policies and
+		// workspace (both behind its version) instead of a read per page.
+		pol := routing.PolicyFor(dir.policies, t.Priority)
+		var cal routing.Calendar
+		if pol != nil && len(pol.Hours) > 0 {
+			cal = routing.CalendarOf(dir.ws)
 		}
+		s := routing.Clock(t, evs, pol, cal, w.now())
+		d.SLA = &s
 	}
 	p := w.newPage(v, "")
 	p.TitleText = "#" + strconv.FormatInt(t.Number, 10) + " " + t.Subject
