@@ -95,6 +95,10 @@ func TestHotReadPlans(t *testing.T) {
 		{"feed", `SELECT id FROM events WHERE workspace_id = $1 AND seq > $2 ORDER BY seq LIMIT 100`, "USING INDEX events_seq (workspace_id=? AND seq>?)"},
 		{"feed head", `SELECT COALESCE(MAX(seq), 0) FROM events WHERE workspace_id = $1`, "events_seq"},
 		{"ticket log", `SELECT id FROM events WHERE workspace_id = $1 AND ticket_id = $2 ORDER BY at, id`, "USING INDEX events_ticket (ticket_id=?)"},
+		// A ticket's attachments with its messages (0037), not a walk
+		// over the workspace's.
+		{"ticket's attachments", `SELECT id FROM attachments WHERE workspace_id = $1 AND ticket_id = $2 AND message_id IS NOT NULL ORDER BY number`,
+			"USING INDEX attachments_ticket (workspace_id=? AND ticket_id=?)"},
 	} {
 		if got := plan(t, db, c.q, "w", "t"); !strings.Contains(got, c.want) || strings.Contains(got, "TEMP B-TREE") {
 			t.Errorf("%s: plan %q, want %q and no sort", c.name, got, c.want)
