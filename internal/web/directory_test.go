@@ -77,3 +77,55 @@ func TestDirectoryFollowsChanges(t *testing.T) {
 		}
 	})
 }
+
+// TestPreviousTickets: a ticket's page lists the contact's other tickets
+// (number, subject, status) and not itself, within what the viewer may
+// see: with ticket access "own", an agent sees its own only.
+func TestPreviousTickets(t *testing.T) {
+	servertest.Run(t, func(t *testing.T, e *servertest.Env) {
+		ctx := context.Background()
+		d := e.Deps.Desk
+		ana, _ := e.Agent(desk.NewAgent{Name: "Ana Agent", Email: "ana@acme.test", Role: desk.RoleAgent, Capacity: 10})
+		ct, err := d.CreateContact(ctx, e.Workspace.ID, desk.NewContact{Name: "Wei Zhang", Email: "wei@example.com"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		mk := func(subject string, assignee string) *desk.Ticket {
+			in := desk.NewTicket{Subject: subject, Channel: desk.ChannelEmail, ContactID: ct.ID, AssigneeID: assignee,
+				Message: &desk.NewMessage{Text: "x", Author: desk.Actor{Kind: desk.ActorContact, ID: ct.ID}}}
+			tk, err := d.CreateTicket(ctx, e.Workspace.ID, desk.Actor{Kind: desk.ActorContact, ID: ct.ID}, in)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return tk
+		}
+		old := mk("Old invoice", ana.ID)
+		other := mk("Someone else's", e.Admin.ID)
+		cur := mk("Current question", ana.ID)
+		if _, err := d.Close(ctx, e.Workspace.ID, old.ID, desk.System, "", ""); err != nil {
+			t.Fatal(err)
+		}
+		link := func(tk *desk.Ticket) string {
+			return `<a href="/tickets/` + strconv.FormatInt(tk.Number, 10) + `">#` + strconv.FormatInt(tk.Number, 10) + " "
+		}
+		admin := newClient(t, e.URL)
+		admin.login(e.Admin.Email, servertest.Password)
+		page := "/tickets/" + strconv.FormatInt(cur.Number, 10)
+		body := admin.get(page).Body
+		prev := body[strings.Index(body, `<ul class="prev">`):]
+		prev = prev[:strings.Index(prev, "</ul>")]
+		if !strings.Contains(prev, link(old)+"Old invoice</a> <span class=\"badge st-closed\">Closed</span>") ||
+			!strings.Contains(prev, link(other)+"Someone else&#39;s</a>") || strings.Contains(prev, link(cur)) {
+			t.Fatalf("admin's previous tickets: %s", prev)
+		}
+		if _, err := d.SetTicketAccess(ctx, e.Workspace.ID, desk.AccessOwn); err != nil {
+			t.Fatal(err)
+		}
+		agent := newClient(t, e.URL)
+		agent.login(ana.Email, servertest.Password)
+		body = agent.get(page).Body
+		if !strings.Contains(body, link(old)+"Old invoice</a>") || strings.Contains(body, link(other)) {
+			t.Fatalf("an agent with access to its own tickets sees another's in the previous tickets")
+		}
+	})
+}

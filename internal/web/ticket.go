@@ -100,6 +100,20 @@ func (w *Web) timeline(ctx context.Context, ws, ticketID string) ([]desk.Event, 
 	return w.cfg.Desk.Store.Events(ctx, ws, ticketID)
 }
 
+// headReader is a store that lists tickets with only what links to them
+// (sqlstore does).
+type headReader interface {
+	TicketHeads(ctx context.Context, ws string, f desk.TicketFilter) ([]desk.Ticket, error)
+}
+
+// ticketHeads lists tickets for links to them: number, subject, status.
+func (w *Web) ticketHeads(ctx context.Context, ws string, f desk.TicketFilter) ([]desk.Ticket, error) {
+	if r, ok := w.cfg.Desk.Store.(headReader); ok {
+		return r.TicketHeads(ctx, ws, f)
+	}
+	return w.cfg.Desk.Store.Tickets(ctx, ws, f)
+}
+
 func (w *Web) ticketOf(r *http.Request, v *visit) (*desk.Ticket, error) {
 	n, err := strconv.ParseInt(r.PathValue("number"), 10, 64)
 	if err != nil || n <= 0 {
@@ -169,7 +183,7 @@ func (w *Web) showTicket(rw http.ResponseWriter, r *http.Request, v *visit, t *d
 		}
 		if c != nil && err == nil {
 			d.Contact, d.Name = c, contactName(c)
-			prev, err := st.Tickets(ctx, v.ws.ID, desk.TicketFilter{ContactID: c.ID, Scope: sc, Limit: 8})
+			prev, err := w.ticketHeads(ctx, v.ws.ID, desk.TicketFilter{ContactID: c.ID, Scope: sc, Limit: 8})
 			if err != nil {
 				return err
 			}
