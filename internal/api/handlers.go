@@ -206,6 +206,8 @@ type agentRequest struct {
 	Capacity int       `json:"capacity,omitempty" doc:"max active assigned tickets; 0 = unlimited"`
 	GroupIDs []string  `json:"group_ids,omitempty"`
 	Meta     doorMeta  `json:"meta,omitempty" doc:"values only one door speaks, by door then field (docs/domain.md), e.g. {\"oneview\":{\"agentAccesses\":[…]}}"`
+	Language string    `json:"language,omitempty" enum:"en,es,zh-Hans,id," doc:"the desk's language for the agent; empty or absent = the workspace's default"`
+	TimeZone string    `json:"time_zone,omitempty" doc:"an IANA zone the desk shows the agent times in; empty or absent = the workspace's"`
 }
 
 type agentList struct {
@@ -226,7 +228,7 @@ func (a *API) createAgent(w http.ResponseWriter, r *http.Request, p *auth.Princi
 		}
 	}
 	na := desk.NewAgent{Name: in.Name, Email: in.Email, PasswordHash: hash,
-		Role: in.Role, Capacity: in.Capacity, GroupIDs: in.GroupIDs}
+		Role: in.Role, Capacity: in.Capacity, GroupIDs: in.GroupIDs, Language: in.Language, TimeZone: in.TimeZone}
 	na.Meta = in.Meta
 	ag, err := a.Desk.CreateAgent(r.Context(), p.WorkspaceID, na)
 	if err != nil {

@@ -1,6 +1,7 @@
 package api_test
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -94,5 +95,52 @@ func TestMePreferencesAPI(t *testing.T) {
 			body: map[string]any{"email": "ana@acme.test", "password": servertest.Password}}.run(t, e)
 		scenario{name: "new password works", method: "POST", path: "/api/v1/tokens", status: 201,
 			body: map[string]any{"email": "ana@acme.test", "password": "new-pass-1"}}.run(t, e)
+	})
+}
+
+// TestCreateAgentPreferencesAPI: POST /api/v1/agents takes language and
+// time_zone as PATCH does; a bad one is 422 with nothing created.
+func TestCreateAgentPreferencesAPI(t *testing.T) {
+	servertest.Run(t, func(t *testing.T, e *servertest.Env) {
+		admin := e.AdminToken
+		created := scenario{name: "create with prefs", method: "POST", path: "/api/v1/agents", token: admin, status: 201,
+			body: map[string]any{"name": "Dewi", "email": "dewi@acme.test", "password": "dewi-pass-1", "language": "id", "time_zone": "Asia/Jakarta"},
+			want: []string{`"language":"id"`, `"time_zone":"Asia/Jakarta"`}}.run(t, e).Map(t)
+		scenario{name: "read back", method: "GET", path: "/api/v1/agents/" + created["id"].(string), token: admin, status: 200,
+			want: []string{`"language":"id"`, `"time_zone":"Asia/Jakarta"`}}.run(t, e)
+		scenario{name: "the agent's own", method: "POST", path: "/api/v1/tokens", status: 201,
+			body: map[string]any{"email": "dewi@acme.test", "password": "dewi-pass-1"}}.run(t, e)
+		scenario{name: "without: the workspace's", method: "POST", path: "/api/v1/agents", token: admin, status: 201,
+			body: map[string]any{"name": "Li", "email": "li@acme.test"},
+			want: []string{`"language":""`, `"time_zone":""`}}.run(t, e)
+
+		for _, bad := range []struct {
+			name, lang, zone, field, rule string
+		}{
+			{"unknown language", "fr", "Asia/Jakarta", "language", "one_of"},
+			{"unknown zone", "id", "Asia/Batavia", "time_zone", "unknown"},
+			{"Local is no place", "", "Local", "time_zone", "unknown"},
+		} {
+			scenario{name: bad.name, method: "POST", path: "/api/v1/agents", token: admin, status: 422,
+				body: map[string]any{"name": "Budi", "email": "budi@acme.test", "language": bad.lang, "time_zone": bad.zone},
+				want: []string{`"code":"invalid"`, `"field":"` + bad.field + `"`, `"rule":"` + bad.rule + `"`}}.run(t, e)
+		}
+		if res := e.Do("GET", "/api/v1/agents", nil, bearer(admin)); strings.Contains(string(res.Body), "budi@acme.test") {
+			t.Fatalf("a refused create made an agent: %s", res.Body)
+		}
+
+		// The OpenAPI document describes them on the create body.
+		var doc struct {
+			Components struct {
+				Schemas map[string]struct {
+					Properties map[string]map[string]any `json:"properties"`
+				} `json:"schemas"`
+			} `json:"components"`
+		}
+		e.Do("GET", "/api/v1/openapi.json", nil).JSON(t, &doc)
+		props := doc.Components.Schemas["agentRequest"].Properties
+		if props["language"]["enum"] == nil || props["time_zone"]["description"] == nil {
+			t.Fatalf("the create body's schema lacks language or time_zone: %v", props)
+		}
 	})
 }

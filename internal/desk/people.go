@@ -61,6 +61,10 @@ type NewAgent struct {
 	GroupIDs     []string
 	AvatarURL    string
 	Meta         map[string]map[string]json.RawMessage // door-specific values
+	// Language and TimeZone are the agent's desk preferences, checked as
+	// AgentPatch's are ("" = the workspace's); see prefs.go.
+	Language string
+	TimeZone string
 }
 
 // CreateAgent adds an agent (or bot) to ws.
@@ -86,6 +90,14 @@ func (s *Service) createAgent(ctx context.Context, ws string, in NewAgent, then 
 	if err := checkMeta(in.Meta); err != nil {
 		return nil, err
 	}
+	lang, err := checkLanguage(in.Language)
+	if err != nil {
+		return nil, err
+	}
+	tz, err := checkZone(in.TimeZone)
+	if err != nil {
+		return nil, err
+	}
 	email := normEmail(in.Email)
 	if in.Role != RoleBot && email == "" {
 		return nil, Required("email")
@@ -94,8 +106,8 @@ func (s *Service) createAgent(ctx context.Context, ws string, in NewAgent, then 
 	a := &Agent{ID: objectid.New(now), WorkspaceID: ws, Name: strings.TrimSpace(in.Name), Email: email,
 		PasswordHash: in.PasswordHash, Role: in.Role, Presence: PresenceOffline, PresenceChangedAt: now,
 		Capacity: in.Capacity, GroupIDs: dedupe(in.GroupIDs), AvatarURL: in.AvatarURL,
-		Meta: mergeMeta(nil, in.Meta), CreatedAt: now, UpdatedAt: now}
-	err := s.Store.Update(ctx, func(tx Tx) error {
+		Meta: mergeMeta(nil, in.Meta), Language: lang, TimeZone: tz, CreatedAt: now, UpdatedAt: now}
+	err = s.Store.Update(ctx, func(tx Tx) error {
 		if err := checkGroups(ctx, tx, ws, a.GroupIDs); err != nil {
 			return err
 		}

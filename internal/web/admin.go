@@ -240,7 +240,8 @@ func (w *Web) agentsData(r *http.Request, v *visit) (*adminData, error) {
 	if err != nil {
 		return nil, err
 	}
-	d := &adminData{Section: "agents", Groups: gs, Roles: []desk.Role{desk.RoleAgent, desk.RoleSupervisor, desk.RoleAdmin, desk.RoleBot}}
+	d := &adminData{Section: "agents", Groups: gs, Zones: zonesWith(v.ws.Timezone),
+		Roles: []desk.Role{desk.RoleAgent, desk.RoleSupervisor, desk.RoleAdmin, desk.RoleBot}}
 	for i := range ags {
 		aa := adminAgent{A: &ags[i]}
 		if ags[i].PasswordHash == "" {
@@ -298,8 +299,13 @@ func (w *Web) createAgent(rw http.ResponseWriter, r *http.Request, v *visit) err
 		return err
 	}
 	values, role, capacity, groups, err := agentForm(r, d.Groups)
+	// The desk language and zone ("" = the workspace's); a refused zone
+	// joins the picker's choices so that it stays picked beside its error.
+	values["language"], values["time_zone"] = r.PostFormValue("language"), r.PostFormValue("time_zone")
+	d.Zones = zonesWith(v.ws.Timezone, values["time_zone"])
 	if err == nil {
-		na := desk.NewAgent{Name: values["name"], Email: values["email"], Role: role, Capacity: capacity, GroupIDs: groups}
+		na := desk.NewAgent{Name: values["name"], Email: values["email"], Role: role, Capacity: capacity, GroupIDs: groups,
+			Language: values["language"], TimeZone: values["time_zone"]}
 		if r.PostFormValue("invite") == "1" {
 			// Invite: no password; the agent chooses one through the link.
 			if r.PostFormValue("password") != "" {

@@ -338,14 +338,18 @@ func TestBrowserAdmin(t *testing.T) {
 
 		run(t, ctx, chromedp.SendKeys(chromedp.CSS(`#a-name`), "Wei Chen"), chromedp.SendKeys(chromedp.CSS(`#a-email`), "wei@acme.test"),
 			chromedp.SetValue(chromedp.CSS(`#a-capacity`), "-3"), chromedp.SendKeys(chromedp.CSS(`#a-password`), "wei-pass-123"),
+			chromedp.SetValue(chromedp.CSS(`#a-lang`), "zh-Hans"), chromedp.SetValue(chromedp.CSS(`#a-tz`), "Asia/Shanghai"),
 			chromedp.Click(chromedp.CSS(`#agentform button[type="submit"]`)))
 		waitFor(t, ctx, "the capacity error beside its field", `!!document.querySelector("#a-capacity-err") && document.querySelector("#a-capacity").getAttribute("aria-invalid") === "true"`)
-		if got := text(t, ctx, `document.querySelector("#a-name").value + "|" + document.querySelector("#a-email").value + "|" + document.querySelector("#a-capacity").value`); got != "Wei Chen|wei@acme.test|-3" {
+		if got := text(t, ctx, `["#a-name", "#a-email", "#a-capacity", "#a-lang", "#a-tz"].map(s => document.querySelector(s).value).join("|")`); got != "Wei Chen|wei@acme.test|-3|zh-Hans|Asia/Shanghai" {
 			t.Fatalf("the typed values were not kept: %q", got)
 		}
 		run(t, ctx, chromedp.SetValue(chromedp.CSS(`#a-capacity`), "5"), chromedp.SendKeys(chromedp.CSS(`#a-password`), "wei-pass-123"),
 			chromedp.Click(chromedp.CSS(`#agentform button[type="submit"]`)))
 		waitFor(t, ctx, "Wei in the list", `document.querySelector("#agents") && document.querySelector("#agents").innerText.includes("wei@acme.test")`)
+		if ags, _ := e.Store.AgentsByEmail(context.Background(), "wei@acme.test"); len(ags) != 1 || ags[0].Language != "zh-Hans" || ags[0].TimeZone != "Asia/Shanghai" {
+			t.Fatalf("Wei's desk language and zone: %+v", ags)
+		}
 
 		run(t, ctx, chromedp.Click(chromedp.CSS(`.admintabs a[href="/admin/tokens"]`)))
 		waitFor(t, ctx, "the tokens page", `!!document.querySelector("#t-agent")`)
@@ -380,7 +384,8 @@ func TestBrowserAdmin(t *testing.T) {
 			t.Error("an agent sees the Admin link")
 		}
 		run(t, ctx2, chromedp.Navigate(e.URL+"/admin/agents"))
-		waitFor(t, ctx2, "the 403 page", `document.body.innerText.includes(`+jsString(web.T("en", "admin.forbidden"))+`)`)
+		// In the language Wei was created with.
+		waitFor(t, ctx2, "the 403 page", `document.body.innerText.includes(`+jsString(web.T("zh-Hans", "admin.forbidden"))+`)`)
 	})
 }
 
@@ -654,6 +659,82 @@ func TestAdminAgentPreferences(t *testing.T) {
 		}
 		if a, _ := e.Store.Agent(ctx, e.Workspace.ID, ana.ID); a.Name != "Ana A." || a.Language != "id" || a.TimeZone != "Asia/Jakarta" {
 			t.Fatalf("an edit without the pickers: %+v", a)
+		}
+	})
+}
+
+// TestAdminCreateAgentPreferences: the new-agent form has the agent page's
+// language and zone pickers; what is picked is stored (invited agents
+// too), and a refused pick stays picked with its error beside it.
+func TestAdminCreateAgentPreferences(t *testing.T) {
+	servertest.Run(t, func(t *testing.T, e *servertest.Env) {
+		ctx := context.Background()
+		c := newClient(t, e.URL)
+		c.login(e.Admin.Email, servertest.Password)
+		tok := c.csrf()
+		if p := c.get("/admin/agents"); !strings.Contains(p.Body, `id="a-lang"`) || !strings.Contains(p.Body, `id="a-tz"`) ||
+			!strings.Contains(p.Body, `<option value="Asia/Jakarta">`) {
+			t.Fatalf("the new-agent form lacks the language and zone pickers: %s", p.Body)
+		}
+		stored := func(email string) *desk.Agent {
+			t.Helper()
+			ags, err := e.Store.AgentsByEmail(ctx, email)
+			if err != nil || len(ags) != 1 {
+				t.Fatalf("agents with %s: %v %v", email, ags, err)
+			}
+			return &ags[0]
+		}
+
+		// Refused: a bad zone, then a bad language; the error beside the
+		// field, every typed value kept, nothing created.
+		before := snapshot(t, e)
+		form := url.Values{"csrf": {tok}, "name": {"Dewi Lestari"}, "email": {"dewi@acme.test"}, "role": {"agent"},
+			"capacity": {"2"}, "language": {"id"}, "time_zone": {"Asia/Batavia"}, "password": {"dewi-pass-1"}}
+		p := c.post("/admin/agents", form)
+		if p.Status != http.StatusUnprocessableEntity || !strings.Contains(p.Body, `id="a-tz-err"`) ||
+			!strings.Contains(p.Body, `aria-describedby="a-tz-err"`) || !strings.Contains(p.Body, `<option value="Asia/Batavia" selected>`) ||
+			!strings.Contains(p.Body, `<option value="id" selected>`) || !strings.Contains(p.Body, `value="Dewi Lestari"`) ||
+			!strings.Contains(p.Body, `value="dewi@acme.test"`) || !strings.Contains(p.Body, `value="2"`) {
+			t.Fatalf("a bad zone: %d %s", p.Status, p.Body)
+		}
+		form.Set("language", "fr")
+		form.Set("time_zone", "Asia/Jakarta")
+		p = c.post("/admin/agents", form)
+		if p.Status != http.StatusUnprocessableEntity || !strings.Contains(p.Body, `id="a-lang-err"`) ||
+			!strings.Contains(p.Body, `<option value="Asia/Jakarta" selected>`) || strings.Contains(p.Body, `id="a-tz-err"`) {
+			t.Fatalf("a bad language: %d %s", p.Status, p.Body)
+		}
+		if after := snapshot(t, e); after != before {
+			t.Fatal("a refused create changed something")
+		}
+
+		// Created: Indonesian in Jakarta, on its page and in the store.
+		form.Set("language", "id")
+		if p := c.post("/admin/agents", form); p.Status != http.StatusSeeOther {
+			t.Fatalf("create: %d %s", p.Status, p.Body)
+		}
+		dewi := stored("dewi@acme.test")
+		if dewi.Language != "id" || dewi.TimeZone != "Asia/Jakarta" {
+			t.Fatalf("created with %q %q", dewi.Language, dewi.TimeZone)
+		}
+		if p := c.get("/admin/agents/" + dewi.ID); !strings.Contains(p.Body, `<option value="id" selected>`) ||
+			!strings.Contains(p.Body, `<option value="Asia/Jakarta" selected>`) {
+			t.Fatalf("the agent page does not show the prefs: %s", p.Body)
+		}
+
+		// Created and invited: the prefs still apply.
+		p = c.post("/admin/agents", url.Values{"csrf": {tok}, "name": {"Sofía Ruiz"}, "email": {"sofia@acme.test"}, "role": {"agent"},
+			"language": {"es"}, "time_zone": {"America/Bogota"}, "invite": {"1"}})
+		invitedLink(t, e, c, p)
+		if a := stored("sofia@acme.test"); a.Language != "es" || a.TimeZone != "America/Bogota" {
+			t.Fatalf("invited with %q %q", a.Language, a.TimeZone)
+		}
+		// A form without them (a script): the workspace's.
+		if p := c.post("/admin/agents", url.Values{"csrf": {tok}, "name": {"Li"}, "email": {"li@acme.test"}, "role": {"agent"}}); p.Status != http.StatusSeeOther {
+			t.Fatalf("create without prefs: %d %s", p.Status, p.Body)
+		}
+		if a := stored("li@acme.test"); a.Language != "" || a.TimeZone != "" {
+			t.Fatalf("created without prefs: %q %q", a.Language, a.TimeZone)
 		}
 	})
 }
