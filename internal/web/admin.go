@@ -380,6 +380,8 @@ func (w *Web) updateAgent(rw http.ResponseWriter, r *http.Request, v *visit) err
 			values[k], prefs[k] = val, &val
 		}
 	}
+	// A refused zone stays picked beside its error.
+	d.Zones = zonesWith(d.Agent.TimeZone, v.ws.Timezone, values["time_zone"])
 	if err == nil {
 		name := values["name"]
 		p := desk.AgentPatch{Name: &name, Role: &role, Capacity: &capacity, GroupIDs: &groups,

@@ -640,7 +640,7 @@ func TestAdminAgentPreferences(t *testing.T) {
 			"language": {"id"}, "time_zone": {"Mars/Olympus_Mons"}}
 		p := c.post(page, form)
 		if p.Status != http.StatusUnprocessableEntity || !strings.Contains(p.Body, `id="a-tz-err"`) ||
-			!strings.Contains(p.Body, `<option value="id" selected>`) {
+			!strings.Contains(p.Body, `<option value="id" selected>`) || !strings.Contains(p.Body, `<option value="Mars/Olympus_Mons" selected>`) {
 			t.Fatalf("a bad zone: %d %s", p.Status, p.Body)
 		}
 		if a, _ := e.Store.Agent(ctx, e.Workspace.ID, ana.ID); a.Language != "" || a.TimeZone != "" {
