@@ -158,7 +158,7 @@ func (w *Web) list(rw http.ResponseWriter, r *http.Request, v *visit, q url.Valu
 		}
 		f.After = &cur
 	}
-	ts, err := w.cfg.Desk.Store.Tickets(ctx, v.ws.ID, f)
+	ts, err := w.ticketHeads(ctx, v.ws.ID, f) // what rows show and page by
 	if err != nil {
 		return err
 	}

@@ -100,13 +100,14 @@ func (w *Web) timeline(ctx context.Context, ws, ticketID string) ([]desk.Event, 
 	return w.cfg.Desk.Store.Events(ctx, ws, ticketID)
 }
 
-// headReader is a store that lists tickets with only what links to them
+// headReader is a store that lists tickets with only what lists show
 // (sqlstore does).
 type headReader interface {
 	TicketHeads(ctx context.Context, ws string, f desk.TicketFilter) ([]desk.Ticket, error)
 }
 
-// ticketHeads lists tickets for links to them: number, subject, status.
+// ticketHeads lists tickets with what the desk's lists show and page by
+// (sqlstore's TicketHeads names the fields).
 func (w *Web) ticketHeads(ctx context.Context, ws string, f desk.TicketFilter) ([]desk.Ticket, error) {
 	if r, ok := w.cfg.Desk.Store.(headReader); ok {
 		return r.TicketHeads(ctx, ws, f)

@@ -422,13 +422,17 @@ func (c *conn) Tickets(ctx context.Context, ws string, f desk.TicketFilter) ([]d
 }
 
 // ticketHeadCols are what TicketHeads reads.
-const ticketHeadCols = `t.id, t.workspace_id, t.number, t.subject, t.status, t.priority, t.channel, t.created_at, t.updated_at`
+const ticketHeadCols = `t.id, t.workspace_id, t.number, t.subject, t.status, t.escalated, t.priority, t.priority_rank, t.channel,
+	t.contact_id, t.assignee_id, t.group_id, t.created_at, t.updated_at, t.first_agent_response_at, t.first_reply_due_at, t.resolve_due_at`
 
 // TicketHeads lists tickets as Tickets does (same filter, order and
-// paging) with only ID, WorkspaceID, Number, Subject, Status, Priority,
-// Channel, CreatedAt and UpdatedAt read: a ticket row is ~45 columns, JSON
-// among them, and a list that links to tickets (the desk's previous
-// tickets of a contact) needs none of the rest.
+// paging) with only what a list of tickets shows and pages by: ID,
+// WorkspaceID, Number, Subject, Status, Escalated, Priority, PriorityRank,
+// Channel, ContactID, AssigneeID, GroupID, CreatedAt, UpdatedAt and the
+// SLA stamps (FirstAgentResponseAt, FirstReplyDueAt, ResolveDueAt). A
+// ticket row is ~45 columns with seven JSON ones decoded per row; the
+// desk's inbox rows and a contact's previous tickets need none of the
+// rest.
 func (c *conn) TicketHeads(ctx context.Context, ws string, f desk.TicketFilter) ([]desk.Ticket, error) {
 	q, args, err := ticketsSQL(ws, &f)
 	if err != nil {
@@ -438,7 +442,9 @@ func (c *conn) TicketHeads(ctx context.Context, ws string, f desk.TicketFilter) 
 	rows, err := c.q.QueryContext(ctx, q, args...)
 	out, err := collect(rows, err, func(r *sql.Rows, t *desk.Ticket) error {
 		var created, updated int64
-		err := r.Scan(&t.ID, &t.WorkspaceID, &t.Number, &t.Subject, &t.Status, &t.Priority, &t.Channel, &created, &updated)
+		err := r.Scan(&t.ID, &t.WorkspaceID, &t.Number, &t.Subject, &t.Status, &t.Escalated, &t.Priority, &t.PriorityRank, &t.Channel,
+			ns(&t.ContactID), ns(&t.AssigneeID), ns(&t.GroupID), &created, &updated,
+			tm(&t.FirstAgentResponseAt), tm(&t.FirstReplyDueAt), tm(&t.ResolveDueAt))
 		t.CreatedAt, t.UpdatedAt = msToTime(created), msToTime(updated)
 		return err
 	})
