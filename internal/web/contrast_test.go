@@ -1,0 +1,134 @@
+package web_test
+
+import (
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/ticketd/ticketd/internal/server/servertest"
+)
+
+// contrastJS lists the visible text of the page whose colour against what
+// is behind it falls short of WCAG 2 AA: 4.5:1, or 3:1 for large text (24
+// px, or 18.66 px bold). The background is the element's own and its
+// ancestors' background colours, blended from the page's canvas up;
+// translucent text is blended over it. Disabled controls and visually
+// hidden text are exempt, as WCAG has them.
+const contrastJS = `(() => {
+  const parse = c => {
+    const m = /rgba?\(([^)]+)\)/.exec(c || "");
+    if (!m) return null;
+    const p = m[1].split(",").map(s => parseFloat(s));
+    return {r: p[0], g: p[1], b: p[2], a: p.length > 3 ? p[3] : 1};
+  };
+  const over = (top, under) => ({
+    r: top.r * top.a + under.r * (1 - top.a), g: top.g * top.a + under.g * (1 - top.a),
+    b: top.b * top.a + under.b * (1 - top.a), a: 1});
+  const lum = c => {
+    const f = v => { v /= 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); };
+    return 0.2126 * f(c.r) + 0.7152 * f(c.g) + 0.0722 * f(c.b);
+  };
+  const canvas = parse(getComputedStyle(document.documentElement).backgroundColor);
+  const base = canvas && canvas.a > 0 ? over(canvas, {r: 255, g: 255, b: 255, a: 1}) :
+    (matchMedia("(prefers-color-scheme: dark)").matches ? {r: 18, g: 18, b: 18, a: 1} : {r: 255, g: 255, b: 255, a: 1});
+  const behind = el => {
+    const layers = [];
+    for (let e = el; e && e !== document.documentElement; e = e.parentElement) {
+      const c = parse(getComputedStyle(e).backgroundColor);
+      if (c && c.a > 0) { layers.push(c); if (c.a >= 1) break; }
+    }
+    let bg = base;
+    for (let i = layers.length - 1; i >= 0; i--) bg = over(layers[i], bg);
+    return bg;
+  };
+  const bad = [], seen = new Set();
+  let checked = 0;
+  const walk = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  while (walk.nextNode()) {
+    const node = walk.currentNode, el = node.parentElement;
+    if (!node.textContent.trim() || !el || seen.has(el)) continue;
+    seen.add(el);
+    if (el.closest("[hidden], .vh, svg, option, script, style, :disabled")) continue;
+    const cs = getComputedStyle(el), box = el.getBoundingClientRect();
+    if (cs.visibility === "hidden" || box.width === 0 || box.height === 0) continue;
+    checked++;
+    const bg = behind(el), fg = over(parse(cs.color), bg);
+    const l1 = lum(fg), l2 = lum(bg);
+    const ratio = (Math.max(l1, l2) + 0.05) / (Math.min(l1, l2) + 0.05);
+    const size = parseFloat(cs.fontSize), bold = parseInt(cs.fontWeight, 10) >= 700;
+    const need = size >= 24 || (bold && size >= 18.66) ? 3 : 4.5;
+    if (ratio < need) {
+      bad.push(ratio.toFixed(2) + " < " + need + ": " + el.tagName.toLowerCase() + (el.className ? "." + String(el.className).split(" ").join(".") : "") +
+        " " + JSON.stringify(node.textContent.trim().slice(0, 40)) + " " + cs.color + " on rgb(" + [bg.r, bg.g, bg.b].map(Math.round).join(", ") + ")");
+    }
+  }
+  return {checked: checked, bad: bad};
+})()`
+
+type contrastResult struct {
+	Checked int      `json:"checked"`
+	Bad     []string `json:"bad"`
+}
+
+// TestBrowserContrast: the text of the desk's main pages meets WCAG AA
+// contrast, in the light and the dark scheme: sign-in, inbox (with SLA
+// badges, priorities, statuses), a ticket (customer, agent and note
+// messages, side panel), the supervisor's board and the admin's agents.
+func TestBrowserContrast(t *testing.T) {
+	e := servertest.New(t, servertestSQLite(t))
+	agent, long := seedDesk(t, e)
+	for _, theme := range []string{"light", "dark"} {
+		t.Run(theme, func(t *testing.T) {
+			var acts []step
+			if theme == "dark" {
+				acts = append(acts, darkScheme())
+			}
+			ctx := tab(t, 1440, 900, acts...)
+			check := func(page string) {
+				t.Helper()
+				r := eval[contrastResult](t, ctx, contrastJS)
+				if r.Checked < 3 {
+					t.Fatalf("%s: only %d texts checked: the scan is broken", page, r.Checked)
+				}
+				t.Logf("%s, %s scheme: %d texts checked", page, theme, r.Checked)
+				if len(r.Bad) > 0 {
+					t.Errorf("%s, %s scheme: %d of %d texts below WCAG AA contrast:\n%s", page, theme, len(r.Bad), r.Checked, strings.Join(r.Bad, "\n"))
+				}
+			}
+			run(t, ctx, chromedp.Navigate(e.URL+"/login"))
+			waitFor(t, ctx, "login", `document.readyState === "complete"`)
+			check("sign-in")
+			// The scan finds what it is for: grey on white, and a
+			// translucent grey on the page.
+			// (Through the CSSOM: the page's CSP refuses style attributes.)
+			eval[any](t, ctx, `(() => { const a = document.createElement("p"), b = document.createElement("p");
+				a.textContent = "faint"; a.style.color = "#aaa"; a.style.background = "#fff";
+				b.textContent = "fainter"; b.style.color = "rgba(128,128,128,.4)";
+				document.body.append(a, b); return 1; })()`)
+			if r := eval[contrastResult](t, ctx, contrastJS); len(r.Bad) != 2 || !strings.Contains(strings.Join(r.Bad, " "), `"faint"`) {
+				t.Fatalf("the scan missed planted low contrast: %v", r.Bad)
+			}
+			run(t, ctx, signIn(e.URL, agent.Email, servertest.Password))
+			waitFor(t, ctx, "the inbox", `!!document.querySelector("nav.views")`)
+			run(t, ctx, chromedp.Navigate(e.URL+"/?view=open"))
+			waitFor(t, ctx, "all open", `document.querySelectorAll("[data-row]").length > 5`)
+			check("inbox")
+			run(t, ctx, chromedp.Navigate(e.URL+"/tickets/"+strconv.FormatInt(long.Number, 10)))
+			waitFor(t, ctx, "the ticket", `!!document.querySelector("#composer")`)
+			check("ticket")
+
+			admin := tab(t, 1440, 900, acts...)
+			run(t, admin, signIn(e.URL, e.Admin.Email, servertest.Password))
+			waitFor(t, admin, "the inbox", `!!document.querySelector("nav.views")`)
+			run(t, admin, chromedp.Navigate(e.URL+"/supervisor"))
+			waitFor(t, admin, "the board", `!!document.querySelector("[data-board]")`)
+			ctx = admin
+			check("supervisor")
+			run(t, admin, chromedp.Navigate(e.URL+"/admin/agents"))
+			waitFor(t, admin, "the agents", `document.readyState === "complete" && !!document.querySelector("main table, main form")`)
+			check("admin agents")
+		})
+	}
+}
