@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -246,4 +247,33 @@ func TestScreenshotsSupervisor(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestBrowserManyPages: an agent walks through more desk pages than a
+// browser keeps connections per host (six), each page with its live
+// stream, then goes back. Pages kept in the back/forward cache held their
+// streams open, and the seventh page waited about a minute for a free
+// connection; leaving a page now closes its stream. The deadline per page
+// is far above a normal load and far below that wait: it catches the hang,
+// it does not measure speed.
+func TestBrowserManyPages(t *testing.T) {
+	e := servertest.New(t, servertestSQLite(t))
+	agent, long := seedDesk(t, e)
+	ctx := tab(t, 1440, 900)
+	run(t, ctx, signIn(e.URL, agent.Email, servertest.Password))
+	waitFor(t, ctx, "the inbox", `!!document.querySelector("nav.views")`)
+	pages := []string{"/?view=open", "/tickets/" + strconv.FormatInt(long.Number, 10), "/?view=mine", "/?view=unassigned", "/settings/profile",
+		"/?view=pending", "/settings/macros", "/?view=open&sort=priority", "/settings/replies", "/?view=solved", "/?view=open"}
+	for i, p := range pages {
+		nctx, cancel := context.WithTimeout(ctx, 20*time.Second)
+		err := chromedp.Do(nctx, chromedp.Navigate(e.URL+p))
+		cancel()
+		if err != nil {
+			t.Fatalf("page %d (%s) did not load: %v", i+1, p, err)
+		}
+		waitFor(t, ctx, "the stream of "+p, `document.getElementById("main").dataset.liveOpen === "1"`)
+	}
+	// Back: the page comes back with a stream of its own.
+	eval[any](t, ctx, `window.__before = true; history.back(); 1`)
+	waitFor(t, ctx, "the page before, reloaded", `!window.__before && location.search === "?view=solved" && document.getElementById("main").dataset.liveOpen === "1"`)
 }

@@ -206,6 +206,13 @@
       if (board) refreshBoard();
     };
     var es = new EventSource(main.dataset.live);
+    // Leaving the page closes the stream at once: a page kept in the
+    // back/forward cache would hold its connection open, and a browser
+    // has six per host, so the seventh desk page an agent opened waited
+    // for one to time out (TestBrowserLabels walks fourteen pages). Coming
+    // back from that cache opens a new one.
+    window.addEventListener("pagehide", function () { es.close(); });
+    window.addEventListener("pageshow", function (e) { if (e.persisted) location.reload(); });
     ["ticket.created", "ticket.status", "ticket.assignment", "ticket.priority", "ticket.group", "ticket.message"].forEach(function (n) {
       es.addEventListener(n, onTicketEvent);
     });
