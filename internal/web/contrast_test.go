@@ -4,6 +4,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 
@@ -130,5 +131,70 @@ func TestBrowserContrast(t *testing.T) {
 			waitFor(t, admin, "the agents", `document.readyState === "complete" && !!document.querySelector("main table, main form")`)
 			check("admin agents")
 		})
+	}
+}
+
+// labelsJS lists the form controls of the page a screen reader could not
+// name: no <label>, aria-label, aria-labelledby or title (buttons may be
+// named by their text).
+const labelsJS = `(() => {
+  const out = [];
+  let checked = 0;
+  for (const el of document.querySelectorAll("input, select, textarea, button")) {
+    if (el.type === "hidden" || el.closest("[hidden]")) continue;
+    checked++;
+    const named = (el.labels && el.labels.length > 0) || (el.getAttribute("aria-label") || "").trim() ||
+      (el.getAttribute("aria-labelledby") || "").split(" ").some(id => id && document.getElementById(id)) ||
+      (el.getAttribute("title") || "").trim() || (el.tagName === "BUTTON" && el.textContent.trim());
+    if (!named) out.push(el.outerHTML.slice(0, 120));
+  }
+  return {checked: checked, bad: out};
+})()`
+
+// TestBrowserLabels: every visible control of the desk's main pages has an
+// accessible name (issue 18: labels on every control).
+func TestBrowserLabels(t *testing.T) {
+	e := servertest.New(t, servertestSQLite(t))
+	agent, long := seedDesk(t, e)
+	ctx := tab(t, 1440, 900)
+	start := time.Now()
+	check := func(page string) {
+		t.Helper()
+		r := eval[contrastResult](t, ctx, labelsJS)
+		if r.Checked < 2 {
+			t.Fatalf("%s: only %d controls found: the scan is broken", page, r.Checked)
+		}
+		t.Logf("%s: %d controls (%s)", page, r.Checked, time.Since(start).Round(time.Millisecond))
+		if len(r.Bad) > 0 {
+			t.Errorf("%s: %d of %d controls without an accessible name:\n%s", page, len(r.Bad), r.Checked, strings.Join(r.Bad, "\n"))
+		}
+	}
+	run(t, ctx, chromedp.Navigate(e.URL+"/login"))
+	waitFor(t, ctx, "login", `document.readyState === "complete"`)
+	check("sign-in")
+	eval[any](t, ctx, `document.body.append(document.createElement("input")); 1`)
+	if r := eval[contrastResult](t, ctx, labelsJS); len(r.Bad) != 1 {
+		t.Fatalf("the scan missed a planted unlabelled input: %v", r.Bad)
+	}
+	run(t, ctx, signIn(e.URL, agent.Email, servertest.Password))
+	waitFor(t, ctx, "the inbox", `!!document.querySelector("nav.views")`)
+	run(t, ctx, chromedp.Navigate(e.URL+"/?view=open"))
+	waitFor(t, ctx, "all open", `document.querySelectorAll("[data-row]").length > 5`)
+	check("inbox")
+	run(t, ctx, chromedp.Navigate(e.URL+"/tickets/"+strconv.FormatInt(long.Number, 10)))
+	waitFor(t, ctx, "the ticket", `!!document.querySelector("#composer")`)
+	check("ticket")
+	run(t, ctx, chromedp.Navigate(e.URL+"/settings/profile"))
+	waitFor(t, ctx, "preferences", `document.readyState === "complete"`)
+	check("preferences")
+
+	admin := tab(t, 1440, 900)
+	ctx = admin
+	run(t, admin, signIn(e.URL, e.Admin.Email, servertest.Password))
+	waitFor(t, admin, "the inbox", `!!document.querySelector("nav.views")`)
+	for _, p := range []string{"/supervisor", "/admin/agents", "/admin/groups", "/admin/tokens", "/admin/sla", "/admin/fields", "/admin/workspace", "/admin/channels", "/settings/replies", "/settings/macros"} {
+		run(t, admin, chromedp.Navigate(e.URL+p))
+		waitFor(t, admin, p, `document.readyState === "complete" && !!document.querySelector("main")`)
+		check(p)
 	}
 }
