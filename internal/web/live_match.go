@@ -58,7 +58,7 @@ func (w *Web) streamMatch(rw http.ResponseWriter, r *http.Request, v *visit) err
 			return err
 		}
 		f.Numbers, f.Scope, f.Limit = nums, sc, len(nums)
-		ts, err := w.cfg.Desk.Store.Tickets(ctx, v.ws.ID, f)
+		ts, err := w.ticketHeads(ctx, v.ws.ID, f) // ids are all it returns
 		if err != nil {
 			return err
 		}
