@@ -13,6 +13,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/cdp"
+	cdppage "github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 
 	"github.com/ticketd/ticketd/internal/desk"
@@ -276,4 +278,62 @@ func TestBrowserManyPages(t *testing.T) {
 	// Back: the page comes back with a stream of its own.
 	eval[any](t, ctx, `window.__before = true; history.back(); 1`)
 	waitFor(t, ctx, "the page before, reloaded", `!window.__before && location.search === "?view=solved" && document.getElementById("main").dataset.liveOpen === "1"`)
+}
+
+// TestBrowserManyTabs: an agent opens more desk tabs than a browser keeps
+// connections per host (six, shared by its tabs). Each tab held its live
+// stream, so the seventh tab never loaded; now a tab holds one only while
+// the agent can see it. Each new tab is brought to the front as a person
+// opening it would (the one before goes to the background), then the
+// first comes back: its stream reopens and its counts catch up with a
+// ticket made while it was hidden.
+func TestBrowserManyTabs(t *testing.T) {
+	e := servertest.New(t, servertestSQLite(t))
+	agent, _ := seedDesk(t, e)
+	first := tab(t, 1440, 900)
+	run(t, first, signIn(e.URL, agent.Email, servertest.Password))
+	waitFor(t, first, "the inbox", `!!document.querySelector("nav.views")`)
+	run(t, first, chromedp.Navigate(e.URL+"/?view=open"))
+	waitFor(t, first, "the stream", `document.getElementById("main").dataset.liveOpen === "1"`)
+	const openCount = `[...document.querySelectorAll(".views a")].find(a => a.getAttribute("href") === "/?view=open").querySelector(".count").textContent`
+	before := eval[string](t, first, openCount)
+	prev := first
+	for i := 2; i <= 9; i++ {
+		c, cancel := chromedp.NewContext(first) // another tab, same browser and cookies
+		t.Cleanup(cancel)
+		run(t, c, chromedp.Navigate("about:blank")) // open it first: the deadline below must not close it
+		nctx, cancelN := context.WithTimeout(c, 20*time.Second)
+		err := chromedp.Do(nctx, chromedp.Navigate(e.URL+"/?view=open"), toFront())
+		cancelN()
+		if err != nil {
+			t.Fatalf("tab %d did not load: %v", i, err)
+		}
+		waitFor(t, c, "the stream of tab "+strconv.Itoa(i), `document.visibilityState === "visible" && document.getElementById("main").dataset.liveOpen === "1"`)
+		// Headless Chromium keeps every tab "visible"; a browser with a
+		// window hides the tab left behind, which the page is told here.
+		setVisibility(t, prev, "hidden")
+		waitFor(t, prev, "the tab before it hidden, its stream closed", `document.getElementById("main").dataset.liveOpen === ""`)
+		prev = c
+	}
+	newTicket(t, e, "Made while the first tab was hidden", "Hola.", desk.ChannelEmail, "Hidden Tab")
+	run(t, first, toFront())
+	setVisibility(t, first, "visible")
+	waitFor(t, first, "the stream again", `document.getElementById("main").dataset.liveOpen === "1"`)
+	waitFor(t, first, "the count caught up", openCount+` !== `+strconv.Quote(before))
+}
+
+// setVisibility tells the page it is hidden or visible, as a browser with
+// a window does when the agent switches tabs.
+func setVisibility(t *testing.T, ctx context.Context, state string) {
+	t.Helper()
+	eval[any](t, ctx, `Object.defineProperty(document, "visibilityState", {configurable: true, get: () => "`+state+`"});
+		document.dispatchEvent(new Event("visibilitychange")); 1`)
+}
+
+// toFront brings the tab to the front, as clicking it would.
+func toFront() step {
+	return chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+		_, err := cdp.Call(ctx, tg, cdppage.BringToFront, cdp.Empty{})
+		return err
+	})
 }

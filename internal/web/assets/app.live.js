@@ -205,29 +205,49 @@
       else if (!ticketID) refreshCounts();
       if (board) refreshBoard();
     };
-    var es = new EventSource(main.dataset.live);
-    // Leaving the page closes the stream at once: a page kept in the
-    // back/forward cache would hold its connection open, and a browser
-    // has six per host, so the seventh desk page an agent opened waited
-    // for one to time out (TestBrowserLabels walks fourteen pages). Coming
-    // back from that cache opens a new one.
-    window.addEventListener("pagehide", function () { es.close(); });
-    window.addEventListener("pageshow", function (e) { if (e.persisted) location.reload(); });
-    ["ticket.created", "ticket.status", "ticket.assignment", "ticket.priority", "ticket.group", "ticket.message"].forEach(function (n) {
-      es.addEventListener(n, onTicketEvent);
-    });
-    es.addEventListener("ticket.viewer", function (e) { try { onViewer(JSON.parse(e.data)); } catch (x) { /* ignore */ } });
-    es.addEventListener("agent.presence", function () { if (board) refreshBoard(); });
-    // Too far behind to replay: everything shown may be stale.
-    es.addEventListener("reset", function () {
+    // Everything shown may be stale: the stream was too far behind to
+    // replay, or closed while the tab was hidden.
+    var stale = function () {
       if (ticketID) refreshTicket();
       if (board) refreshBoard();
       if (list) { noteChange("reset"); refreshCounts(); }
+    };
+    // A browser has six connections per host over HTTP/1.1, shared by all
+    // its tabs, and each stream holds one: with six desk tabs open the
+    // seventh never loaded. So only a tab the agent can see holds a stream
+    // (opened when it shows, closed when it hides, brought up to date
+    // when it shows again), and leaving a page closes its stream at once
+    // (a page kept in the back/forward cache held it; coming back from
+    // that cache reloads). TestBrowserManyTabs, TestBrowserManyPages.
+    var es = null, missed = false;
+    var connect = function () {
+      if (es) return;
+      es = new EventSource(main.dataset.live);
+      ["ticket.created", "ticket.status", "ticket.assignment", "ticket.priority", "ticket.group", "ticket.message"].forEach(function (n) {
+        es.addEventListener(n, onTicketEvent);
+      });
+      es.addEventListener("ticket.viewer", function (e) { try { onViewer(JSON.parse(e.data)); } catch (x) { /* ignore */ } });
+      es.addEventListener("agent.presence", function () { if (board) refreshBoard(); });
+      es.addEventListener("reset", stale);
+      es.addEventListener("open", function () {
+        main.dataset.liveOpen = "1";
+        if (ticketID) signal("viewing"); // on every (re)connect
+        if (missed) { missed = false; stale(); }
+      });
+    };
+    var disconnect = function () {
+      if (!es) return;
+      es.close();
+      es = null;
+      missed = true;
+      main.dataset.liveOpen = "";
+    };
+    document.addEventListener("visibilitychange", function () {
+      if (document.visibilityState === "hidden") disconnect(); else connect();
     });
-    es.addEventListener("open", function () {
-      main.dataset.liveOpen = "1";
-      if (ticketID) signal("viewing"); // on every (re)connect
-    });
+    window.addEventListener("pagehide", disconnect);
+    window.addEventListener("pageshow", function (e) { if (e.persisted) location.reload(); });
+    if (document.visibilityState === "hidden") missed = true; else connect();
     // agent.presence comes from desk for every presence change, whichever
     // door made it; the board still looks again now and then, for what no
     // event says (an agent's capacity, a new agent, time passing).
