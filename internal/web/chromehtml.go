@@ -21,11 +21,7 @@ func (p *pageData) ChromeHTML() template.HTML {
 	b.Grow(6144)
 	s := b.WriteString
 	t := func(key string) { escape(&b, p.T(key)) }
-	csrf := func() {
-		s(`<input type="hidden" name="csrf" value="`)
-		escape(&b, p.CSRF)
-		s(`">`)
-	}
+	csrf := func() { csrfInput(&b, p.CSRF) }
 	link := func(href, id, key string) {
 		s(`<li><a href="`)
 		s(href)

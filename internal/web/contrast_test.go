@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"context"
 	"strconv"
 	"strings"
 	"testing"
@@ -111,14 +112,7 @@ func TestBrowserContrast(t *testing.T) {
 			if r := eval[contrastResult](t, ctx, contrastJS); len(r.Bad) != 2 || !strings.Contains(strings.Join(r.Bad, " "), `"faint"`) {
 				t.Fatalf("the scan missed planted low contrast: %v", r.Bad)
 			}
-			run(t, ctx, signIn(e.URL, agent.Email, servertest.Password))
-			waitFor(t, ctx, "the inbox", `!!document.querySelector("nav.views")`)
-			run(t, ctx, chromedp.Navigate(e.URL+"/?view=open"))
-			waitFor(t, ctx, "all open", `document.querySelectorAll("[data-row]").length > 5`)
-			check("inbox")
-			run(t, ctx, chromedp.Navigate(e.URL+"/tickets/"+strconv.FormatInt(long.Number, 10)))
-			waitFor(t, ctx, "the ticket", `!!document.querySelector("#composer")`)
-			check("ticket")
+			agentPages(t, ctx, e.URL, agent.Email, long.Number, check)
 
 			admin := tab(t, 1440, 900, acts...)
 			run(t, admin, signIn(e.URL, e.Admin.Email, servertest.Password))
@@ -176,14 +170,7 @@ func TestBrowserLabels(t *testing.T) {
 	if r := eval[contrastResult](t, ctx, labelsJS); len(r.Bad) != 1 {
 		t.Fatalf("the scan missed a planted unlabelled input: %v", r.Bad)
 	}
-	run(t, ctx, signIn(e.URL, agent.Email, servertest.Password))
-	waitFor(t, ctx, "the inbox", `!!document.querySelector("nav.views")`)
-	run(t, ctx, chromedp.Navigate(e.URL+"/?view=open"))
-	waitFor(t, ctx, "all open", `document.querySelectorAll("[data-row]").length > 5`)
-	check("inbox")
-	run(t, ctx, chromedp.Navigate(e.URL+"/tickets/"+strconv.FormatInt(long.Number, 10)))
-	waitFor(t, ctx, "the ticket", `!!document.querySelector("#composer")`)
-	check("ticket")
+	agentPages(t, ctx, e.URL, agent.Email, long.Number, check)
 	run(t, ctx, chromedp.Navigate(e.URL+"/settings/profile"))
 	waitFor(t, ctx, "preferences", `document.readyState === "complete"`)
 	check("preferences")
@@ -197,4 +184,18 @@ func TestBrowserLabels(t *testing.T) {
 		waitFor(t, admin, p, `document.readyState === "complete" && !!document.querySelector("main")`)
 		check(p)
 	}
+}
+
+// agentPages signs an agent in and runs check on the pages agents live
+// in: the open tickets' list and a ticket.
+func agentPages(t *testing.T, ctx context.Context, base, email string, ticket int64, check func(page string)) {
+	t.Helper()
+	run(t, ctx, signIn(base, email, servertest.Password))
+	waitFor(t, ctx, "the inbox", `!!document.querySelector("nav.views")`)
+	run(t, ctx, chromedp.Navigate(base+"/?view=open"))
+	waitFor(t, ctx, "all open", `document.querySelectorAll("[data-row]").length > 5`)
+	check("inbox")
+	run(t, ctx, chromedp.Navigate(base+"/tickets/"+strconv.FormatInt(ticket, 10)))
+	waitFor(t, ctx, "the ticket", `!!document.querySelector("#composer")`)
+	check("ticket")
 }

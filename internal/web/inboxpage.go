@@ -165,9 +165,9 @@ func (p *pageData) bulkBar(b *bytes.Buffer, d *inboxData) {
 		val := d.Bulk.Val
 		s(`<form id="bulk" class="bulkbar" method="post" action="/bulk" aria-label="`)
 		t("bulk.label")
-		s("\">\n  <input type=\"hidden\" name=\"csrf\" value=\"")
-		e(p.CSRF)
-		s("\">\n  <input type=\"hidden\" name=\"back\" value=\"")
+		s("\">\n  ")
+		csrfInput(b, p.CSRF)
+		s("\n  <input type=\"hidden\" name=\"back\" value=\"")
 		e(d.Here)
 		s("\">\n  <label class=\"jsonly all\"><input type=\"checkbox\" data-pick-all> ")
 		t("bulk.all")

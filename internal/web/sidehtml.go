@@ -22,11 +22,7 @@ func (p *pageData) PeopleHTML() template.HTML {
 	var b bytes.Buffer
 	b.Grow(4096)
 	base := "/tickets/" + strconv.FormatInt(t.Number, 10)
-	csrf := func() {
-		b.WriteString(`<input type="hidden" name="csrf" value="`)
-		escape(&b, p.CSRF)
-		b.WriteString(`">`)
-	}
+	csrf := func() { csrfInput(&b, p.CSRF) }
 	hidden := func(name, value string) {
 		b.WriteString(`<input type="hidden" name="`)
 		b.WriteString(name)

@@ -25,21 +25,8 @@ func (p *pageData) TicketHTML() template.HTML {
 	s := b.WriteString
 	e := func(v string) { escape(&b, v) }
 	t := func(key string) { escape(&b, p.T(key)) }
-	csrf := func() {
-		s(`<input type="hidden" name="csrf" value="`)
-		e(p.CSRF)
-		s(`">`)
-	}
-	// errP writes a form error paragraph, when there is one.
-	errP := func(field, attrs string) {
-		if msg := d.Form.Err(field); msg != "" {
-			s(`<p class="error"`)
-			s(attrs)
-			s(` role="alert">`)
-			e(msg)
-			s(`</p>`)
-		}
-	}
+	csrf := func() { csrfInput(&b, p.CSRF) }
+	errP := func(field, attrs string) { errorP(&b, attrs, d.Form.Err(field)) }
 	num := strconv.FormatInt(tk.Number, 10)
 
 	s("\n\n<div class=\"ticket\">\n<section class=\"thread\" aria-labelledby=\"t-title\">\n  <header class=\"thead\">\n    <a class=\"back\" href=\"/\">‹ ")
@@ -232,11 +219,7 @@ func (p *pageData) composerTools(b *bytes.Buffer, d *ticketData, num string) {
 	s(">\n    <span class=\"muted small\">")
 	e(p.T("compose.max", "max", d.MaxFile))
 	s("</span>\n    ")
-	if msg := d.Form.Err("files"); msg != "" {
-		s(`<p class="error" id="files-error" role="alert">`)
-		e(msg)
-		s(`</p>`)
-	}
+	errorP(b, ` id="files-error"`, d.Form.Err("files"))
 	s("\n  </div>\n  ")
 	if len(d.Replies) > 0 {
 		s("<div class=\"replies-in\">\n    <label for=\"c-reply\">")
@@ -267,11 +250,7 @@ func (p *pageData) composerTools(b *bytes.Buffer, d *ticketData, num string) {
 		s("/insert-reply\" formnovalidate>")
 		t("compose.insert")
 		s("</button></span>\n    ")
-		if msg := d.Form.Err("reply_id"); msg != "" {
-			s(`<p class="error" role="alert">`)
-			e(msg)
-			s(`</p>`)
-		}
+		errorP(b, ``, d.Form.Err("reply_id"))
 		s("\n  </div>\n  <div class=\"picker\" id=\"reply-picker\" hidden>\n    <ul role=\"listbox\" id=\"reply-list\" aria-label=\"")
 		t("compose.saved")
 		s("\"></ul>\n    <p class=\"muted small\">")
@@ -300,9 +279,9 @@ func (p *pageData) macrosPanel(b *bytes.Buffer, d *ticketData, num string) {
 	}
 	s("\n  <form method=\"post\" action=\"/tickets/")
 	s(num)
-	s("/macros\" class=\"inline\">\n    <input type=\"hidden\" name=\"csrf\" value=\"")
-	e(p.CSRF)
-	s("\">\n    <label for=\"f-macro\">")
+	s("/macros\" class=\"inline\">\n    ")
+	csrfInput(b, p.CSRF)
+	s("\n    <label for=\"f-macro\">")
 	t("macro.label")
 	s("</label>\n    <span class=\"pair\"><select id=\"f-macro\" name=\"macro_id\" data-macro-select><option value=\"\">—</option>")
 	for i := range d.Macros {
@@ -327,11 +306,7 @@ func (p *pageData) macrosPanel(b *bytes.Buffer, d *ticketData, num string) {
 	s("</select>\n    <button class=\"small\">")
 	t("macro.apply")
 	s("</button></span>\n    ")
-	if msg := d.Form.Err("macro_id"); msg != "" {
-		s(`<p class="error" role="alert">`)
-		e(msg)
-		s(`</p>`)
-	}
+	errorP(b, ``, d.Form.Err("macro_id"))
 	s("\n  </form>\n</section>\n")
 }
 
@@ -353,9 +328,9 @@ func (p *pageData) fieldsPanel(b *bytes.Buffer, d *ticketData, num string) {
 	t("side.fields")
 	s("</h2>\n  <form method=\"post\" action=\"/tickets/")
 	s(num)
-	s("/fields\" class=\"props cfields\">\n    <input type=\"hidden\" name=\"csrf\" value=\"")
-	e(p.CSRF)
-	s("\">\n    ")
+	s("/fields\" class=\"props cfields\">\n    ")
+	csrfInput(b, p.CSRF)
+	s("\n    ")
 	for i := range d.Fields {
 		f := &d.Fields[i]
 		id := "cf-" + f.Def.Key
@@ -483,19 +458,11 @@ func (p *pageData) fieldsPanel(b *bytes.Buffer, d *ticketData, num string) {
 			s("\n    ")
 		}
 		s("\n    ")
-		if f.Err != "" {
-			s(`<p class="error" role="alert">`)
-			e(f.Err)
-			s(`</p>`)
-		}
+		errorP(b, "", f.Err)
 		s("\n    </div>\n    ")
 	}
 	s("\n    ")
-	if msg := d.Form.Err("fields"); msg != "" {
-		s(`<p class="error" role="alert">`)
-		e(msg)
-		s(`</p>`)
-	}
+	errorP(b, ``, d.Form.Err("fields"))
 	s("\n    <button class=\"small\">")
 	t("action.save")
 	s("</button>\n  </form>\n</section>\n")
@@ -541,4 +508,24 @@ func (p *pageData) slaPanel(b *bytes.Buffer, d *ticketData) {
 	s("\n    ")
 	clock("sla.resolve", "sla.done", sla.ResolveDueAt, sla.ResolvedAt, sla.ResolveBreached)
 	s("\n  </section>\n  ")
+}
+
+// errorP writes a form's error paragraph when msg is not empty; attrs
+// (an id for aria-describedby) go before its role.
+func errorP(b *bytes.Buffer, attrs, msg string) {
+	if msg == "" {
+		return
+	}
+	b.WriteString(`<p class="error"`)
+	b.WriteString(attrs)
+	b.WriteString(` role="alert">`)
+	escape(b, msg)
+	b.WriteString(`</p>`)
+}
+
+// csrfInput writes the hidden input that carries the session's CSRF token.
+func csrfInput(b *bytes.Buffer, token string) {
+	b.WriteString(`<input type="hidden" name="csrf" value="`)
+	escape(b, token)
+	b.WriteString(`">`)
 }

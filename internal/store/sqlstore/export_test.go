@@ -15,7 +15,7 @@ func TicketsSQL(ws string, f desk.TicketFilter) (string, []any) {
 	if f.Limit == 0 {
 		f.Limit = 25
 	}
-	q, args, err := ticketsSQL(ws, &f)
+	q, args, err := ticketsSQL(ws, &f, ticketCols)
 	if err != nil {
 		panic(err)
 	}

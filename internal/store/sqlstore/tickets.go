@@ -412,7 +412,7 @@ func oneContact(f *desk.TicketFilter) bool {
 const MaxPage = 1000
 
 func (c *conn) Tickets(ctx context.Context, ws string, f desk.TicketFilter) ([]desk.Ticket, error) {
-	q, args, err := ticketsSQL(ws, &f)
+	q, args, err := ticketsSQL(ws, &f, ticketCols)
 	if err != nil {
 		return nil, err
 	}
@@ -434,11 +434,10 @@ const ticketHeadCols = `t.id, t.workspace_id, t.number, t.subject, t.status, t.e
 // desk's inbox rows and a contact's previous tickets need none of the
 // rest.
 func (c *conn) TicketHeads(ctx context.Context, ws string, f desk.TicketFilter) ([]desk.Ticket, error) {
-	q, args, err := ticketsSQL(ws, &f)
+	q, args, err := ticketsSQL(ws, &f, ticketHeadCols)
 	if err != nil {
 		return nil, err
 	}
-	q = strings.Replace(q, ticketCols, ticketHeadCols, 1)
 	rows, err := c.q.QueryContext(ctx, q, args...)
 	out, err := collect(rows, err, func(r *sql.Rows, t *desk.Ticket) error {
 		var created, updated int64
@@ -451,8 +450,9 @@ func (c *conn) TicketHeads(ctx context.Context, ws string, f desk.TicketFilter) 
 	return out, c.mapErr(err, "ticket heads")
 }
 
-// ticketsSQL is the statement Tickets runs for f.
-func ticketsSQL(ws string, f *desk.TicketFilter) (string, []any, error) {
+// ticketsSQL is the statement Tickets (cols ticketCols) and TicketHeads
+// (ticketHeadCols) run for f.
+func ticketsSQL(ws string, f *desk.TicketFilter, cols string) (string, []any, error) {
 	spec, ok := orders[f.Order]
 	if !ok {
 		return "", nil, fmt.Errorf("%w: unknown order %q", desk.ErrInvalid, f.Order)
@@ -488,7 +488,7 @@ func ticketsSQL(ws string, f *desk.TicketFilter) (string, []any, error) {
 		// index from providing the order (TestHotReadPlans).
 		order = "+" + order
 	}
-	q := fmt.Sprintf(`SELECT %s FROM tickets t WHERE %s ORDER BY %s LIMIT %d`, ticketCols, where, order, limit)
+	q := fmt.Sprintf(`SELECT %s FROM tickets t WHERE %s ORDER BY %s LIMIT %d`, cols, where, order, limit)
 	if f.Offset > 0 {
 		q += fmt.Sprintf(" OFFSET %d", f.Offset)
 	}
