@@ -24,6 +24,12 @@ type Session struct {
 	Role Role
 }
 
+// Versions are a workspace's change counters as one read saw them.
+type Versions struct {
+	Directory    DirectoryVersion
+	LastEventSeq int64
+}
+
 // SessionReader finds sessions. Stores offer it beside Reader; the desk UI
 // asks for it by type assertion.
 type SessionReader interface {
@@ -32,6 +38,10 @@ type SessionReader interface {
 	// with (deactivation clears it; a reset changes it); ErrNotFound
 	// otherwise.
 	SessionByHash(ctx context.Context, hash []byte) (*Session, error)
+	// SessionVisit is SessionByHash and, read by the same statement, what
+	// a desk page checks its caches against: the session's workspace's
+	// directory version and its last event seq (EventReader's).
+	SessionVisit(ctx context.Context, hash []byte) (*Session, Versions, error)
 	// LoginFailures counts the failures recorded under key since since,
 	// and the time of the oldest of them.
 	LoginFailures(ctx context.Context, key string, since time.Time) (int, time.Time, error)

@@ -81,9 +81,12 @@ func (w *Web) counter(ctx context.Context, v *visit, sc *desk.TicketScope) func(
 	var seq int64
 	return func(id string) (int64, error) {
 		if s == nil {
-			var err error
-			if seq, err = st.LastEventSeq(ctx, v.ws.ID); err != nil {
-				return 0, fmt.Errorf("view counts: %w", err)
+			seq = v.seq // read with the session, on a page
+			if seq == 0 {
+				var err error
+				if seq, err = st.LastEventSeq(ctx, v.ws.ID); err != nil {
+					return 0, fmt.Errorf("view counts: %w", err)
+				}
 			}
 			s = w.counts.set(countKey(v.ws.ID, sc))
 		}

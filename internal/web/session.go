@@ -34,6 +34,10 @@ type visit struct {
 	// contactsVersion is the workspace's contacts version, read with dir
 	// (contactcache.go).
 	contactsVersion int64
+	// seq is the workspace's last event seq, read with the session: the
+	// view counts of a page are those as of it (counts.go). 0 once an
+	// action may have changed tickets since, so counts read it afresh.
+	seq int64
 }
 
 func (v *visit) caller() *desk.Caller { return v.p.Caller() }
@@ -111,26 +115,28 @@ func (w *Web) cookie(r *http.Request, value string, expires time.Time) *http.Coo
 	return c
 }
 
-// session finds the request's live session, or nil.
-func (w *Web) session(r *http.Request) (*desk.Session, error) {
+// session finds the request's live session, or nil, and its workspace's
+// versions as the same read saw them.
+func (w *Web) session(r *http.Request) (*desk.Session, desk.Versions, error) {
+	var ver desk.Versions
 	c, err := r.Cookie(CookieName)
 	if err != nil || c.Value == "" || len(c.Value) > 100 {
-		return nil, nil
+		return nil, ver, nil
 	}
 	sr, err := w.sessions()
 	if err != nil {
-		return nil, err
+		return nil, ver, err
 	}
-	s, err := sr.SessionByHash(r.Context(), hashID(c.Value))
+	s, ver, err := sr.SessionVisit(r.Context(), hashID(c.Value))
 	if errors.Is(err, desk.ErrNotFound) {
-		return nil, nil
+		return nil, ver, nil
 	}
 	if err != nil {
-		return nil, err
+		return nil, ver, err
 	}
 	now := w.now()
 	if !live(s, now) {
-		return nil, nil
+		return nil, ver, nil
 	}
 	if now.Sub(s.SeenAt) >= touchEvery {
 		// Sliding idle expiry without a write per request.
@@ -138,20 +144,20 @@ func (w *Web) session(r *http.Request) (*desk.Session, error) {
 			w.log.Warn("desk: refresh session", slog.Any("err", err))
 		}
 	}
-	return s, nil
+	return s, ver, nil
 }
 
 // visitOf loads the signed-in agent and workspace of r; nil without a
 // session.
 func (w *Web) visitOf(r *http.Request) (*visit, error) {
-	s, err := w.session(r)
+	s, ver, err := w.session(r)
 	if err != nil || s == nil {
 		return nil, err
 	}
-	// The agent and workspace come from the directory, exact at its
-	// version (directory.go); the session's own read above already
+	// The agent and workspace come from the directory, exact at the
+	// version the session's read saw (directory.go); that read also
 	// checked the agent is active and its password unchanged.
-	d, ver, err := w.dirOf(r.Context(), s.WorkspaceID)
+	d, err := w.loadDir(r.Context(), s.WorkspaceID, ver.Directory.Directory)
 	if err != nil {
 		return nil, err
 	}
@@ -162,7 +168,7 @@ func (w *Web) visitOf(r *http.Request) (*visit, error) {
 	// Copies: handlers may change their visit's agent and workspace.
 	a, ws := *cached, *d.ws
 	return &visit{sess: s, agent: &a, ws: &ws, loc: agentZone(&a, &ws), lang: agentLang(r, &a, &ws), dir: d,
-		contactsVersion: ver.Contacts, p: &auth.Principal{WorkspaceID: a.WorkspaceID, AgentID: a.ID, Role: s.Role}}, nil
+		contactsVersion: ver.Directory.Contacts, seq: ver.LastEventSeq, p: &auth.Principal{WorkspaceID: a.WorkspaceID, AgentID: a.ID, Role: s.Role}}, nil
 }
 
 // page wraps a GET handler: without a session it sends the browser to
@@ -216,6 +222,7 @@ func (w *Web) actionMax(limit int64, h func(http.ResponseWriter, *http.Request, 
 			w.fail(rw, r, v, &errPage{http.StatusForbidden, "err.csrf"})
 			return
 		}
+		v.seq = 0 // the page it may render shows counts after its writes
 		if err := h(rw, r, v); err != nil {
 			w.fail(rw, r, v, err)
 		}

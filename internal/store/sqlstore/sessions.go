@@ -17,18 +17,46 @@ var (
 	_ desk.SessionWriter = (*tx)(nil)
 )
 
-// SessionByHash reads the session and its agent in one query: an agent
-// deactivated, or whose password was cleared or changed, has no session any
-// more, on every node, from the next request on.
+// sessionSQL reads a session and its agent: an agent deactivated, or whose
+// password was cleared or changed, has no session any more, on every
+// node, from the next request on. cols and join read more, with s the
+// session.
+func sessionSQL(cols, join string) string {
+	return `SELECT s.hash, s.workspace_id, s.agent_id, s.csrf, s.password_mark, s.created_at, s.seen_at,
+		s.expires_at, a.role, a.password_hash` + cols + `
+		FROM web_sessions s JOIN agents a ON a.id = s.agent_id AND a.workspace_id = s.workspace_id` + join + `
+		WHERE s.hash = $1 AND a.password_hash <> '' AND a.deactivated_at IS NULL`
+}
+
+var (
+	sessionByHashSQL = sessionSQL("", "")
+	// The directory_versions row may be missing (zeros); the last seq is
+	// one descent of events_seq, as LastEventSeq reads it.
+	sessionVisitSQL = sessionSQL(`, COALESCE(v.version, 0), COALESCE(v.contacts, 0),
+		COALESCE((SELECT MAX(seq) FROM events e WHERE e.workspace_id = s.workspace_id), 0)`,
+		`
+		LEFT JOIN directory_versions v ON v.workspace_id = s.workspace_id`)
+)
+
+// SessionByHash reads the session and its agent in one query.
 func (c *conn) SessionByHash(ctx context.Context, hash []byte) (*desk.Session, error) {
+	return c.session(c.q.QueryRowContext(ctx, sessionByHashSQL, hash))
+}
+
+// SessionVisit reads the session, its agent and its workspace's versions
+// in one query: a desk page's first read.
+func (c *conn) SessionVisit(ctx context.Context, hash []byte) (*desk.Session, desk.Versions, error) {
+	var v desk.Versions
+	s, err := c.session(c.q.QueryRowContext(ctx, sessionVisitSQL, hash), &v.Directory.Directory, &v.Directory.Contacts, &v.LastEventSeq)
+	return s, v, err
+}
+
+func (c *conn) session(row *sql.Row, extra ...any) (*desk.Session, error) {
 	var s desk.Session
 	var created, seen, expires int64
 	var pw string
-	err := c.q.QueryRowContext(ctx, `SELECT s.hash, s.workspace_id, s.agent_id, s.csrf, s.password_mark, s.created_at, s.seen_at,
-		s.expires_at, a.role, a.password_hash
-		FROM web_sessions s JOIN agents a ON a.id = s.agent_id AND a.workspace_id = s.workspace_id
-		WHERE s.hash = $1 AND a.password_hash <> '' AND a.deactivated_at IS NULL`, hash).
-		Scan(&s.Hash, &s.WorkspaceID, &s.AgentID, &s.CSRF, &s.PasswordMark, &created, &seen, &expires, &s.Role, &pw)
+	err := row.Scan(append([]any{&s.Hash, &s.WorkspaceID, &s.AgentID, &s.CSRF, &s.PasswordMark, &created, &seen, &expires,
+		&s.Role, &pw}, extra...)...)
 	if err != nil {
 		return nil, c.mapErr(err, "session")
 	}
