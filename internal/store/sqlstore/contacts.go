@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"sort"
 
 	"github.com/ticketd/ticketd/internal/desk"
 )
@@ -12,24 +13,86 @@ import (
 const contactCols = `c.id, c.workspace_id, c.number, c.name, c.first_name, c.last_name, c.email, c.phone,
 	c.national_id, c.external_id, c.custom_fields, c.meta, c.created_at, c.updated_at`
 
-func scanContact(r rowScanner, ct *desk.Contact) error {
+func scanContact(r rowScanner, ct *desk.Contact) error { return scanContactWith(r, ct) }
+
+// scanContactWith scans a contact's columns and then more.
+func scanContactWith(r rowScanner, ct *desk.Contact, more ...any) error {
 	var created, updated int64
-	err := r.Scan(&ct.ID, &ct.WorkspaceID, &ct.Number, &ct.Name, &ct.FirstName, &ct.LastName, &ct.Email, &ct.Phone,
-		&ct.NationalID, &ct.ExternalID, js(&ct.CustomFields), js(&ct.Meta), &created, &updated)
+	err := r.Scan(append([]any{&ct.ID, &ct.WorkspaceID, &ct.Number, &ct.Name, &ct.FirstName, &ct.LastName, &ct.Email, &ct.Phone,
+		&ct.NationalID, &ct.ExternalID, js(&ct.CustomFields), js(&ct.Meta), &created, &updated}, more...)...)
 	ct.CreatedAt, ct.UpdatedAt = msToTime(created), msToTime(updated)
 	return err
 }
 
+// contactColCount is how many columns contactCols names.
+const contactColCount = 14
+
+// contact reads one contact and its identities in one statement: each
+// identity is a row, the contact's columns repeated on each (a contact has
+// a few identities) and decoded from the first. The rows come in no
+// order; identities are put in theirs here (ordering in SQL would sort in
+// a temporary B-tree, the read's largest cost).
 func (c *conn) contact(ctx context.Context, what, where string, args ...any) (*desk.Contact, error) {
-	var ct desk.Contact
-	err := scanContact(c.q.QueryRowContext(ctx, `SELECT `+contactCols+` FROM contacts c WHERE `+where, args...), &ct)
+	rows, err := c.q.QueryContext(ctx, `SELECT `+contactCols+`, i.position, i.channel, i.external_id, i.page_id, i.screen_name, i.display_name
+		FROM contacts c LEFT JOIN contact_identities i ON i.contact_id = c.id AND i.workspace_id = c.workspace_id
+		WHERE `+where, args...)
 	if err != nil {
 		return nil, c.mapErr(err, what)
 	}
-	if err := c.loadIdentities(ctx, []*desk.Contact{&ct}); err != nil {
-		return nil, err
+	defer rows.Close()
+	var (
+		ct   *desk.Contact
+		pos  []int64
+		skip []any // the contact's columns after the first row
+	)
+	for rows.Next() {
+		var (
+			p  sql.NullInt64
+			ch sql.NullString
+			id desk.Identity
+		)
+		ident := []any{&p, &ch, ns(&id.ExternalID), ns(&id.PageID), ns(&id.ScreenName), ns(&id.DisplayName)}
+		if ct == nil {
+			ct = &desk.Contact{}
+			err = scanContactWith(rows, ct, ident...)
+		} else {
+			if skip == nil {
+				for range contactColCount {
+					skip = append(skip, new(sql.RawBytes))
+				}
+			}
+			err = rows.Scan(append(skip, ident...)...)
+		}
+		if err != nil {
+			return nil, c.mapErr(err, what)
+		}
+		if p.Valid {
+			id.Channel = desk.Channel(ch.String)
+			ct.Identities = append(ct.Identities, id)
+			pos = append(pos, p.Int64)
+		}
 	}
-	return &ct, nil
+	if err := rows.Err(); err != nil {
+		return nil, c.mapErr(err, what)
+	}
+	if ct == nil {
+		return nil, fmt.Errorf("%s: %w", what, desk.ErrNotFound)
+	}
+	sort.Sort(byPosition{ct.Identities, pos})
+	return ct, nil
+}
+
+// byPosition sorts identities by their stored positions.
+type byPosition struct {
+	ids []desk.Identity
+	pos []int64
+}
+
+func (b byPosition) Len() int           { return len(b.ids) }
+func (b byPosition) Less(i, j int) bool { return b.pos[i] < b.pos[j] }
+func (b byPosition) Swap(i, j int) {
+	b.ids[i], b.ids[j] = b.ids[j], b.ids[i]
+	b.pos[i], b.pos[j] = b.pos[j], b.pos[i]
 }
 
 func (c *conn) Contact(ctx context.Context, ws, id string) (*desk.Contact, error) {
