@@ -39,6 +39,10 @@ type Options struct {
 	ReadConns int
 	// Log, when set, receives a line per applied migration.
 	Log *slog.Logger
+	// OnStatement, when set, is called with the SQL of every statement
+	// either pool runs (tests count what a page costs with it). It is
+	// called from many goroutines at once.
+	OnStatement func(query string)
 }
 
 func dsn(path string, readOnly bool) string {
@@ -76,7 +80,7 @@ func Open(ctx context.Context, path string, opt Options) (*sqlstore.Store, error
 		return nil, err
 	}
 	// Both pools keep their statements prepared (stmtcache.go).
-	wdb := sql.OpenDB(&connector{dsn: dsn(path, false), drv: drv, noCancel: true})
+	wdb := sql.OpenDB(&connector{dsn: dsn(path, false), drv: drv, noCancel: true, onStatement: opt.OnStatement})
 	wdb.SetMaxOpenConns(1)
 	wdb.SetMaxIdleConns(1)
 	wdb.SetConnMaxLifetime(0)
@@ -85,7 +89,7 @@ func Open(ctx context.Context, path string, opt Options) (*sqlstore.Store, error
 		wdb.Close()
 		return nil, fmt.Errorf("sqlite %s: %w", path, err)
 	}
-	rdb := sql.OpenDB(&connector{dsn: dsn(path, true), drv: drv})
+	rdb := sql.OpenDB(&connector{dsn: dsn(path, true), drv: drv, onStatement: opt.OnStatement})
 	rdb.SetMaxOpenConns(opt.ReadConns)
 	rdb.SetMaxIdleConns(opt.ReadConns)
 	rdb.SetConnMaxIdleTime(0)

@@ -27,7 +27,8 @@ type connector struct {
 	dsn string
 	drv *sqlite.Driver
 	// noCancel runs statements without watching their context: see conn.
-	noCancel bool
+	noCancel    bool
+	onStatement func(string)
 }
 
 func (c *connector) Connect(context.Context) (driver.Conn, error) {
@@ -49,7 +50,7 @@ func (c *connector) Connect(context.Context) (driver.Conn, error) {
 		dc.Close()
 		return nil, errors.New("sqlite: driver connection lacks the context interfaces")
 	}
-	return &conn{inner: inner, noCancel: c.noCancel, byQuery: make(map[string]*list.Element), lru: list.New()}, nil
+	return &conn{inner: inner, noCancel: c.noCancel, onStatement: c.onStatement, byQuery: make(map[string]*list.Element), lru: list.New()}, nil
 }
 
 func (c *connector) Driver() driver.Driver { return c.drv }
@@ -76,9 +77,10 @@ type conn struct {
 	// closes its rows, so a body whose client left fails at its next
 	// statement and is rolled back: what noCancel spares is the driver's
 	// interrupt of a statement already running.
-	noCancel bool
-	byQuery  map[string]*list.Element // of *cached
-	lru      *list.List               // front = most recently used
+	noCancel    bool
+	onStatement func(string)             // Options.OnStatement
+	byQuery     map[string]*list.Element // of *cached
+	lru         *list.List               // front = most recently used
 }
 
 type cached struct {
@@ -142,6 +144,9 @@ func (c *conn) ctx(ctx context.Context) context.Context {
 }
 
 func (c *conn) ExecContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Result, error) {
+	if c.onStatement != nil {
+		c.onStatement(query)
+	}
 	ctx = c.ctx(ctx)
 	cs, err := c.stmt(ctx, query)
 	if err != nil {
@@ -154,6 +159,9 @@ func (c *conn) ExecContext(ctx context.Context, query string, args []driver.Name
 }
 
 func (c *conn) QueryContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Rows, error) {
+	if c.onStatement != nil {
+		c.onStatement(query)
+	}
 	ctx = c.ctx(ctx)
 	cs, err := c.stmt(ctx, query)
 	if err != nil {
