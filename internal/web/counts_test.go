@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"net/http"
+	"net/url"
 	"regexp"
 	"strconv"
 	"testing"
@@ -70,6 +71,22 @@ func TestViewCountsFollowChanges(t *testing.T) {
 		now = viewCounts(t, c)
 		if now["open"] != before["open"] || now["mine"] != before["mine"] || now["solved"] != before["solved"]+1 {
 			t.Fatalf("after solving: %v, before %v", now, before)
+		}
+
+		// The page an action renders counts after the action's own
+		// writes, though the session's read (before them) cached counts.
+		newTicket(t, e, "Refund, please", "Twice charged.", desk.ChannelEmail, "Beatriz Rojas")
+		before = viewCounts(t, c)
+		p := c.post("/bulk", url.Values{"csrf": {c.csrf()}, "back": {"/?view=open"}, "id": {tk.ID}, "status": {"open"}})
+		if p.Status != http.StatusOK {
+			t.Fatalf("bulk reopen: %d %s", p.Status, p.Body)
+		}
+		after := map[string]int{}
+		for _, m := range viewCountRe.FindAllStringSubmatch(p.Body, -1) {
+			after[m[1]], _ = strconv.Atoi(m[2])
+		}
+		if after["open"] != before["open"]+1 || after["solved"] != before["solved"]-1 {
+			t.Fatalf("counts on the bulk action's page: %v, before it %v", after, before)
 		}
 	})
 }

@@ -39,6 +39,40 @@ func TestSessions(t *testing.T) {
 			if err != nil || got.AgentID != admin.ID || got.CSRF != "tok" || got.Role != desk.RoleAdmin || !got.ExpiresAt.Equal(s.ExpiresAt) {
 				t.Fatalf("session: %v %+v", err, got)
 			}
+			// SessionVisit: the same session, and the workspace's versions
+			// as DirectoryVersion and LastEventSeq read them, moving with
+			// them.
+			visit := func(when string) desk.Versions {
+				t.Helper()
+				vs, ver, err := sr.SessionVisit(ctx, h[:])
+				if err != nil || vs.AgentID != admin.ID || vs.CSRF != "tok" || vs.Role != desk.RoleAdmin || !vs.ExpiresAt.Equal(s.ExpiresAt) {
+					t.Fatalf("%s: session visit: %v %+v", when, err, vs)
+				}
+				dv, err1 := st.DirectoryVersion(ctx, ws.ID)
+				seq, err2 := st.LastEventSeq(ctx, ws.ID)
+				if err1 != nil || err2 != nil || ver.Directory != dv || ver.LastEventSeq != seq {
+					t.Fatalf("%s: versions %+v, want %+v and seq %d (%v %v)", when, ver, dv, seq, err1, err2)
+				}
+				return ver
+			}
+			v0 := visit("at first")
+			if _, err := d.CreateGroup(ctx, ws.ID, "Billing", ""); err != nil {
+				t.Fatal(err)
+			}
+			if v1 := visit("after a new group"); v1.Directory.Directory <= v0.Directory.Directory {
+				t.Errorf("directory version %d after a new group, was %d", v1.Directory.Directory, v0.Directory.Directory)
+			}
+			if _, err := d.CreateTicket(ctx, ws.ID, desk.Actor{Kind: desk.ActorAgent, ID: admin.ID},
+				desk.NewTicket{Subject: "hello", Channel: desk.ChannelEmail}); err != nil {
+				t.Fatal(err)
+			}
+			if v2 := visit("after a new ticket"); v2.LastEventSeq <= v0.LastEventSeq {
+				t.Errorf("last event seq %d after a new ticket, was %d", v2.LastEventSeq, v0.LastEventSeq)
+			}
+			if _, _, err := sr.SessionVisit(ctx, []byte("no such session")); !errors.Is(err, desk.ErrNotFound) {
+				t.Errorf("visit of no session: %v", err)
+			}
+
 			later := now.Add(5 * time.Minute)
 			write(func(sw desk.SessionWriter) error { return sw.TouchSession(ctx, h[:], later) })
 			if got, _ := sr.SessionByHash(ctx, h[:]); !got.SeenAt.Equal(later) {
