@@ -17,7 +17,8 @@ import (
 // px, or 18.66 px bold). The background is the element's own and its
 // ancestors' background colours, blended from the page's canvas up;
 // translucent text is blended over it. Disabled controls and visually
-// hidden text are exempt, as WCAG has them.
+// hidden text are exempt, as WCAG has them. Controls' values and
+// placeholders are checked too.
 const contrastJS = `(() => {
   const parse = c => {
     const m = /rgba?\(([^)]+)\)/.exec(c || "");
@@ -66,6 +67,34 @@ const contrastJS = `(() => {
         " " + JSON.stringify(node.textContent.trim().slice(0, 40)) + " " + cs.color + " on rgb(" + [bg.r, bg.g, bg.b].map(Math.round).join(", ") + ")");
     }
   }
+  // Controls show text that is no text node: an input's or a select's
+  // value, an input button's label, and placeholders (text too, for WCAG).
+  const judge = (el, color, size, bold, what) => {
+    const bg = behind(el), fg = over(parse(color), bg);
+    const l1 = lum(fg), l2 = lum(bg);
+    const ratio = (Math.max(l1, l2) + 0.05) / (Math.min(l1, l2) + 0.05);
+    const need = size >= 24 || (bold && size >= 18.66) ? 3 : 4.5;
+    if (ratio < need) {
+      bad.push(ratio.toFixed(2) + " < " + need + ": " + what + " " + color + " on rgb(" + [bg.r, bg.g, bg.b].map(Math.round).join(", ") + ")");
+    }
+  };
+  const noText = new Set(["hidden", "checkbox", "radio", "file", "color", "range", "image"]);
+  for (const el of document.querySelectorAll("input, select, textarea")) {
+    if (noText.has(el.type) || el.closest("[hidden], .vh, :disabled")) continue;
+    const cs = getComputedStyle(el), box = el.getBoundingClientRect();
+    if (cs.visibility === "hidden" || box.width === 0 || box.height === 0) continue;
+    const size = parseFloat(cs.fontSize), bold = parseInt(cs.fontWeight, 10) >= 700;
+    const name = el.tagName.toLowerCase() + (el.name ? "[name=" + el.name + "]" : el.id ? "#" + el.id : "");
+    if (el.value || el.tagName === "SELECT") {
+      checked++;
+      judge(el, cs.color, size, bold, name + " " + JSON.stringify(String(el.value).slice(0, 40)));
+    }
+    if (el.placeholder) {
+      checked++;
+      const ps = getComputedStyle(el, "::placeholder");
+      judge(el, ps.color, parseFloat(ps.fontSize) || size, bold, "placeholder of " + name + " " + JSON.stringify(el.placeholder.slice(0, 40)));
+    }
+  }
   return {checked: checked, bad: bad};
 })()`
 
@@ -111,6 +140,18 @@ func TestBrowserContrast(t *testing.T) {
 				document.body.append(a, b); return 1; })()`)
 			if r := eval[contrastResult](t, ctx, contrastJS); len(r.Bad) != 2 || !strings.Contains(strings.Join(r.Bad, " "), `"faint"`) {
 				t.Fatalf("the scan missed planted low contrast: %v", r.Bad)
+			}
+			// And in controls: a pale value, a pale placeholder (a
+			// constructed style sheet: the CSP refuses <style> too).
+			eval[any](t, ctx, `(() => { const s = new CSSStyleSheet();
+				s.replaceSync(".pale, .pale-ph { background: #fff } .pale { color: #bbb } .pale-ph::placeholder { color: #ccc; opacity: 1 }");
+				document.adoptedStyleSheets = [...document.adoptedStyleSheets, s];
+				const a = document.createElement("input"), b = document.createElement("input");
+				a.value = "pale value"; a.className = "pale"; b.placeholder = "pale hint"; b.className = "pale-ph";
+				document.body.append(a, b); return 1; })()`)
+			if r := eval[contrastResult](t, ctx, contrastJS); len(r.Bad) != 4 || !strings.Contains(strings.Join(r.Bad, " "), `"pale hint"`) ||
+				!strings.Contains(strings.Join(r.Bad, " "), `"pale value"`) {
+				t.Fatalf("the scan missed planted low contrast in controls: %v", r.Bad)
 			}
 			agentPages(t, ctx, e.URL, agent.Email, long.Number, check)
 
