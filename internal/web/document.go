@@ -26,13 +26,11 @@ const spriteHTML = `<svg class="sprite" aria-hidden="true" focusable="false" xml
 // sprite is the template function that writes spriteHTML.
 func sprite() template.HTML { return spriteHTML }
 
-// HelpHTML writes the "?" dialog: the desk's keys, then the shortcuts of
+// writeHelp writes the "?" dialog: the desk's keys, then the shortcuts of
 // the macros the agent may apply on this page (app.macros.js).
-func (p *pageData) HelpHTML() template.HTML {
-	var b bytes.Buffer
-	b.Grow(2048)
+func (p *pageData) writeHelp(b *bytes.Buffer) {
 	s := b.WriteString
-	t := func(key string) { escape(&b, p.T(key)) }
+	t := func(key string) { escape(b, p.T(key)) }
 	s("<div id=\"help\" class=\"help\" hidden role=\"dialog\" aria-labelledby=\"help-title\">\n  <h2 id=\"help-title\">")
 	t("help.title")
 	s("</h2>\n  <dl>\n")
@@ -59,9 +57,9 @@ func (p *pageData) HelpHTML() template.HTML {
 					continue
 				}
 				s("<dt><kbd>")
-				escape(&b, m.Shortcut)
+				escape(b, m.Shortcut)
 				s("</kbd></dt><dd>")
-				escape(&b, p.T("macros.help_apply", "name", m.Name))
+				escape(b, p.T("macros.help_apply", "name", m.Name))
 				s("</dd>")
 			}
 			s("\n  </dl>\n")
@@ -70,6 +68,13 @@ func (p *pageData) HelpHTML() template.HTML {
 	s("\n  <button class=\"small\" data-close>")
 	t("action.close")
 	s("</button>\n</div>")
+}
+
+// HelpHTML is writeHelp's markup, for the layout template.
+func (p *pageData) HelpHTML() template.HTML {
+	var b bytes.Buffer
+	b.Grow(2048)
+	p.writeHelp(&b)
 	return template.HTML(b.String())
 }
 

@@ -15,10 +15,8 @@ import (
 // of this file goes through escape; TestRowHTMLEscapes feeds hostile
 // subjects, contacts and assignees through it.
 
-// RowsHTML writes the list rows of the page's inbox.
-func (p *pageData) RowsHTML(rows []row) template.HTML {
-	var b bytes.Buffer
-	b.Grow(len(rows) * 1400)
+// writeRows writes the list rows of the page's inbox.
+func (p *pageData) writeRows(b *bytes.Buffer, rows []row) {
 	var failed map[string]bool
 	if p.Inbox != nil && p.Inbox.Bulk != nil {
 		for _, it := range p.Inbox.Bulk.Items {
@@ -31,8 +29,15 @@ func (p *pageData) RowsHTML(rows []row) template.HTML {
 		}
 	}
 	for i := range rows {
-		p.writeRow(&b, &rows[i], failed[rows[i].T.ID])
+		p.writeRow(b, &rows[i], failed[rows[i].T.ID])
 	}
+}
+
+// RowsHTML is writeRows' markup.
+func (p *pageData) RowsHTML(rows []row) template.HTML {
+	var b bytes.Buffer
+	b.Grow(len(rows) * 1400)
+	p.writeRows(&b, rows)
 	return template.HTML(b.String()) //nolint:gosec // built from escaped parts only
 }
 
