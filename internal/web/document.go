@@ -93,15 +93,17 @@ var helpKeys = []struct{ keys, text string }{
 }
 
 // codeContent are the pages whose content is written by code; with the
-// signed-in chrome, render writes their whole document by writeDocument.
-var codeContent = map[string]func(*pageData) template.HTML{
-	"inbox":  (*pageData).InboxHTML,
-	"ticket": (*pageData).TicketHTML,
+// signed-in chrome, render writes their whole document by writeDocument,
+// content and all, into its one buffer.
+var codeContent = map[string]func(*pageData, *bytes.Buffer){
+	"inbox":  (*pageData).writeInbox,
+	"ticket": (*pageData).writeTicket,
 }
 
-// writeDocument writes layout.html's signed-in document around content,
-// byte for byte what the template writes (TestDocument).
-func (p *pageData) writeDocument(b *bytes.Buffer, assets *assetSet, content template.HTML) {
+// writeDocument writes layout.html's signed-in document, content writing
+// the page's own part inside <main>, byte for byte what the template
+// writes (TestDocument).
+func (p *pageData) writeDocument(b *bytes.Buffer, assets *assetSet, content func(*pageData, *bytes.Buffer)) {
 	s := b.WriteString
 	t := func(key string) { escape(b, p.T(key)) }
 	s("<!doctype html>\n<html lang=\"")
@@ -121,7 +123,7 @@ func (p *pageData) writeDocument(b *bytes.Buffer, assets *assetSet, content temp
 	s("\n\n<a class=\"skip\" href=\"#main\">")
 	t("nav.skip")
 	s("</a>\n")
-	s(string(p.ChromeHTML()))
+	p.writeChrome(b)
 	s("\n<main id=\"main\" class=\"main\" data-live=\"/stream\" data-live-match=\"/stream/match\" data-live-new=\"")
 	t("live.new")
 	s("\" data-live-viewing=\"")
@@ -133,8 +135,8 @@ func (p *pageData) writeDocument(b *bytes.Buffer, assets *assetSet, content temp
 	s("\" data-csrf=\"")
 	escape(b, p.CSRF)
 	s("\">")
-	s(string(content))
+	content(p, b)
 	s("</main>\n")
-	s(string(p.HelpHTML()))
+	p.writeHelp(b)
 	s("\n\n</body>\n</html>\n")
 }

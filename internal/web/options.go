@@ -10,7 +10,9 @@ import (
 
 // A select's options are written by code: as template actions each option
 // cost four reflective calls (compare, print, translate, escape), and the
-// assignee lists repeat them for every agent on every page.
+// assignee lists repeat them for every agent on every page. The pages
+// written by code call the write forms into their own buffer; the
+// template.HTML forms are for templates (admin.html) and tests.
 
 // writeOptionsT writes an <option> per value, labelled by the catalog key
 // prefix+value, with cur selected.
