@@ -26,13 +26,11 @@ const spriteHTML = `<svg class="sprite" aria-hidden="true" focusable="false" xml
 // sprite is the template function that writes spriteHTML.
 func sprite() template.HTML { return spriteHTML }
 
-// HelpHTML writes the "?" dialog: the desk's keys, then the shortcuts of
+// writeHelp writes the "?" dialog: the desk's keys, then the shortcuts of
 // the macros the agent may apply on this page (app.macros.js).
-func (p *pageData) HelpHTML() template.HTML {
-	var b bytes.Buffer
-	b.Grow(2048)
+func (p *pageData) writeHelp(b *bytes.Buffer) {
 	s := b.WriteString
-	t := func(key string) { escape(&b, p.T(key)) }
+	t := func(key string) { escape(b, p.T(key)) }
 	s("<div id=\"help\" class=\"help\" hidden role=\"dialog\" aria-labelledby=\"help-title\">\n  <h2 id=\"help-title\">")
 	t("help.title")
 	s("</h2>\n  <dl>\n")
@@ -59,9 +57,9 @@ func (p *pageData) HelpHTML() template.HTML {
 					continue
 				}
 				s("<dt><kbd>")
-				escape(&b, m.Shortcut)
+				escape(b, m.Shortcut)
 				s("</kbd></dt><dd>")
-				escape(&b, p.T("macros.help_apply", "name", m.Name))
+				escape(b, p.T("macros.help_apply", "name", m.Name))
 				s("</dd>")
 			}
 			s("\n  </dl>\n")
@@ -70,6 +68,13 @@ func (p *pageData) HelpHTML() template.HTML {
 	s("\n  <button class=\"small\" data-close>")
 	t("action.close")
 	s("</button>\n</div>")
+}
+
+// HelpHTML is writeHelp's markup, for the layout template.
+func (p *pageData) HelpHTML() template.HTML {
+	var b bytes.Buffer
+	b.Grow(2048)
+	p.writeHelp(&b)
 	return template.HTML(b.String())
 }
 
@@ -88,15 +93,17 @@ var helpKeys = []struct{ keys, text string }{
 }
 
 // codeContent are the pages whose content is written by code; with the
-// signed-in chrome, render writes their whole document by writeDocument.
-var codeContent = map[string]func(*pageData) template.HTML{
-	"inbox":  (*pageData).InboxHTML,
-	"ticket": (*pageData).TicketHTML,
+// signed-in chrome, render writes their whole document by writeDocument,
+// content and all, into its one buffer.
+var codeContent = map[string]func(*pageData, *bytes.Buffer){
+	"inbox":  (*pageData).writeInbox,
+	"ticket": (*pageData).writeTicket,
 }
 
-// writeDocument writes layout.html's signed-in document around content,
-// byte for byte what the template writes (TestDocument).
-func (p *pageData) writeDocument(b *bytes.Buffer, assets *assetSet, content template.HTML) {
+// writeDocument writes layout.html's signed-in document, content writing
+// the page's own part inside <main>, byte for byte what the template
+// writes (TestDocument).
+func (p *pageData) writeDocument(b *bytes.Buffer, assets *assetSet, content func(*pageData, *bytes.Buffer)) {
 	s := b.WriteString
 	t := func(key string) { escape(b, p.T(key)) }
 	s("<!doctype html>\n<html lang=\"")
@@ -116,7 +123,7 @@ func (p *pageData) writeDocument(b *bytes.Buffer, assets *assetSet, content temp
 	s("\n\n<a class=\"skip\" href=\"#main\">")
 	t("nav.skip")
 	s("</a>\n")
-	s(string(p.ChromeHTML()))
+	p.writeChrome(b)
 	s("\n<main id=\"main\" class=\"main\" data-live=\"/stream\" data-live-match=\"/stream/match\" data-live-new=\"")
 	t("live.new")
 	s("\" data-live-viewing=\"")
@@ -128,8 +135,8 @@ func (p *pageData) writeDocument(b *bytes.Buffer, assets *assetSet, content temp
 	s("\" data-csrf=\"")
 	escape(b, p.CSRF)
 	s("\">")
-	s(string(content))
+	content(p, b)
 	s("</main>\n")
-	s(string(p.HelpHTML()))
+	p.writeHelp(b)
 	s("\n\n</body>\n</html>\n")
 }

@@ -6,21 +6,20 @@ import (
 	"strconv"
 )
 
-// InboxHTML writes the inbox's content: the search box and its parse
+// writeInbox writes the inbox's content: the search box and its parse
 // error, the view's heading and sort, the bulk bar and its results, the
 // rows and the pager. By code for the reason rowhtml.go gives; the markup
 // is the templates' (testdata/inbox_ref.html), byte for byte
 // (TestInboxHTML).
-func (p *pageData) InboxHTML() template.HTML {
+func (p *pageData) writeInbox(b *bytes.Buffer) {
 	d := p.Inbox
 	if d == nil {
-		return "\n\n"
+		b.WriteString("\n\n")
+		return
 	}
-	var b bytes.Buffer
-	b.Grow(16384)
 	s := b.WriteString
-	e := func(v string) { escape(&b, v) }
-	t := func(key string) { escape(&b, p.T(key)) }
+	e := func(v string) { escape(b, v) }
+	t := func(key string) { escape(b, p.T(key)) }
 
 	s("\n\n<section class=\"list\" aria-labelledby=\"list-title\">\n  <form class=\"search\" role=\"search\" method=\"get\" action=\"/\">\n    <label for=\"q\" class=\"vh\">")
 	t("search.label")
@@ -69,17 +68,17 @@ func (p *pageData) InboxHTML() template.HTML {
 		if sort == "" {
 			sort = "updated"
 		}
-		s(string(p.OptionsT("sort.", sort, "updated", "priority", "sla", "newest", "oldest")))
+		p.writeOptionsT(b, "sort.", sort, "updated", "priority", "sla", "newest", "oldest")
 		s("\n      </select></label>\n      <button class=\"small nojs\">")
 		t("action.set")
 		s("</button>\n    </form>")
 	}
 	s("\n  </div>\n  ")
-	p.bulkBar(&b, d)
+	p.bulkBar(b, d)
 	s("\n  ")
 	if len(d.Rows) > 0 {
 		s("\n  <ol class=\"rows\" data-list>\n  ")
-		s(string(p.RowsHTML(d.Rows)))
+		p.writeRows(b, d.Rows)
 		s("\n  </ol>\n  ")
 	} else if d.Empty != "" {
 		s("\n  <div class=\"empty\"><svg class=\"ic big\"><use href=\"#i-ticket\"/></svg><p>")
@@ -107,6 +106,14 @@ func (p *pageData) InboxHTML() template.HTML {
 		s(` »</a>`)
 	}
 	s("\n  </nav>\n</section>\n\n")
+}
+
+// InboxHTML is writeInbox's markup, for the page's template (inbox.html)
+// and tests.
+func (p *pageData) InboxHTML() template.HTML {
+	var b bytes.Buffer
+	b.Grow(16384)
+	p.writeInbox(&b)
 	return template.HTML(b.String())
 }
 
@@ -186,15 +193,15 @@ func (p *pageData) bulkBar(b *bytes.Buffer, d *inboxData) {
 		s(`>`)
 		t("ticket.unassigned")
 		s(`</option>`)
-		s(string(p.AgentOptions(d.Agents, val("assignee"))))
+		p.writeAgentOptions(b, d.Agents, val("assignee"))
 		s("</select></label>\n  <label>")
 		t("field.status")
 		s(` <select name="status"><option value="">—</option>`)
-		s(string(p.OptionsT("status.", val("status"), "open", "pending", "on_hold", "solved", "closed")))
+		p.writeOptionsT(b, "status.", val("status"), "open", "pending", "on_hold", "solved", "closed")
 		s("</select></label>\n  <label>")
 		t("field.priority")
 		s(` <select name="priority"><option value="">—</option>`)
-		s(string(p.OptionsT("priority.", val("priority"), "low", "normal", "high", "urgent")))
+		p.writeOptionsT(b, "priority.", val("priority"), "low", "normal", "high", "urgent")
 		s("</select></label>\n  <label>")
 		t("bulk.add_tags")
 		s(` <input name="add_tags" size="10" value="`)

@@ -8,20 +8,21 @@ import (
 	"github.com/ticketd/ticketd/internal/desk"
 )
 
-// MessagesHTML writes a ticket's conversation. Like the inbox's rows
+// writeMessages writes a ticket's conversation. Like the inbox's rows
 // (rowhtml.go) it is code rather than a template because a 20-message
 // page spent most of its CPU executing the per-message actions; every
 // value goes through escape except the body's HTML, which messageView
 // sanitized (bluemonday) and typed template.HTML. TestMessagesHTMLEscapes
 // feeds hostile names, texts and file names through it.
-func (p *pageData) MessagesHTML(t *desk.Ticket, ms []msgView) template.HTML {
-	var b bytes.Buffer
+func (p *pageData) writeMessages(b *bytes.Buffer, t *desk.Ticket, ms []msgView) {
 	if len(ms) == 0 {
 		b.WriteString("\n    <li class=\"empty\"><p>")
-		escape(&b, p.T("ticket.no_messages"))
+		escape(b, p.T("ticket.no_messages"))
 		b.WriteString("</p></li>\n  ")
-		return template.HTML(b.String()) //nolint:gosec // escaped parts only
+		return
 	}
+	// Bodies are the one part of a page with no bound: room for them all
+	// at once rather than by doublings.
 	size := 0
 	for i := range ms {
 		size += 900 + len(ms[i].M.Text) + len(ms[i].HTML)
@@ -29,8 +30,14 @@ func (p *pageData) MessagesHTML(t *desk.Ticket, ms []msgView) template.HTML {
 	b.Grow(size)
 	num := strconv.FormatInt(t.Number, 10)
 	for i := range ms {
-		p.writeMessage(&b, num, &ms[i])
+		p.writeMessage(b, num, &ms[i])
 	}
+}
+
+// MessagesHTML is writeMessages' markup.
+func (p *pageData) MessagesHTML(t *desk.Ticket, ms []msgView) template.HTML {
+	var b bytes.Buffer
+	p.writeMessages(&b, t, ms)
 	return template.HTML(b.String()) //nolint:gosec // escaped parts and sanitized bodies only
 }
 
@@ -134,41 +141,45 @@ func escapeURLPart(b *bytes.Buffer, s string) {
 	}
 }
 
-// TimelineHTML writes the ticket's timeline (see MessagesHTML for why by
-// code): each event's time, actor, text and routing's reason, escaped.
-func (p *pageData) TimelineHTML(evs []eventView) template.HTML {
-	var b bytes.Buffer
-	b.Grow(len(evs) * 200)
+// writeTimeline writes the ticket's timeline (see writeMessages for why
+// by code): each event's time, actor, text and routing's reason, escaped.
+func (p *pageData) writeTimeline(b *bytes.Buffer, evs []eventView) {
 	for i := range evs {
 		e := &evs[i]
 		b.WriteString("<li><time datetime=\"")
 		b.WriteString(p.ISO(e.E.At))
 		b.WriteString("\" title=\"")
-		escape(&b, p.FullTime(e.E.At))
+		escape(b, p.FullTime(e.E.At))
 		b.WriteString("\">")
-		escape(&b, p.Time(e.E.At))
+		escape(b, p.Time(e.E.At))
 		b.WriteString("</time> <span>")
 		if e.Actor != "" {
 			b.WriteString("<b>")
-			escape(&b, e.Actor)
+			escape(b, e.Actor)
 			b.WriteString("</b> ")
 		}
-		escape(&b, e.Text)
+		escape(b, e.Text)
 		b.WriteString("</span>")
 		if e.E.Reason != "" {
 			b.WriteString("<span class=\"reason\">")
-			escape(&b, e.E.Reason)
+			escape(b, e.E.Reason)
 			b.WriteString("</span>")
 		}
 		b.WriteString("</li>")
 	}
+}
+
+// TimelineHTML is writeTimeline's markup.
+func (p *pageData) TimelineHTML(evs []eventView) template.HTML {
+	var b bytes.Buffer
+	b.Grow(len(evs) * 200)
+	p.writeTimeline(&b, evs)
 	return template.HTML(b.String()) //nolint:gosec // escaped parts only
 }
 
-// PreviousHTML writes the contact's other tickets: number, subject and
+// writePrevious writes the contact's other tickets: number, subject and
 // status badge, each a link to the ticket.
-func (p *pageData) PreviousHTML(rows []row) template.HTML {
-	var b bytes.Buffer
+func (p *pageData) writePrevious(b *bytes.Buffer, rows []row) {
 	for i := range rows {
 		t := rows[i].T
 		num := strconv.FormatInt(t.Number, 10)
@@ -177,12 +188,18 @@ func (p *pageData) PreviousHTML(rows []row) template.HTML {
 		b.WriteString("\">#")
 		b.WriteString(num)
 		b.WriteByte(' ')
-		escape(&b, t.Subject)
+		escape(b, t.Subject)
 		b.WriteString("</a> <span class=\"badge st-")
-		escape(&b, string(t.Status))
+		escape(b, string(t.Status))
 		b.WriteString("\">")
-		escape(&b, p.T("status."+string(t.Status)))
+		escape(b, p.T("status."+string(t.Status)))
 		b.WriteString("</span></li>")
 	}
+}
+
+// PreviousHTML is writePrevious' markup.
+func (p *pageData) PreviousHTML(rows []row) template.HTML {
+	var b bytes.Buffer
+	p.writePrevious(&b, rows)
 	return template.HTML(b.String()) //nolint:gosec // escaped parts only
 }

@@ -198,7 +198,7 @@ func (w *Web) render(rw http.ResponseWriter, r *http.Request, status int, name s
 		pages = w.pages[Languages[0]]
 	}
 	if content := codeContent[name]; content != nil && d.Nav != nil && d.Agent != nil {
-		d.writeDocument(buf, w.assets, content(d))
+		d.writeDocument(buf, w.assets, content)
 	} else if err := pages[name].Execute(buf, d); err != nil {
 		w.log.Error("desk: render page", slog.String("page", name), slog.Any("err", err))
 		http.Error(rw, "internal error", http.StatusInternalServerError)

@@ -8,26 +8,24 @@ import (
 	"github.com/ticketd/ticketd/internal/desk"
 )
 
-// PeopleHTML writes the ticket page's people panel: assignee and group,
+// writePeople writes the ticket page's people panel: assignee and group,
 // and the routing and status actions, each a form that posts with the
 // session's CSRF token. Written by code for the reason rowhtml.go gives:
 // as template actions its ~40 values (the ticket's number in each form's
 // address, the token in each form) cost more than the rest of the panel.
-func (p *pageData) PeopleHTML() template.HTML {
+func (p *pageData) writePeople(b *bytes.Buffer) {
 	d := p.Ticket
 	if d == nil {
-		return ""
+		return
 	}
 	t := d.T
-	var b bytes.Buffer
-	b.Grow(4096)
 	base := "/tickets/" + strconv.FormatInt(t.Number, 10)
-	csrf := func() { csrfInput(&b, p.CSRF) }
+	csrf := func() { csrfInput(b, p.CSRF) }
 	hidden := func(name, value string) {
 		b.WriteString(`<input type="hidden" name="`)
 		b.WriteString(name)
 		b.WriteString(`" value="`)
-		escape(&b, value)
+		escape(b, value)
 		b.WriteString(`">`)
 	}
 	button := func(class, key, attr string) {
@@ -36,7 +34,7 @@ func (p *pageData) PeopleHTML() template.HTML {
 		b.WriteByte('"')
 		b.WriteString(attr)
 		b.WriteByte('>')
-		escape(&b, p.T(key))
+		escape(b, p.T(key))
 		b.WriteString(`</button>`)
 	}
 	// one writes a form of one button that posts kind/status to path.
@@ -55,34 +53,34 @@ func (p *pageData) PeopleHTML() template.HTML {
 	errorP := func(field string) {
 		if e := d.Form.Err(field); e != "" {
 			b.WriteString(`<p class="error" role="alert">`)
-			escape(&b, e)
+			escape(b, e)
 			b.WriteString(`</p>`)
 		}
 	}
 
 	b.WriteString(`<section class="panel">
     <h2>`)
-	escape(&b, p.T("side.people"))
+	escape(b, p.T("side.people"))
 	b.WriteString(`</h2>
     <p><span class="muted">`)
-	escape(&b, p.T("field.assignee"))
+	escape(b, p.T("field.assignee"))
 	b.WriteString(`:</span> <span id="assignee">`)
 	if d.Assignee != "" {
-		escape(&b, d.Assignee)
+		escape(b, d.Assignee)
 		if d.BotHeld {
 			b.WriteString(" (")
-			escape(&b, p.T("side.bot"))
+			escape(b, p.T("side.bot"))
 			b.WriteByte(')')
 		}
 	} else {
-		escape(&b, p.T("ticket.unassigned"))
+		escape(b, p.T("ticket.unassigned"))
 	}
 	b.WriteString(`</span></p>
     <p><span class="muted">`)
-	escape(&b, p.T("field.group"))
+	escape(b, p.T("field.group"))
 	b.WriteString(`:</span> `)
 	if d.Group != "" {
-		escape(&b, d.Group)
+		escape(b, d.Group)
 	} else {
 		b.WriteString("—")
 	}
@@ -100,7 +98,8 @@ func (p *pageData) PeopleHTML() template.HTML {
 	one("/routing", []string{"kind", "escalate"}, "small", "action.escalate", "")
 	b.WriteString("\n    </div>\n")
 
-	pick := func(kind, id, name, label, action, field string, opts template.HTML) {
+	// opts writes the select's options.
+	pick := func(kind, id, name, label, action, field string, opts func()) {
 		b.WriteString(`    <form method="post" action="`)
 		b.WriteString(base)
 		b.WriteString(`/routing" class="inline">
@@ -110,21 +109,21 @@ func (p *pageData) PeopleHTML() template.HTML {
 		b.WriteString("\n      <label for=\"")
 		b.WriteString(id)
 		b.WriteString(`">`)
-		escape(&b, p.T(label))
+		escape(b, p.T(label))
 		b.WriteString("</label>\n      <span class=\"pair\"><select id=\"")
 		b.WriteString(id)
 		b.WriteString(`" name="`)
 		b.WriteString(name)
 		b.WriteString(`"><option value="">—</option>`)
-		b.WriteString(string(opts))
+		opts()
 		b.WriteString("</select>\n      ")
 		button("small", action, "")
 		b.WriteString("</span>\n      ")
 		errorP(field)
 		b.WriteString("\n    </form>\n")
 	}
-	pick("assign", "f-agent", "agent_id", "action.assign_to", "action.assign", "agent_id", p.AgentOptions(d.Agents, t.AssigneeID))
-	pick("transfer", "f-group", "group_id", "action.transfer_to", "action.transfer", "group_id", p.GroupOptions(d.Groups, t.GroupID))
+	pick("assign", "f-agent", "agent_id", "action.assign_to", "action.assign", "agent_id", func() { p.writeAgentOptions(b, d.Agents, t.AssigneeID) })
+	pick("transfer", "f-group", "group_id", "action.transfer_to", "action.transfer", "group_id", func() { p.writeGroupOptions(b, d.Groups, t.GroupID) })
 
 	b.WriteString("    <div class=\"acts\">\n      ")
 	switch t.Status {
@@ -139,5 +138,12 @@ func (p *pageData) PeopleHTML() template.HTML {
 	b.WriteString("\n    </div>\n    ")
 	errorP("actions")
 	b.WriteString("\n  </section>")
+}
+
+// PeopleHTML is writePeople's markup.
+func (p *pageData) PeopleHTML() template.HTML {
+	var b bytes.Buffer
+	b.Grow(4096)
+	p.writePeople(&b)
 	return template.HTML(b.String()) //nolint:gosec // escaped parts only
 }

@@ -203,7 +203,7 @@ func TestDocument(t *testing.T) {
 					p.Ticket = &ticketData{T: tk, Form: &form{}, Macros: macros}
 				}
 				var got, cur, ref bytes.Buffer
-				p.writeDocument(&got, assets, codeContent[name](p))
+				p.writeDocument(&got, assets, codeContent[name])
 				if err := pages[lang][name].Execute(&cur, p); err != nil {
 					t.Fatal(err)
 				}
