@@ -47,7 +47,7 @@ func bench(ctx context.Context, args []string, stdout io.Writer) error {
 	fs.DurationVar(&c.cfg.Warmup, "warmup", time.Second, "unmeasured time before each scenario")
 	fs.StringVar(&c.only, "scenarios", "", "comma-separated scenarios to run (default all)")
 	fs.StringVar(&c.skip, "skip", "", "comma-separated scenarios not to run")
-	fs.IntVar(&c.pid, "pid", 0, "server process id, to read its RSS from /proc (default: /metrics)")
+	fs.IntVar(&c.pid, "pid", 0, "server process id, to read its RSS and CPU time from /proc (default: /metrics)")
 	fs.StringVar(&c.profileDir, "profile", "", "save a CPU profile of the server per scenario into this folder (server needs --pprof)")
 	fs.StringVar(&c.profileOnly, "profile-scenarios", "", "comma-separated scenarios to profile (default all)")
 	fs.BoolVar(&c.inprocBaseline, "inproc-baseline", false, "serve the baseline inside this process instead of a child process")
@@ -106,8 +106,10 @@ func (c *benchConfig) run(ctx context.Context, stdout io.Writer) error {
 	}
 	client := loadgen.NewClient(c.url, max(c.cfg.Clients, 64))
 	c.cfg.RSS = loadgen.MetricsRSS(client, "/metrics")
+	c.cfg.CPU = loadgen.MetricsCPU(client, "/metrics")
 	if c.pid > 0 {
 		c.cfg.RSS = loadgen.ProcRSS(c.pid)
+		c.cfg.CPU = loadgen.ProcCPU(c.pid)
 	}
 
 	// The baseline answers the bytes of a real ticket read.
@@ -141,8 +143,12 @@ func (c *benchConfig) run(ctx context.Context, stdout io.Writer) error {
 			fmt.Fprintf(os.Stderr, "bench: %-26s skipped: %s\n", r.Scenario, r.Skipped)
 			return
 		}
-		fmt.Fprintf(os.Stderr, "bench: %-26s %9.0f ops/s  p50 %7.2f ms  p99 %7.2f ms  errors %d  load %.2f\n",
-			r.Scenario, r.OpsPerSec, r.P50ms, r.P99ms, r.Errors, r.Load1)
+		cpu := ""
+		if r.CPUusPerOp > 0 {
+			cpu = fmt.Sprintf("  server CPU %6.0f µs/op", r.CPUusPerOp)
+		}
+		fmt.Fprintf(os.Stderr, "bench: %-26s %9.0f ops/s  p50 %7.2f ms  p99 %7.2f ms  errors %d  load %.2f%s\n",
+			r.Scenario, r.OpsPerSec, r.P50ms, r.P99ms, r.Errors, r.Load1, cpu)
 	}
 	baseClient := loadgen.NewClient(baseURL, max(c.cfg.Clients, 64))
 	base := loadgen.Run(ctx, baseClient, loadgen.Baseline(), loadgen.Config{

@@ -5,7 +5,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"net/http"
 	"os"
 	"strconv"
 	"strings"
@@ -60,21 +59,7 @@ func ParseProcStatus(r io.Reader, key string) (int64, error) {
 // MetricsRSS reads process_resident_memory_bytes from the server's
 // Prometheus endpoint (path, e.g. /metrics), for a server on another host.
 func MetricsRSS(c *Client, path string) func(context.Context) (int64, error) {
-	return func(ctx context.Context) (int64, error) {
-		req, err := http.NewRequestWithContext(ctx, http.MethodGet, c.BaseURL+path, nil)
-		if err != nil {
-			return 0, err
-		}
-		res, err := c.HTTP.Do(req)
-		if err != nil {
-			return 0, err
-		}
-		defer res.Body.Close()
-		if res.StatusCode != http.StatusOK {
-			return 0, fmt.Errorf("%s%s: status %d", c.BaseURL, path, res.StatusCode)
-		}
-		return ParseMetricsRSS(res.Body)
-	}
+	return func(ctx context.Context) (int64, error) { return metric(ctx, c, path, ParseMetricsRSS) }
 }
 
 // ParseMetricsRSS finds process_resident_memory_bytes in a Prometheus text

@@ -57,25 +57,30 @@ type Config struct {
 	Warmup   time.Duration // run but not measured, before Duration
 	// RSS reports the server's resident memory in bytes; nil: not reported.
 	RSS func(ctx context.Context) (int64, error)
+	// CPU reports the server's CPU time so far (cpu.go); nil: not reported.
+	CPU func(ctx context.Context) (time.Duration, error)
 }
 
 // Result is one scenario's figures: one JSON line of `ticketd bench`.
 type Result struct {
-	Scenario   string         `json:"scenario"`
-	Store      string         `json:"store,omitempty"`
-	Tickets    int            `json:"tickets,omitempty"`
-	Clients    int            `json:"clients"`
-	Seconds    float64        `json:"seconds"`
-	Ops        int64          `json:"ops"`
-	Requests   int64          `json:"requests"`
-	Errors     int64          `json:"errors"`
-	OpsPerSec  float64        `json:"ops_per_s"`
-	ReqPerSec  float64        `json:"req_per_s"`
-	P50ms      float64        `json:"p50_ms"`
-	P90ms      float64        `json:"p90_ms"`
-	P99ms      float64        `json:"p99_ms"`
-	Maxms      float64        `json:"max_ms"`
-	RSSMB      float64        `json:"rss_mb,omitempty"`
+	Scenario  string  `json:"scenario"`
+	Store     string  `json:"store,omitempty"`
+	Tickets   int     `json:"tickets,omitempty"`
+	Clients   int     `json:"clients"`
+	Seconds   float64 `json:"seconds"`
+	Ops       int64   `json:"ops"`
+	Requests  int64   `json:"requests"`
+	Errors    int64   `json:"errors"`
+	OpsPerSec float64 `json:"ops_per_s"`
+	ReqPerSec float64 `json:"req_per_s"`
+	P50ms     float64 `json:"p50_ms"`
+	P90ms     float64 `json:"p90_ms"`
+	P99ms     float64 `json:"p99_ms"`
+	Maxms     float64 `json:"max_ms"`
+	RSSMB     float64 `json:"rss_mb,omitempty"`
+	// CPUusPerOp is the server's CPU time over the measured window per
+	// operation, in µs (Config.CPU).
+	CPUusPerOp float64        `json:"server_cpu_us_per_op,omitempty"`
 	Load1      float64        `json:"load1"`
 	VsBaseline *Ratio         `json:"vs_baseline,omitempty"`
 	Extra      map[string]any `json:"extra,omitempty"`
@@ -269,6 +274,11 @@ func Run(ctx context.Context, c *Client, s *Scenario, cfg Config) *Result {
 		}(i)
 	}
 	sleep(ctx, cfg.Warmup)
+	var cpu0 time.Duration
+	cpuErr := errors.New("not read")
+	if cfg.CPU != nil {
+		cpu0, cpuErr = cfg.CPU(ctx)
+	}
 	measure.Store(true)
 	start := time.Now()
 	sleep(ctx, cfg.Duration)
@@ -279,6 +289,13 @@ func Run(ctx context.Context, c *Client, s *Scenario, cfg Config) *Result {
 	}
 	measure.Store(false)
 	el := time.Since(start)
+	var cpu time.Duration
+	if cpuErr == nil {
+		var cpu1 time.Duration
+		if cpu1, cpuErr = cfg.CPU(ctx); cpuErr == nil {
+			cpu = cpu1 - cpu0
+		}
+	}
 	stop.Store(true)
 	wg.Wait()
 
@@ -296,6 +313,9 @@ func Run(ctx context.Context, c *Client, s *Scenario, cfg Config) *Result {
 	res.P50ms, res.P90ms, res.P99ms, res.Maxms = ms(h.Quantile(0.50)), ms(h.Quantile(0.90)), ms(h.Quantile(0.99)), ms(h.Max())
 	if p := firstErr.Load(); p != nil {
 		res.FirstError = *p
+	}
+	if cpuErr == nil && res.Ops > 0 {
+		res.CPUusPerOp = round3(float64(cpu.Microseconds()) / float64(res.Ops))
 	}
 	if cfg.RSS != nil {
 		if b, err := cfg.RSS(ctx); err == nil {
