@@ -8,18 +8,10 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/microcosm-cc/bluemonday"
-
 	"github.com/ticketd/ticketd/internal/desk"
 	"github.com/ticketd/ticketd/internal/files"
 	"github.com/ticketd/ticketd/internal/routing"
 )
-
-// policy sanitizes customers' HTML before it reaches an agent's browser:
-// bluemonday's UGC policy (no script, no event handlers, no style, no
-// javascript: URLs), as the e-mail channel applies on the way in. The page's
-// CSP blocks inline script and remote images besides.
-var policy = bluemonday.UGCPolicy()
 
 // form is a ticket page form's state after a refused submit: the error
 // beside the field it is about, and what was typed.
@@ -254,8 +246,9 @@ func (w *Web) messageView(v *visit, m *desk.Message, t *desk.Ticket, contact str
 		mv.Author = names[m.Author.ID]
 	}
 	if m.HTML != "" {
-		// Sanitized on every render: the store keeps what was received.
-		mv.HTML = template.HTML(policy.Sanitize(m.HTML)) //nolint:gosec // sanitized just above
+		// Sanitized for every render (the store keeps what was received),
+		// through the cache of sanitized bodies (sanitize.go).
+		mv.HTML = template.HTML(w.sanitizer.sanitize(m.HTML)) //nolint:gosec // sanitized just above
 	}
 	for _, a := range m.Attachments {
 		if isImage(a.ContentType) {

@@ -60,6 +60,8 @@ type Web struct {
 	dirs   directories // agents, groups, fields… per workspace (directory.go)
 	// contacts' names in lists, per workspace (contactcache.go)
 	contacts contactCache
+	// customers' HTML as agents see it, by its input (sanitize.go)
+	sanitizer *sanitizer
 }
 
 // New parses the templates and hashes the assets.
@@ -67,7 +69,8 @@ func New(c Config) (*Web, error) {
 	if c.Log == nil {
 		c.Log = slog.Default()
 	}
-	w := &Web{cfg: c, log: c.Log, secure: strings.HasPrefix(strings.ToLower(c.PublicURL), "https://")}
+	w := &Web{cfg: c, log: c.Log, secure: strings.HasPrefix(strings.ToLower(c.PublicURL), "https://"),
+		sanitizer: newSanitizer(sanitizerBytes)}
 	var err error
 	if w.assets, err = loadAssets(); err != nil {
 		return nil, fmt.Errorf("desk assets: %w", err)

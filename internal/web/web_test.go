@@ -296,17 +296,20 @@ func TestHostileHTMLIsSanitized(t *testing.T) {
 	tk := hostileTicket(t, e)
 	c := newClient(t, e.URL)
 	c.login(e.Admin.Email, servertest.Password)
-	p := c.get("/tickets/" + strconv.FormatInt(tk.Number, 10))
-	if p.Status != 200 {
-		t.Fatalf("%d %s", p.Status, p.Body)
-	}
-	for _, bad := range []string{"onerror", "<script>window", "javascript:", "onload"} {
-		if strings.Contains(p.Body, bad) {
-			t.Errorf("page carries %q", bad)
+	// The second view comes from the cache of sanitized bodies.
+	for view := 1; view <= 2; view++ {
+		p := c.get("/tickets/" + strconv.FormatInt(tk.Number, 10))
+		if p.Status != 200 {
+			t.Fatalf("view %d: %d %s", view, p.Status, p.Body)
 		}
-	}
-	if !strings.Contains(p.Body, "Quarterly invoice attached") {
-		t.Error("the sanitized body lost its text")
+		for _, bad := range []string{"onerror", "<script>window", "javascript:", "onload"} {
+			if strings.Contains(p.Body, bad) {
+				t.Errorf("view %d: page carries %q", view, bad)
+			}
+		}
+		if !strings.Contains(p.Body, "Quarterly invoice attached") {
+			t.Errorf("view %d: the sanitized body lost its text", view)
+		}
 	}
 }
 
