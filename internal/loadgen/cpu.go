@@ -75,10 +75,7 @@ func ParseProcStatCPU(r io.Reader) (time.Duration, error) {
 // MetricsCPU reads process_cpu_seconds_total from the server's Prometheus
 // endpoint (path, e.g. /metrics), for a server on another host.
 func MetricsCPU(c *Client, path string) func(context.Context) (time.Duration, error) {
-	return func(ctx context.Context) (time.Duration, error) {
-		f, err := metric(ctx, c, path, ParseMetricsCPU)
-		return f, err
-	}
+	return func(ctx context.Context) (time.Duration, error) { return metric(ctx, c, path, ParseMetricsCPU) }
 }
 
 // ParseMetricsCPU finds process_cpu_seconds_total in a Prometheus text
