@@ -82,18 +82,48 @@ func T(lang, key string, args ...string) string {
 			s = key
 		}
 	}
-	if len(args) == 2 {
-		// One placeholder (ages, counts): a replacer costs more to build.
-		return strings.ReplaceAll(s, "{"+args[0]+"}", args[1])
+	return fill(s, args)
+}
+
+// fill puts args (name, value pairs) into s's {name} placeholders in one
+// pass; a placeholder without a value stays as written, and values are
+// not searched for placeholders. The timeline says a sentence per event,
+// and a strings.Replacer built per call was 4 % of the ticket page's CPU.
+func fill(s string, args []string) string {
+	if len(args) < 2 || strings.IndexByte(s, '{') < 0 {
+		return s
 	}
-	if len(args) >= 2 {
-		pairs := make([]string, 0, len(args))
-		for i := 0; i+1 < len(args); i += 2 {
-			pairs = append(pairs, "{"+args[i]+"}", args[i+1])
+	var b strings.Builder
+	b.Grow(len(s) + 32)
+	for {
+		i := strings.IndexByte(s, '{')
+		if i < 0 {
+			break
 		}
-		s = strings.NewReplacer(pairs...).Replace(s)
+		j := strings.IndexByte(s[i+1:], '}')
+		if j < 0 {
+			break
+		}
+		name, end := s[i+1:i+1+j], i+2+j
+		b.WriteString(s[:i])
+		if v, ok := argOf(args, name); ok {
+			b.WriteString(v)
+		} else {
+			b.WriteString(s[i:end])
+		}
+		s = s[end:]
 	}
-	return s
+	b.WriteString(s)
+	return b.String()
+}
+
+func argOf(args []string, name string) (string, bool) {
+	for i := 0; i+1 < len(args); i += 2 {
+		if args[i] == name {
+			return args[i+1], true
+		}
+	}
+	return "", false
 }
 
 // has reports whether lang's catalog (or English) has key.

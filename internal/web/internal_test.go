@@ -207,3 +207,43 @@ func TestAssetParts(t *testing.T) {
 		t.Fatalf("bundles missing: %v", s.url)
 	}
 }
+
+func TestFill(t *testing.T) {
+	for _, c := range []struct {
+		s    string
+		args []string
+		want string
+	}{
+		{"no placeholders", []string{"a", "1"}, "no placeholders"},
+		{"{a}", nil, "{a}"},
+		{"{a} and {b}", []string{"a", "1", "b", "2"}, "1 and 2"},
+		{"{b}{a}{b}", []string{"a", "x", "b", "y"}, "yxy"},
+		{"{missing} stays, {a} goes", []string{"a", "1"}, "{missing} stays, 1 goes"},
+		{"values {a} are not searched", []string{"a", "{b}", "b", "no"}, "values {b} are not searched"},
+		{"unclosed {a", []string{"a", "1"}, "unclosed {a"},
+		{"{a}} and {{a}", []string{"a", "1"}, "1} and {{a}"},
+		{"odd args {a}", []string{"a"}, "odd args {a}"},
+		{"你好 {name}，欢迎", []string{"name", "Ana"}, "你好 Ana，欢迎"},
+	} {
+		if got := fill(c.s, c.args); got != c.want {
+			t.Errorf("fill(%q, %q) = %q, want %q", c.s, c.args, got, c.want)
+		}
+	}
+}
+
+// fill agrees with the replacer it replaced wherever every placeholder
+// has a value.
+func FuzzFill(f *testing.F) {
+	f.Add("{a} and {b}", "1", "{a}")
+	f.Add("x{a}{a}y", "", "")
+	f.Fuzz(func(t *testing.T, s, a, b string) {
+		args := []string{"a", a, "b", b}
+		got := fill(s, args)
+		if strings.Contains(s, "{") && !strings.ContainsAny(strings.NewReplacer("{a}", "", "{b}", "").Replace(s), "{}") {
+			want := strings.NewReplacer("{a}", a, "{b}", b).Replace(s)
+			if got != want {
+				t.Fatalf("fill(%q) = %q, replacer %q", s, got, want)
+			}
+		}
+	})
+}
