@@ -538,6 +538,32 @@ func testMessagesAndAttachments(t *testing.T, st desk.Store) {
 	if err != nil || a.MessageID != m.ID || a.TicketID != tk.ID {
 		t.Fatalf("AttachmentByToken = %+v, %v", a, err)
 	}
+	// A conversation's attachments are the attachments themselves, every
+	// field, in number order on their message, and a limited read keeps
+	// those of the messages it returns.
+	if !reflect.DeepEqual(all[2].Attachments[0], *a) {
+		t.Fatalf("attachment with its message = %+v\nby token = %+v", all[2].Attachments[0], *a)
+	}
+	for i, tok := range []string{"tok-2", "tok-3"} {
+		at := &desk.Attachment{ID: objectid.New(now.Add(time.Duration(i+1) * time.Millisecond)), WorkspaceID: f.ws.ID, Token: tok,
+			FileName: tok + ".pdf", ContentType: "application/pdf", Size: int64(100 + i), Path: "ef/" + tok, CreatedAt: now}
+		if err := st.Update(ctx, func(tx desk.Tx) error { return tx.CreateAttachment(ctx, at) }); err != nil {
+			t.Fatal(err)
+		}
+	}
+	two, _, err := f.svc.AddMessage(ctx, f.ws.ID, tk.ID, desk.NewMessage{Text: "two files", Attachments: []string{"tok-3", "tok-2"},
+		Author: desk.Actor{Kind: desk.ActorAgent, ID: f.admin.ID}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	last, err := st.Messages(ctx, f.ws.ID, tk.ID, desk.MessageFilter{NewestFirst: true, Limit: 2})
+	if err != nil || len(last) != 2 || last[0].ID != two.ID || last[1].ID != m.ID {
+		t.Fatalf("newest two = %+v, %v", last, err)
+	}
+	if at := last[0].Attachments; len(at) != 2 || at[0].Token != "tok-2" || at[1].Token != "tok-3" || at[1].Size != 101 ||
+		at[1].ContentType != "application/pdf" || at[1].MessageID != two.ID || len(last[1].Attachments) != 1 {
+		t.Fatalf("attachments of the newest two = %+v / %+v", last[0].Attachments, last[1].Attachments)
+	}
 	got, _ := st.Ticket(ctx, f.ws.ID, tk.ID)
 	if got.FirstResponseAt.IsZero() || got.LastAgentMsgAt.IsZero() || got.LastCustomerMsgAt.IsZero() {
 		t.Fatalf("message clocks not set: %+v", got)
