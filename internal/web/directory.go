@@ -28,7 +28,13 @@ type directory struct {
 	ws      *desk.Workspace
 	agents  []desk.Agent // every agent, as Store.Agents lists them
 	byID    map[string]*desk.Agent
-	groups  []desk.Group
+	// humans are the agents but bots, assignable (active) those of them
+	// not deactivated, and names every agent's and group's name by id:
+	// what the ticket page and the bulk bar show, made once per version
+	// (read-only, like the rest).
+	humans, assignable []desk.Agent
+	names              map[string]string
+	groups             []desk.Group
 	fields  []desk.FieldDef // ticket fields
 	// policies are the SLA policies (the ticket page's clocks).
 	policies []desk.SLAPolicy
@@ -124,8 +130,19 @@ func (w *Web) loadDir(ctx context.Context, ws string, ver int64) (*directory, er
 		return nil, fmt.Errorf("directory SLA policies: %w", err)
 	}
 	d.byID = make(map[string]*desk.Agent, len(d.agents))
+	d.names = make(map[string]string, len(d.agents)+len(d.groups))
 	for i := range d.agents {
-		d.byID[d.agents[i].ID] = &d.agents[i]
+		a := &d.agents[i]
+		d.byID[a.ID], d.names[a.ID] = a, a.Name
+		if a.Role != desk.RoleBot {
+			d.humans = append(d.humans, *a)
+			if a.Active() {
+				d.assignable = append(d.assignable, *a)
+			}
+		}
+	}
+	for _, g := range d.groups {
+		d.names[g.ID] = g.Name
 	}
 	s.cur = d
 	return d, nil

@@ -154,20 +154,11 @@ func (w *Web) showTicket(rw http.ResponseWriter, r *http.Request, v *visit, t *d
 	if err != nil {
 		return err
 	}
-	agents, groups := dir.agents, dir.groups
-	names := map[string]string{}
-	for _, a := range agents {
-		names[a.ID] = a.Name
-		if a.Role != desk.RoleBot {
-			d.Agents = append(d.Agents, a)
-		} else if a.ID == t.AssigneeID {
-			d.BotHeld = true
-		}
+	names := dir.names
+	d.Agents, d.Groups = dir.humans, dir.groups
+	if a := dir.byID[t.AssigneeID]; a != nil && a.Role == desk.RoleBot {
+		d.BotHeld = true
 	}
-	for _, g := range groups {
-		names[g.ID] = g.Name
-	}
-	d.Groups = groups
 	d.Assignee, d.Group = names[t.AssigneeID], names[t.GroupID]
 	if t.ContactID != "" {
 		c, err := st.Contact(ctx, v.ws.ID, t.ContactID)
@@ -180,19 +171,17 @@ func (w *Web) showTicket(rw http.ResponseWriter, r *http.Request, v *visit, t *d
 			if err != nil {
 				return err
 			}
-			var others []desk.Ticket
-			for _, p := range prev {
-				if p.ID != t.ID {
-					others = append(others, p)
-				}
-			}
 			// The list shows number, subject and status: no contact or
 			// assignee to join.
-			for i := range others {
-				d.Previous = append(d.Previous, row{T: &others[i]})
+			d.Previous = make([]row, 0, len(prev))
+			for i := range prev {
+				if prev[i].ID != t.ID {
+					d.Previous = append(d.Previous, row{T: &prev[i]})
+				}
 			}
 		}
 	}
+	d.Messages = make([]msgView, 0, len(ms))
 	for i := range ms {
 		d.Messages = append(d.Messages, w.messageView(v, &ms[i], t, d.Name, names))
 	}

@@ -119,13 +119,7 @@ func (w *Web) bulkAgents(ctx context.Context, v *visit) ([]desk.Agent, error) {
 	if err != nil {
 		return nil, err
 	}
-	var out []desk.Agent
-	for _, a := range dir.agents {
-		if a.Role != desk.RoleBot && a.Active() {
-			out = append(out, a)
-		}
-	}
-	return out, nil
+	return dir.assignable, nil
 }
 
 // bulkData is a bulk action's outcome: a refusal of the whole request
