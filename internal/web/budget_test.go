@@ -78,7 +78,7 @@ func TestPageStatementBudget(t *testing.T) {
 		budget int
 	}{
 		{"/", 2},
-		{"/tickets/" + strconv.FormatInt(tk.Number, 10), 6},
+		{"/tickets/" + strconv.FormatInt(tk.Number, 10), 7},
 	} {
 		if p := c.get(pg.path); p.Status != http.StatusOK { // fills the caches
 			t.Fatalf("GET %s: %d", pg.path, p.Status)

@@ -1,13 +1,10 @@
 package sqlstore
 
 import (
-	"cmp"
 	"context"
 	"database/sql"
 	"database/sql/driver"
 	"fmt"
-	"slices"
-	"strconv"
 
 	"github.com/ticketd/ticketd/internal/desk"
 )
@@ -23,98 +20,34 @@ func scanMessage(r rowScanner, m *desk.Message) error {
 	return err
 }
 
-// Messages reads a ticket's messages with their attachments in one
-// statement: the attachments come in a second arm of a UNION ALL, laid
-// into the message columns of the same types and marked by the first
-// column. A conversation is read on every ticket page and by the API's
-// messages list, and each statement has a fixed cost (docs/PERFORMANCE.md).
 func (c *conn) Messages(ctx context.Context, ws, ticketID string, f desk.MessageFilter) ([]desk.Message, error) {
-	where := `workspace_id = $1 AND ticket_id = $2`
-	args := []any{ws, ticketID}
+	q := `SELECT ` + messageCols + ` FROM messages WHERE workspace_id = $1 AND ticket_id = $2`
 	if f.PublicOnly {
-		where += ` AND public = $3`
-		args = append(args, true)
+		q += ` AND public = $3`
 	}
-	order := "ASC"
 	if f.NewestFirst {
-		order = "DESC"
+		q += ` ORDER BY number DESC`
+	} else {
+		q += ` ORDER BY number ASC`
 	}
 	limit := f.Limit
 	if limit <= 0 || limit > MaxPage {
 		limit = MaxPage
 	}
-	q := `SELECT 0, ` + messageCols + `, 0 FROM (SELECT ` + messageCols + ` FROM messages WHERE ` + where +
-		` ORDER BY number ` + order + ` LIMIT ` + strconv.Itoa(limit) + `) m
-		UNION ALL
-		SELECT 1, ` + attachmentAsMessageCols + ` FROM attachments
-		WHERE workspace_id = $1 AND ticket_id = $2 AND message_id IS NOT NULL`
+	q += fmt.Sprintf(` LIMIT %d`, limit)
+	args := []any{ws, ticketID}
+	if f.PublicOnly {
+		args = append(args, true)
+	}
 	rows, err := c.q.QueryContext(ctx, q, args...)
+	out, err := collect(rows, err, func(r *sql.Rows, m *desk.Message) error { return scanMessage(r, m) })
 	if err != nil {
 		return nil, c.mapErr(err, "messages of "+ticketID)
 	}
-	defer rows.Close()
-	var (
-		out  []desk.Message
-		atts []desk.Attachment
-	)
-	for rows.Next() {
-		var (
-			kind, size int
-			m          desk.Message
-			created    int64
-		)
-		if err := rows.Scan(&kind, &m.ID, &m.WorkspaceID, &m.Number, &m.TicketID, &m.Direction, &m.Public, &m.Author.Kind, &m.Author.ID,
-			&m.AuthorName, &m.Text, js(&m.Meta), &created, &m.ChannelAccountID, &m.ProviderID, &m.HTML, &size); err != nil {
-			return nil, c.mapErr(err, "messages of "+ticketID)
-		}
-		m.CreatedAt = msToTime(created)
-		if kind == 0 {
-			out = append(out, m)
-			continue
-		}
-		// attachmentAsMessageCols' order.
-		atts = append(atts, desk.Attachment{ID: m.ID, WorkspaceID: m.WorkspaceID, Number: m.Number, TicketID: m.TicketID,
-			MessageID: string(m.Direction), Token: string(m.Author.Kind), FileName: m.Author.ID, ContentType: m.AuthorName,
-			Path: m.Text, CreatedAt: m.CreatedAt, FieldKey: m.ChannelAccountID, Size: int64(size)})
+	if err := c.loadAttachments(ctx, ws, ticketID, out); err != nil {
+		return nil, err
 	}
-	if err := rows.Err(); err != nil {
-		return nil, c.mapErr(err, "messages of "+ticketID)
-	}
-	// Each arm is in order as read; the arms' order in the answer is the
-	// database's choice.
-	slices.SortFunc(out, func(a, b desk.Message) int {
-		if f.NewestFirst {
-			return cmp.Compare(b.Number, a.Number)
-		}
-		return cmp.Compare(a.Number, b.Number)
-	})
-	attach(out, atts)
 	return out, c.loadDeliveries(ctx, ws, ticketID, out)
-}
-
-// attachmentAsMessageCols is an attachment in the columns of
-// SELECT 0, messageCols, 0: id, workspace_id, number and ticket_id in
-// their own; message_id in direction, token in author_kind, file_name in
-// author_id, content_type in author_name, path in text, field_key in
-// channel_account_id, size in the last.
-const attachmentAsMessageCols = `id, workspace_id, number, ticket_id, message_id, FALSE, token, file_name, content_type, path, 'null',
-	created_at, field_key, '', '', size`
-
-// attach gives msgs their attachments, in attachment number order.
-func attach(msgs []desk.Message, atts []desk.Attachment) {
-	if len(atts) == 0 {
-		return
-	}
-	slices.SortFunc(atts, func(a, b desk.Attachment) int { return cmp.Compare(a.Number, b.Number) })
-	idx := make(map[string]int, len(msgs))
-	for i := range msgs {
-		idx[msgs[i].ID] = i
-	}
-	for _, a := range atts {
-		if i, ok := idx[a.MessageID]; ok {
-			msgs[i].Attachments = append(msgs[i].Attachments, a)
-		}
-	}
 }
 
 // loadAttachments fills the attachments of msgs (all of one ticket) in one query.
@@ -122,13 +55,21 @@ func (c *conn) loadAttachments(ctx context.Context, ws, ticketID string, msgs []
 	if len(msgs) == 0 {
 		return nil
 	}
+	idx := make(map[string]int, len(msgs))
+	for i := range msgs {
+		idx[msgs[i].ID] = i
+	}
 	rows, err := c.q.QueryContext(ctx, `SELECT `+attachmentCols+` FROM attachments
 		WHERE workspace_id = $1 AND ticket_id = $2 AND message_id IS NOT NULL ORDER BY number`, ws, ticketID)
 	atts, err := collect(rows, err, func(r *sql.Rows, a *desk.Attachment) error { return scanAttachment(r, a) })
 	if err != nil {
 		return c.mapErr(err, "attachments of "+ticketID)
 	}
-	attach(msgs, atts)
+	for _, a := range atts {
+		if i, ok := idx[a.MessageID]; ok {
+			msgs[i].Attachments = append(msgs[i].Attachments, a)
+		}
+	}
 	return nil
 }
 
