@@ -35,7 +35,7 @@ type directory struct {
 	humans, assignable []desk.Agent
 	names              map[string]string
 	groups             []desk.Group
-	fields  []desk.FieldDef // ticket fields
+	fields             []desk.FieldDef // ticket fields
 	// policies are the SLA policies (the ticket page's clocks).
 	policies []desk.SLAPolicy
 

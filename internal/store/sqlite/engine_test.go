@@ -148,3 +148,55 @@ func TestConcurrentConnectionsWithoutConnMutex(t *testing.T) {
 		t.Fatalf("count %d, %v; want %d", count, err, writers*rounds)
 	}
 }
+
+// A connection has lookasideSlots of lookaside memory, not SQLite's
+// default 40: statements that hold more than the default's slots at once
+// get them.
+func TestLookasideSlots(t *testing.T) {
+	tls := libc.NewTLS()
+	defer tls.Close()
+	name, err := libc.CString(":memory:")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer libc.Xfree(tls, name)
+	// Out-parameters on the Go heap, which does not move.
+	pdb := new(uintptr)
+	if rc := sqlite3.Xsqlite3_open_v2(tls, name, uintptr(unsafe.Pointer(pdb)), sqlite3.SQLITE_OPEN_READWRITE|sqlite3.SQLITE_OPEN_CREATE|sqlite3.SQLITE_OPEN_FULLMUTEX, 0); rc != sqlite3.SQLITE_OK {
+		t.Fatalf("open: code %d", rc)
+	}
+	db := *pdb
+	defer sqlite3.Xsqlite3_close(tls, db)
+	if m := sqlite3.Xsqlite3_db_mutex(tls, db); m != uintptr(unsafe.Pointer(connMutex)) {
+		t.Errorf("a FULLMUTEX connection's mutex is %#x, want the no-op", m)
+	}
+	// Prepared statements keep their lookaside slots until finalized.
+	pstmt := new(uintptr)
+	var stmts []uintptr
+	defer func() {
+		for _, s := range stmts {
+			sqlite3.Xsqlite3_finalize(tls, s)
+		}
+	}()
+	for i := range 200 {
+		sql, err := libc.CString(fmt.Sprintf("SELECT %d, 'x', 2.5 WHERE 1 = %d", i, i))
+		if err != nil {
+			t.Fatal(err)
+		}
+		rc := sqlite3.Xsqlite3_prepare_v2(tls, db, sql, -1, uintptr(unsafe.Pointer(pstmt)), 0)
+		libc.Xfree(tls, sql)
+		if rc != sqlite3.SQLITE_OK {
+			t.Fatalf("prepare: code %d", rc)
+		}
+		stmts = append(stmts, *pstmt)
+	}
+	cur, hi := new(int32), new(int32)
+	if rc := sqlite3.Xsqlite3_db_status(tls, db, sqlite3.SQLITE_DBSTATUS_LOOKASIDE_USED, uintptr(unsafe.Pointer(cur)), uintptr(unsafe.Pointer(hi)), 0); rc != sqlite3.SQLITE_OK {
+		t.Fatalf("db_status: code %d", rc)
+	}
+	// SQLite's default, 40 slots of 1,200 bytes, makes 123 slots of its
+	// two sizes: all in use here. Ours make over 1,700.
+	if used := *cur; used <= 123 {
+		t.Errorf("lookaside slots in use with 200 statements prepared: %d, want more than the default's 123", used)
+	}
+}
