@@ -19,7 +19,7 @@ import (
 // sqlite3_column_* call, that is once per column of every row read. In the
 // transpiled C those are emulated pthread mutexes, and taking and leaving
 // them was 15 % of the CPU of the desk's ticket page at 1,000,000 tickets
-// (pprof, docs/PERFORMANCE.md "The connection mutex").
+// (pprof; docs/PERFORMANCE.md, "SQLite's mutexes and malloc").
 //
 // That mutex guards nothing here. database/sql never uses one driver
 // connection from two goroutines at once, and the driver says concurrent
@@ -57,12 +57,12 @@ var defaultMutex sqlite3.Sqlite3_mutex_methods
 var ourMutex sqlite3.Sqlite3_mutex_methods
 
 func init() {
-	if err := configureMutex(); err != nil {
+	if err := configure(); err != nil {
 		panic(err)
 	}
 }
 
-func configureMutex() error {
+func configure() error {
 	tls := libc.NewTLS()
 	defer tls.Close()
 	va := libc.Xmalloc(tls, 16)

@@ -160,8 +160,7 @@ func TestLookasideSlots(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer libc.Xfree(tls, name)
-	// Out-parameters on the Go heap, which does not move.
-	pdb := new(uintptr)
+	pdb := onHeap[uintptr]()
 	if rc := sqlite3.Xsqlite3_open_v2(tls, name, uintptr(unsafe.Pointer(pdb)), sqlite3.SQLITE_OPEN_READWRITE|sqlite3.SQLITE_OPEN_CREATE|sqlite3.SQLITE_OPEN_FULLMUTEX, 0); rc != sqlite3.SQLITE_OK {
 		t.Fatalf("open: code %d", rc)
 	}
@@ -171,7 +170,7 @@ func TestLookasideSlots(t *testing.T) {
 		t.Errorf("a FULLMUTEX connection's mutex is %#x, want the no-op", m)
 	}
 	// Prepared statements keep their lookaside slots until finalized.
-	pstmt := new(uintptr)
+	pstmt := onHeap[uintptr]()
 	var stmts []uintptr
 	defer func() {
 		for _, s := range stmts {
@@ -190,7 +189,7 @@ func TestLookasideSlots(t *testing.T) {
 		}
 		stmts = append(stmts, *pstmt)
 	}
-	cur, hi := new(int32), new(int32)
+	cur, hi := onHeap[int32](), onHeap[int32]()
 	if rc := sqlite3.Xsqlite3_db_status(tls, db, sqlite3.SQLITE_DBSTATUS_LOOKASIDE_USED, uintptr(unsafe.Pointer(cur)), uintptr(unsafe.Pointer(hi)), 0); rc != sqlite3.SQLITE_OK {
 		t.Fatalf("db_status: code %d", rc)
 	}
@@ -200,3 +199,11 @@ func TestLookasideSlots(t *testing.T) {
 		t.Errorf("lookaside slots in use with 200 statements prepared: %d, want more than the default's 123", used)
 	}
 }
+
+// onHeap allocates an out-parameter for SQLite on the Go heap, which does
+// not move: a new(T) that does not escape could live on the goroutine's
+// stack, which moves when it grows inside SQLite's calls and leaves the
+// address SQLite writes to stale.
+//
+//go:noinline
+func onHeap[T any]() *T { return new(T) }
