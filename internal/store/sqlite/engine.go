@@ -67,7 +67,7 @@ func configure() error {
 	defer tls.Close()
 	va := libc.Xmalloc(tls, 16)
 	if va == 0 {
-		return fmt.Errorf("sqlite mutex: out of memory")
+		return fmt.Errorf("sqlite engine: out of memory")
 	}
 	defer libc.Xfree(tls, va)
 	config := func(op int32, arg unsafe.Pointer) int32 {
@@ -77,16 +77,16 @@ func configure() error {
 	// them when it shuts down; it can be configured only while shut down
 	// (nothing is open yet: this runs in the package's init).
 	if rc := sqlite3.Xsqlite3_initialize(tls); rc != sqlite3.SQLITE_OK {
-		return fmt.Errorf("sqlite mutex: initialize: code %d", rc)
+		return fmt.Errorf("sqlite engine: initialize: code %d", rc)
 	}
 	if rc := sqlite3.Xsqlite3_shutdown(tls); rc != sqlite3.SQLITE_OK {
-		return fmt.Errorf("sqlite mutex: shutdown: code %d", rc)
+		return fmt.Errorf("sqlite engine: shutdown: code %d", rc)
 	}
 	if rc := config(sqlite3.SQLITE_CONFIG_GETMUTEX, unsafe.Pointer(&defaultMutex)); rc != sqlite3.SQLITE_OK {
-		return fmt.Errorf("sqlite mutex: read the default methods: code %d", rc)
+		return fmt.Errorf("sqlite engine: read the default methods: code %d", rc)
 	}
 	if defaultMutex.FxMutexAlloc == 0 || defaultMutex.FxMutexEnter == 0 {
-		return fmt.Errorf("sqlite mutex: no default methods")
+		return fmt.Errorf("sqlite engine: no default methods")
 	}
 	ourMutex = defaultMutex
 	ourMutex.FxMutexAlloc = cfunc(&struct {
@@ -99,12 +99,12 @@ func configure() error {
 	}{mutexTry})
 	ourMutex.FxMutexLeave = cfunc(&struct{ f func(*libc.TLS, uintptr) }{mutexLeave})
 	if rc := config(sqlite3.SQLITE_CONFIG_MUTEX, unsafe.Pointer(&ourMutex)); rc != sqlite3.SQLITE_OK {
-		return fmt.Errorf("sqlite mutex: configure: code %d", rc)
+		return fmt.Errorf("sqlite engine: mutex methods: code %d", rc)
 	}
 	// No memory statistics: each allocation would take a global mutex to
 	// count itself, and nothing reads the counts.
 	if rc := sqlite3.Xsqlite3_config(tls, sqlite3.SQLITE_CONFIG_MEMSTATUS, libc.VaList(va, int32(0))); rc != sqlite3.SQLITE_OK {
-		return fmt.Errorf("sqlite memstatus: code %d", rc)
+		return fmt.Errorf("sqlite engine: memory statistics: code %d", rc)
 	}
 	// Every text column read is copied to add its terminator, through
 	// the connection's lookaside memory when a slot is free and else
@@ -113,10 +113,10 @@ func configure() error {
 	// are held by the prepared statements each connection keeps
 	// (stmtcache.go); lookasideSlots leave room for the rows.
 	if rc := sqlite3.Xsqlite3_config(tls, sqlite3.SQLITE_CONFIG_LOOKASIDE, libc.VaList(va, int32(lookasideSlot), int32(lookasideSlots))); rc != sqlite3.SQLITE_OK {
-		return fmt.Errorf("sqlite lookaside: code %d", rc)
+		return fmt.Errorf("sqlite engine: lookaside: code %d", rc)
 	}
 	if rc := sqlite3.Xsqlite3_initialize(tls); rc != sqlite3.SQLITE_OK {
-		return fmt.Errorf("sqlite mutex: initialize again: code %d", rc)
+		return fmt.Errorf("sqlite engine: initialize again: code %d", rc)
 	}
 	connMutexOff.Store(true)
 	return nil
