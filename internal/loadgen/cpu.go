@@ -1,7 +1,6 @@
 package loadgen
 
 import (
-	"bufio"
 	"context"
 	"fmt"
 	"io"
@@ -81,23 +80,9 @@ func MetricsCPU(c *Client, path string) func(context.Context) (time.Duration, er
 // ParseMetricsCPU finds process_cpu_seconds_total in a Prometheus text
 // exposition.
 func ParseMetricsCPU(r io.Reader) (time.Duration, error) {
-	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 64<<10), 1<<20)
-	for sc.Scan() {
-		v, ok := strings.CutPrefix(sc.Text(), "process_cpu_seconds_total ")
-		if !ok {
-			continue
-		}
-		f, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
-		if err != nil || !(f >= 0 && f <= 1<<32) { // NaN fails both; 136 years fit a Duration
-			return 0, fmt.Errorf("process_cpu_seconds_total: %q is not a duration", strings.TrimSpace(v))
-		}
-		return time.Duration(f * float64(time.Second)), nil
-	}
-	if err := sc.Err(); err != nil {
-		return 0, err
-	}
-	return 0, fmt.Errorf("no process_cpu_seconds_total")
+	// 1<<32 s (136 years) fits a Duration.
+	f, err := metricSample(r, "process_cpu_seconds_total", 1<<32, "a duration")
+	return time.Duration(f * float64(time.Second)), err
 }
 
 // metric GETs path and parses the body with parse.

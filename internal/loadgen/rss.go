@@ -65,21 +65,30 @@ func MetricsRSS(c *Client, path string) func(context.Context) (int64, error) {
 // ParseMetricsRSS finds process_resident_memory_bytes in a Prometheus text
 // exposition.
 func ParseMetricsRSS(r io.Reader) (int64, error) {
+	f, err := metricSample(r, "process_resident_memory_bytes", 1<<50, "a size")
+	return int64(f), err
+}
+
+// metricSample finds the unlabelled sample of name in a Prometheus text
+// exposition: a number from 0 to limit (NaN is neither), else an error
+// saying it is not what (e.g. "a size").
+func metricSample(r io.Reader, name string, limit float64, what string) (float64, error) {
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 64<<10), 1<<20)
 	for sc.Scan() {
-		v, ok := strings.CutPrefix(sc.Text(), "process_resident_memory_bytes ")
+		v, ok := strings.CutPrefix(sc.Text(), name+" ")
 		if !ok {
 			continue
 		}
-		f, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
-		if err != nil || !(f >= 0 && f <= 1<<50) { // NaN fails both
-			return 0, fmt.Errorf("process_resident_memory_bytes: %q is not a size", strings.TrimSpace(v))
+		v = strings.TrimSpace(v)
+		f, err := strconv.ParseFloat(v, 64)
+		if err != nil || !(f >= 0 && f <= limit) {
+			return 0, fmt.Errorf("%s: %q is not %s", name, v, what)
 		}
-		return int64(f), nil
+		return f, nil
 	}
 	if err := sc.Err(); err != nil {
 		return 0, err
 	}
-	return 0, fmt.Errorf("no process_resident_memory_bytes")
+	return 0, fmt.Errorf("no %s", name)
 }
